@@ -1,0 +1,53 @@
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { defineCommand } from '../src/discord/command.js';
+import { UserError } from '../src/errors.js';
+import { isValidTimeZone, type GuildSettingsView } from '../src/guilds/repository.js';
+
+const describe = (s: GuildSettingsView) =>
+  [`Theme for images: **${s.theme}**`, `Time zone: **${s.timeZone}**`, `Auto-render \`$$...$$\` in whiteboard threads: **${s.autoRenderTex ? 'on' : 'off'}**`].join('\n');
+
+export default defineCommand({
+  data: new SlashCommandBuilder()
+    .setName('settings')
+    .setDescription("Show or change this server's Backprop settings")
+    .setDMPermission(false)
+    .setDefaultMemberPermissions(0x20n) // Manage Server
+    .addStringOption((o) => o.setName('theme').setDescription('Colour theme of rendered images').addChoices({ name: 'dark', value: 'dark' }, { name: 'light', value: 'light' }))
+    .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone, e.g. Europe/Berlin (used for streaks and weekly boards)').setMaxLength(64).setAutocomplete(true))
+    .addBooleanOption((o) => o.setName('auto_render').setDescription('Render $$...$$ in whiteboard threads automatically')),
+  summary: 'show or change theme, time zone and auto-render for this server',
+  audience: 'admins',
+  requires: { guild: true, manageGuild: true },
+  async execute(interaction, app) {
+    const guildId = interaction.guildId!;
+    const patch: Partial<GuildSettingsView> = {};
+    const theme = interaction.options.getString('theme');
+    if (theme === 'dark' || theme === 'light') patch.theme = theme;
+    const zone = interaction.options.getString('timezone');
+    if (zone !== null) {
+      if (!isValidTimeZone(zone.trim())) throw new UserError(`"${zone.slice(0, 64)}" is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`.`);
+      patch.timeZone = zone.trim();
+    }
+    const autoRender = interaction.options.getBoolean('auto_render');
+    if (autoRender !== null) patch.autoRenderTex = autoRender;
+
+    const changed = Object.keys(patch).length > 0;
+    const settings = changed
+      ? await app.guilds.updateSettings(guildId, interaction.guild?.name ?? guildId, patch)
+      : await app.guilds.settings(guildId);
+    await interaction.reply({
+      content: `${changed ? 'Settings saved.' : "This server's settings:"}\n${describe(settings)}`,
+      flags: MessageFlags.Ephemeral,
+    });
+  },
+  async autocomplete(interaction) {
+    const typed = interaction.options.getFocused().toLowerCase();
+    const zones = Intl.supportedValuesOf('timeZone');
+    await interaction.respond(
+      zones
+        .filter((z) => z.toLowerCase().includes(typed))
+        .slice(0, 25)
+        .map((z) => ({ name: z, value: z })),
+    );
+  },
+});

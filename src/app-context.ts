@@ -1,0 +1,21 @@
+import type { Bank } from './bank/load.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { GuildRepository } from './guilds/repository.js';
+import type { Logger } from './log.js';
+
+/** A source of "now"; injected so tests can move time. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+/** Everything a command handler may use. Built once in src/app.ts and passed down. */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  db: Database;
+  bank: Bank;
+  clock: Clock;
+  guilds: GuildRepository;
+  /** The commands this process serves (for /help). */
+  commands: readonly { name: string; summary: string; audience: 'members' | 'admins' }[];
+}

@@ -1,0 +1,115 @@
+import { Events, type Client } from 'discord.js';
+import { systemClock, type AppContext, type Clock } from './app-context.js';
+import { loadBank, type Bank } from './bank/load.js';
+import type { Config } from './config.js';
+import { connectDatabase, type Database } from './db/client.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { createDiscordClient } from './discord/client.js';
+import type { SlashCommand } from './discord/command.js';
+import { createInteractionRouter, type InteractionRouter } from './discord/router.js';
+import { GuildRepository } from './guilds/repository.js';
+import type { Logger } from './log.js';
+import { startOpsServer, type OpsServer } from './ops/http.js';
+import { createMetrics } from './ops/metrics.js';
+
+export interface RunningApp {
+  app: AppContext;
+  client: Client;
+  router: InteractionRouter;
+  ops: OpsServer;
+  /** Finishes in-flight interactions, then closes Discord, the database and the HTTP server. */
+  stop(reason: string): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  log: Logger;
+  commands: SlashCommand[];
+  clock?: Clock;
+  bank?: Bank;
+}
+
+/** The composition root: builds every service once and wires them together. */
+export async function startApp({ config, log, commands, clock = systemClock, bank: givenBank }: StartOptions): Promise<RunningApp> {
+  const startedAt = performance.now();
+  const bank = givenBank ?? loadBank();
+  log.info({ topics: bank.topics.length, chains: bank.chains.length, prompts: bank.prompts.length }, 'question bank loaded');
+
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    embedded = await startEmbeddedDatabase({ dataDir: config.DATA_DIR, log });
+    url = embedded.url;
+    log.info({ dataDir: embedded.dataDir }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite) stored under the data directory');
+  }
+  let db: Database | undefined;
+  try {
+    const migrated = await migrate(url, { log });
+    log.info({ applied: migrated.applied, upToDate: migrated.alreadyApplied }, 'database migrations checked');
+    db = connectDatabase(url, { poolSize: embedded ? 5 : config.DATABASE_POOL_SIZE, log });
+
+    const metrics = createMetrics();
+    const app: AppContext = {
+      config,
+      log,
+      db,
+      bank,
+      clock,
+      guilds: new GuildRepository(db.prisma),
+      commands: commands.map((c) => ({ name: c.data.name, summary: c.summary, audience: c.audience })),
+    };
+    const router = createInteractionRouter(app, commands, metrics);
+    const client = createDiscordClient(config);
+
+    client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+    client.on(Events.GuildCreate, (guild) => {
+      app.guilds.upsertGuild(guild.id, guild.name).catch((err) => log.warn({ err, guildId: guild.id }, 'could not record guild'));
+    });
+    client.on(Events.GuildDelete, (guild) => {
+      app.guilds.markLeft(guild.id, clock()).catch((err) => log.warn({ err, guildId: guild.id }, 'could not record guild leave'));
+    });
+    client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
+    client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
+    client.on(Events.ShardDisconnect, (event, shardId) => log.warn({ code: event.code, shardId }, 'gateway disconnected'));
+    client.on(Events.ShardResume, (shardId, replayed) => log.info({ shardId, replayed }, 'gateway resumed'));
+
+    const ops = await startOpsServer(config.METRICS_PORT, metrics, {
+      database: () => db!.ping(),
+      gateway: () => ({ ready: client.isReady(), status: String(client.ws.status), ping: client.ws.ping }),
+    });
+
+    const ready = new Promise<void>((resolve) => {
+      client.once(Events.ClientReady, (c) => {
+        log.info(
+          { user: c.user.tag, guilds: c.guilds.cache.size, msSinceStart: Math.round(performance.now() - startedAt), metricsPort: ops.port },
+          'ready',
+        );
+        for (const guild of c.guilds.cache.values()) {
+          app.guilds.upsertGuild(guild.id, guild.name).catch((err) => log.warn({ err, guildId: guild.id }, 'could not record guild'));
+        }
+        resolve();
+      });
+    });
+    await client.login(config.DISCORD_TOKEN);
+    await ready;
+
+    let stopping: Promise<void> | undefined;
+    const stop = (reason: string) =>
+      (stopping ??= (async () => {
+        log.info({ reason, inFlight: router.inFlight }, 'shutting down');
+        router.stopAccepting();
+        await router.drain(7_000);
+        await client.destroy().catch(() => {});
+        await ops.close().catch(() => {});
+        await db!.close();
+        await embedded?.stop();
+        log.info('shutdown complete');
+      })());
+    return { app, client, router, ops, stop };
+  } catch (err) {
+    await db?.close();
+    await embedded?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every setting Backprop reads from the environment, parsed once at start-up. */
+export const configSchema = z.object({
+  DISCORD_TOKEN: z
+    .string({ error: 'is required: the bot token from the Discord developer portal (Bot > Token)' })
+    .trim()
+    .min(1, 'is required: the bot token from the Discord developer portal (Bot > Token)')
+    .regex(/^\S+$/, 'must be a single token without spaces'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgresql://user:password@host:5432/backprop (or unset to use the embedded database under ./data)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DISCORD_API_URL: z
+    .url({ error: 'must be an http(s) URL of a Discord-compatible REST API, like http://127.0.0.1:3000/api' })
+    .regex(/^https?:\/\//, 'must start with http:// or https://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  METRICS_PORT: z.coerce
+    .number({ error: 'must be a port number (0-65535; 0 picks a free port)' })
+    .int('must be a whole port number')
+    .min(0, 'must be a port number (0-65535; 0 picks a free port)')
+    .max(65535, 'must be a port number (0-65535; 0 picks a free port)')
+    .default(9464),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(10),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; on failure throws a ConfigError whose message is one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    return `${name} ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+}

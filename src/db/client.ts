@@ -1,0 +1,86 @@
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../log.js';
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  /** Resolves true when a trivial query succeeds within the timeout. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Prisma Client over the `pg` driver adapter (no native engine needed). We own the pool so
+ * that an idle connection killed by a database restart is logged instead of crashing the
+ * process (pg emits 'error' on the pool), and new queries simply reconnect once it is back.
+ */
+export function connectDatabase(url: string, opts: { poolSize: number; log: Logger }): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (err) => opts.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database connection lost'));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    pool,
+    async ping(timeoutMs = 2_000) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          pool.query('SELECT 1'),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+          }),
+        ]);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+]);
+
+/** True when an error means "the database cannot be reached right now", as opposed to a bug. */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  const e = err as { code?: unknown; errorCode?: unknown; message?: unknown; cause?: unknown; name?: unknown };
+  for (const code of [e.code, e.errorCode]) if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (e.name === 'PrismaClientInitializationError') return true;
+  if (typeof e.message === 'string' && /(Connection terminated|connect ECONNREFUSED|Can't reach database|timeout exceeded when trying to connect|server closed the connection|terminating connection|the database system is (starting up|shutting down))/i.test(e.message)) {
+    return true;
+  }
+  return isDatabaseUnavailable(e.cause, depth + 1);
+}

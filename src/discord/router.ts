@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { PermissionFlagsBits, type Interaction } from 'discord.js';
+import type { AppContext } from '../app-context.js';
+import { isDatabaseUnavailable } from '../db/client.js';
+import { UserError } from '../errors.js';
+import type { InteractionOutcome, Metrics } from '../ops/metrics.js';
+import type { ComponentRoute, SlashCommand } from './command.js';
+import { decodeCustomId } from './custom-id.js';
+import { replyPrivately } from './replies.js';
+
+export const MESSAGES = {
+  unknownCommand: "I don't know that command any more. It may have been removed; try `/help` to see what I can do.",
+  unknownComponent: 'This button belongs to something that has ended or that I no longer understand. Start again with the command.',
+  guildOnly: 'This command only works inside a server.',
+  manageGuild: 'Only members with the **Manage Server** permission can do that.',
+  unavailable: "Backprop's database is temporarily unavailable. Nothing was changed; please try again in a minute.",
+  restarting: 'Backprop is restarting. Please try again in a few seconds.',
+  unexpected: (ref: string) => `Sorry, something went wrong on my side. It has been logged (reference \`${ref}\`); please try again.`,
+} as const;
+
+export interface InteractionRouter {
+  handle(interaction: Interaction): Promise<void>;
+  /** Resolves when every interaction being handled has finished (or the timeout passed). */
+  drain(timeoutMs: number): Promise<void>;
+  /** New interactions get a polite "restarting" reply from now on. */
+  stopAccepting(): void;
+  readonly inFlight: number;
+}
+
+/**
+ * The one place interactions enter. Finds the handler (slash command, autocomplete, or a
+ * component route from the custom id), checks preconditions, and is the single error
+ * boundary: whatever goes wrong, the user gets one short private message and we get one
+ * structured log line. It never throws.
+ */
+export function createInteractionRouter(app: AppContext, commands: SlashCommand[], metrics: Metrics): InteractionRouter {
+  const byName = new Map(commands.map((c) => [c.data.name, c]));
+  const routes = new Map<string, ComponentRoute>();
+  for (const c of commands) {
+    for (const r of c.components ?? []) {
+      if (routes.has(r.route)) throw new Error(`component route "${r.route}" is defined twice`);
+      routes.set(r.route, r);
+    }
+  }
+  const running = new Set<Promise<void>>();
+  let accepting = true;
+
+  async function dispatch(interaction: Interaction, label: { name: string; kind: string }): Promise<InteractionOutcome> {
+    if (interaction.isAutocomplete()) {
+      const command = byName.get(interaction.commandName);
+      if (!command?.autocomplete) {
+        await interaction.respond([]);
+        return 'unknown';
+      }
+      await command.autocomplete(interaction, app);
+      return 'ok';
+    }
+    if (!interaction.isRepliable()) return 'unknown';
+    if (!accepting) {
+      await replyPrivately(interaction, MESSAGES.restarting);
+      return 'unavailable';
+    }
+    if (interaction.isChatInputCommand()) {
+      const command = byName.get(interaction.commandName);
+      if (!command) {
+        await replyPrivately(interaction, MESSAGES.unknownCommand);
+        return 'unknown';
+      }
+      if ((command.requires?.guild || command.requires?.manageGuild) && !interaction.inGuild()) throw new UserError(MESSAGES.guildOnly, 'forbidden');
+      if (command.requires?.manageGuild && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+        throw new UserError(MESSAGES.manageGuild, 'forbidden');
+      }
+      await command.execute(interaction, app);
+      return 'ok';
+    }
+    if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
+      const id = decodeCustomId(interaction.customId);
+      const route = id && routes.get(id.route);
+      if (!id || !route) {
+        await replyPrivately(interaction, MESSAGES.unknownComponent);
+        return 'unknown';
+      }
+      label.name = id.route;
+      await route.handle(interaction, id.parts, app);
+      return 'ok';
+    }
+    return 'unknown';
+  }
+
+  async function handle(interaction: Interaction): Promise<void> {
+    const started = performance.now();
+    const label = {
+      name: interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : 'component',
+      kind: interaction.isAutocomplete() ? 'autocomplete' : interaction.isChatInputCommand() ? 'command' : interaction.isModalSubmit() ? 'modal' : 'component',
+    };
+    const log = app.log.child({ interactionId: interaction.id, userId: interaction.user?.id, guildId: interaction.guildId, channelId: interaction.channelId });
+    let outcome: InteractionOutcome;
+    try {
+      outcome = await dispatch(interaction, label);
+    } catch (err) {
+      let message: string;
+      if (err instanceof UserError) {
+        outcome = 'user_error';
+        message = err.message;
+        log.info({ command: label.name, kind: label.kind, reason: err.kind, userMessage: err.message }, 'interaction refused');
+      } else if (isDatabaseUnavailable(err)) {
+        outcome = 'unavailable';
+        message = MESSAGES.unavailable;
+        log.warn({ command: label.name, kind: label.kind, err }, 'database unavailable during interaction');
+      } else {
+        outcome = 'error';
+        const ref = randomUUID().slice(0, 8);
+        message = MESSAGES.unexpected(ref);
+        log.error({ command: label.name, kind: label.kind, ref, err }, 'interaction failed');
+      }
+      try {
+        if (interaction.isAutocomplete()) {
+          if (!interaction.responded) await interaction.respond([]);
+        } else if (interaction.isRepliable()) {
+          await replyPrivately(interaction, message);
+        }
+      } catch (replyErr) {
+        log.warn({ err: replyErr }, 'could not tell the user about the failure');
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    metrics.interactions.inc({ command: label.name, kind: label.kind, outcome });
+    metrics.interactionSeconds.observe({ command: label.name, kind: label.kind }, seconds);
+    log.debug({ command: label.name, kind: label.kind, outcome, ms: Math.round(seconds * 1000) }, 'interaction handled');
+  }
+
+  return {
+    handle(interaction) {
+      const p = handle(interaction).catch((err) => app.log.error({ err }, 'interaction boundary failed'));
+      running.add(p);
+      void p.finally(() => running.delete(p));
+      return p;
+    },
+    async drain(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...running]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
+    stopAccepting() {
+      accepting = false;
+    },
+    get inFlight() {
+      return running.size;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { FakeDiscord } from '../support/fake-discord.js';
+import { BotProcess, botEnv } from '../support/bot-process.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+describe('the real bot through the fake Discord', () => {
+  let discord: FakeDiscord;
+  let db: TestDatabase;
+  let bot: BotProcess;
+
+  beforeAll(async () => {
+    discord = await FakeDiscord.start({ commands: commands.map((c) => c.data.toJSON()) });
+    db = await createTestDatabase('foundation');
+    bot = BotProcess.start(botEnv(discord.apiUrl, db.url));
+    await bot.ready();
+    await discord.waitForBot();
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await discord?.close();
+    await db?.drop();
+  });
+
+  it('answers /help privately, listing only commands that exist', async () => {
+    const res = await discord.slash(discord.user('alice'), 'help');
+    expect(res.callbackType).toBe(4);
+    expect(res.ephemeral).toBe(true);
+    expect(res.text).toContain('follow-up chains');
+    expect(res.text).toContain('/help');
+    expect(res.text).toContain('/settings');
+    for (const absent of ['/duel', '/sprint', '/leaderboard']) {
+      if (!commands.some((c) => `/${c.data.name}` === absent)) expect(res.text).not.toContain(absent);
+    }
+  });
+
+  it('refuses /settings to a member without Manage Server, privately', async () => {
+    const res = await discord.slash(discord.user('bob'), 'settings', { theme: 'light' });
+    expect(res.ephemeral).toBe(true);
+    expect(res.content).toMatch(/Manage Server/);
+  });
+
+  it('saves /settings for an admin and reads them back', async () => {
+    const admin = discord.user('admin');
+    const saved = await discord.slash(admin, 'settings', { theme: 'light', timezone: 'Europe/Berlin' }, { admin: true });
+    expect(saved.content).toMatch(/Settings saved/);
+    const shown = await discord.slash(admin, 'settings', {}, { admin: true });
+    expect(shown.content).toContain('**light**');
+    expect(shown.content).toContain('Europe/Berlin');
+  });
+
+  it('explains a bad time zone without changing anything', async () => {
+    const admin = discord.user('admin');
+    const res = await discord.slash(admin, 'settings', { timezone: 'Mars/Olympus' }, { admin: true });
+    expect(res.ephemeral).toBe(true);
+    expect(res.content).toMatch(/not a time zone I know/);
+    const shown = await discord.slash(admin, 'settings', {}, { admin: true });
+    expect(shown.content).toContain('Europe/Berlin');
+  });
+
+  it('offers time zones through autocomplete', async () => {
+    const choices = await discord.autocomplete(discord.user('admin'), 'settings', 'timezone', 'berl', {}, { admin: true });
+    expect(choices.map((c) => c.value)).toContain('Europe/Berlin');
+  });
+
+  it('answers a forged button politely', async () => {
+    const help = await discord.slash(discord.user('carol'), 'help');
+    const res = await discord.click(discord.user('carol'), help.original!, 'bp1:no-such-route:1', { raw: true });
+    expect(res.ephemeral).toBe(true);
+    expect(res.content).toMatch(/has ended|no longer understand/);
+  });
+
+  it('has not called any REST route the fake does not know', () => {
+    expect(discord.unhandled).toEqual([]);
+  });
+});
