@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { projectPath } from '../paths.js';
 import { topicFileSchema, type ChainData, type Level, type PromptData, type TopicFile } from './schema.js';
 
-export const DEFAULT_BANK_DIR = fileURLToPath(new URL('../../question-bank/', import.meta.url));
+export const DEFAULT_BANK_DIR = projectPath('question-bank');
 
 /** A prompt as the rest of the product sees it: data plus where it sits in its chain. */
 export interface Prompt extends PromptData {

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../log.js';
+import { projectPath } from '../paths.js';
 
 /**
  * Applies prisma/migrations the way `prisma migrate deploy` does, without Prisma's native
@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
  * advisory lock: a database migrated here is "up to date" for Prisma's own CLI, and vice versa.
  */
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
+export const MIGRATIONS_DIR = projectPath('prisma', 'migrations');
 const PRISMA_ADVISORY_LOCK = 72707369;
 
 export interface Migration {

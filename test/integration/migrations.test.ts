@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MigrationError, migrate, readMigrations } from '../../src/db/migrate.js';
+import { connectionFromUrl, diffDatamodels } from '../../src/db/schema-engine.js';
+import { adminUrl, createTestDatabase, serverReachable, type TestDatabase } from '../support/database.js';
+import { schemaSnapshot } from '../support/schema-snapshot.js';
+
+const dbs: TestDatabase[] = [];
+async function fresh(label: string) {
+  const db = await createTestDatabase(label);
+  dbs.push(db);
+  return db;
+}
+afterAll(async () => {
+  for (const db of dbs) await db.drop();
+});
+
+async function query(url: string, sql: string, params: unknown[] = []) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('migrations', () => {
+  it('produce exactly the schema that schema.prisma describes (no drift)', async () => {
+    // Prisma's own schema engine (WebAssembly) turns schema.prisma into SQL from scratch;
+    // a database built that way must look exactly like one built from our migrations.
+    const canDiff = await serverReachable();
+    const fromMigrations = await fresh('drift_a');
+    await migrate(fromMigrations.url);
+    const fromSchema = await fresh('drift_b');
+    const sql = await diffDatamodels(connectionFromUrl(canDiff ? adminUrl() : fromSchema.url), null, readFileSync('prisma/schema.prisma', 'utf8'));
+    expect(sql).toMatch(/CREATE TABLE/);
+    await query(fromSchema.url, sql);
+    const [a, b] = [await schemaSnapshot(fromMigrations.url), await schemaSnapshot(fromSchema.url)];
+    expect(a.length).toBeGreaterThan(10);
+    expect(a).toEqual(b);
+  });
+
+  it('records history exactly as prisma migrate deploy does', async () => {
+    const db = await fresh('history');
+    const result = await migrate(db.url);
+    expect(result.applied).toEqual(readMigrations().map((m) => m.name));
+    const rows = await query(db.url, 'SELECT migration_name, checksum, applied_steps_count, finished_at, rolled_back_at, logs FROM _prisma_migrations ORDER BY migration_name');
+    expect(rows).toEqual(
+      readMigrations().map((m) => expect.objectContaining({ migration_name: m.name, checksum: m.checksum, applied_steps_count: 1, rolled_back_at: null, logs: null })),
+    );
+    expect(rows.every((r) => r.finished_at instanceof Date)).toBe(true);
+    expect(readMigrations()[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
+    // Running again changes nothing.
+    expect(await migrate(db.url)).toEqual({ applied: [], alreadyApplied: readMigrations().length });
+  });
+
+  it('is safe when several processes migrate at once', async () => {
+    const db = await fresh('race');
+    const results = await Promise.all([1, 2, 3, 4].map(() => migrate(db.url)));
+    expect(results.reduce((n, r) => n + r.applied.length, 0)).toBe(readMigrations().length);
+    const rows = await query(db.url, 'SELECT count(*)::int AS n FROM _prisma_migrations');
+    expect(rows[0].n).toBe(readMigrations().length);
+  });
+
+  it('refuses a non-empty database without history (P3005) and stops after a failed migration (P3009)', async () => {
+    const db = await fresh('p3005');
+    await query(db.url, 'CREATE TABLE unrelated (id int)');
+    await expect(migrate(db.url)).rejects.toMatchObject({ code: 'P3005' });
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'bp-mig-'));
+    mkdirSync(path.join(dir, '20000101000000_ok'));
+    writeFileSync(path.join(dir, '20000101000000_ok', 'migration.sql'), 'CREATE TABLE a (id int);');
+    mkdirSync(path.join(dir, '20000102000000_bad'));
+    writeFileSync(path.join(dir, '20000102000000_bad', 'migration.sql'), 'CREATE TABLE b (id int); SELECT no_such_function();');
+    const db2 = await fresh('p3009');
+    const err = await migrate(db2.url, { dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as MigrationError).code).toBe('P3018');
+    // The failed migration left nothing half-done (one implicit transaction)...
+    expect((await query(db2.url, `SELECT to_regclass('b') AS b, to_regclass('a') AS a`))[0]).toEqual({ a: 'a', b: null });
+    // ...and is recorded as failed, so the next deploy stops, as Prisma's does.
+    const failed = await query(db2.url, `SELECT logs FROM _prisma_migrations WHERE migration_name = '20000102000000_bad'`);
+    expect(failed[0].logs).toMatch(/no_such_function/);
+    await expect(migrate(db2.url, { dir })).rejects.toMatchObject({ code: 'P3009' });
+  });
+});
