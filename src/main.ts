@@ -1,7 +1,7 @@
 // Entry point of `npm start`: configuration, then the app, then signal handling.
 import 'dotenv/config';
 import { commands } from '../commands/index.js';
-import { startApp } from './app.js';
+import { startApp, type RunningApp } from './app.js';
 import { BankError } from './bank/load.js';
 import { ConfigError, loadConfig } from './config.js';
 import { MigrationError } from './db/migrate.js';
@@ -22,24 +22,39 @@ const log = createLogger(config.LOG_LEVEL);
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 process.on('uncaughtException', (err) => log.fatal({ err }, 'uncaught exception'));
 
-try {
-  const running = await startApp({ config, log, commands });
-  const shutdown = (signal: NodeJS.Signals) => {
-    const hardStop = setTimeout(() => {
-      log.error({ signal }, 'shutdown took longer than 10 s; exiting anyway');
+// Signals are handled from the first moment: one arriving during start-up stops the app as
+// soon as it is up (or gives up after 10 s), never killing it half-way through a migration.
+let running: RunningApp | undefined;
+let stopping = false;
+const shutdown = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  const hardStop = setTimeout(() => {
+    log.error({ signal }, 'shutdown took longer than 10 s; exiting anyway');
+    process.exit(1);
+  }, 9_500);
+  hardStop.unref();
+  if (!running) {
+    log.info({ signal }, 'signal received during start-up; stopping once started');
+    return;
+  }
+  running
+    .stop(signal)
+    .then(() => process.exit(0))
+    .catch((err) => {
+      log.error({ err }, 'shutdown failed');
       process.exit(1);
-    }, 9_500);
-    hardStop.unref();
-    running
-      .stop(signal)
-      .then(() => process.exit(0))
-      .catch((err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+    });
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+try {
+  running = await startApp({ config, log, commands });
+  if (stopping) {
+    await running.stop('signal during start-up');
+    process.exit(0);
+  }
 } catch (err) {
   if (err instanceof BankError || err instanceof MigrationError) {
     log.fatal({ problems: err instanceof BankError ? err.problems : undefined }, err.message);

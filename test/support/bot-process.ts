@@ -1,13 +1,11 @@
 /**
- * Runs the real bot as `npm start` does (`tsx src/main.ts`), in its own process, and lets a
+ * Runs the real bot as `npm start` does (`node --import tsx src/main.ts`), in its own process, and lets a
  * test read its structured logs and stop or kill it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 export interface LogLine {
   level: number;
@@ -57,7 +55,7 @@ export class BotProcess {
     // Tests pass DATABASE_URL explicitly; an absent one must mean absent.
     if (!('DATABASE_URL' in env)) delete clean.DATABASE_URL;
     delete clean.NODE_OPTIONS; // vitest's own loader flags must not leak into the bot
-    const child = spawn(TSX, ['src/main.ts'], { cwd: opts.cwd ?? ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: opts.cwd ?? ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
     return new BotProcess(child);
   }
 
