@@ -4,7 +4,7 @@ import { UserError } from '../src/errors.js';
 import { isValidTimeZone, type GuildSettingsView } from '../src/guilds/repository.js';
 
 const describe = (s: GuildSettingsView) =>
-  [`Theme for images: **${s.theme}**`, `Time zone: **${s.timeZone}**`, `Auto-render \`$$...$$\` in whiteboard threads: **${s.autoRenderTex ? 'on' : 'off'}**`].join('\n');
+  [`Theme for images: **${s.theme}**`, `Time zone: **${s.timeZone}**`].join('\n');
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -13,9 +13,8 @@ export default defineCommand({
     .setDMPermission(false)
     .setDefaultMemberPermissions(0x20n) // Manage Server
     .addStringOption((o) => o.setName('theme').setDescription('Colour theme of rendered images').addChoices({ name: 'dark', value: 'dark' }, { name: 'light', value: 'light' }))
-    .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone, e.g. Europe/Berlin (used for streaks and weekly boards)').setMaxLength(64).setAutocomplete(true))
-    .addBooleanOption((o) => o.setName('auto_render').setDescription('Render $$...$$ in whiteboard threads automatically')),
-  summary: 'show or change theme, time zone and auto-render for this server',
+    .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone, e.g. Europe/Berlin (used for streaks and weekly boards)').setMaxLength(64).setAutocomplete(true)),
+  summary: 'show or change the image theme and time zone for this server',
   audience: 'admins',
   requires: { guild: true, manageGuild: true },
   async execute(interaction, app) {
@@ -28,8 +27,6 @@ export default defineCommand({
       if (!isValidTimeZone(zone.trim())) throw new UserError(`"${zone.slice(0, 64)}" is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`.`);
       patch.timeZone = zone.trim();
     }
-    const autoRender = interaction.options.getBoolean('auto_render');
-    if (autoRender !== null) patch.autoRenderTex = autoRender;
 
     const changed = Object.keys(patch).length > 0;
     const settings = changed

@@ -3,7 +3,7 @@ import { systemClock, type AppContext, type Clock } from './app-context.js';
 import { loadBank, type Bank } from './bank/load.js';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/client.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import type { EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createDiscordClient } from './discord/client.js';
 import type { SlashCommand } from './discord/command.js';
@@ -39,6 +39,8 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
   let embedded: EmbeddedDatabase | undefined;
   let url = config.DATABASE_URL;
   if (!url) {
+    // Loaded only when used: PGlite (PostgreSQL in WebAssembly) costs ~50 MB of memory.
+    const { startEmbeddedDatabase } = await import('./db/embedded.js');
     embedded = await startEmbeddedDatabase({ dataDir: config.DATA_DIR, log });
     url = embedded.url;
     log.info({ dataDir: embedded.dataDir }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite) stored under the data directory');

@@ -4,10 +4,9 @@ import type { Theme } from '../generated/prisma/enums.js';
 export interface GuildSettingsView {
   theme: Theme;
   timeZone: string;
-  autoRenderTex: boolean;
 }
 
-export const DEFAULT_SETTINGS: GuildSettingsView = { theme: 'dark', timeZone: 'UTC', autoRenderTex: false };
+export const DEFAULT_SETTINGS: GuildSettingsView = { theme: 'dark', timeZone: 'UTC' };
 
 /** Servers and their settings. The rest of the code asks by name instead of writing queries. */
 export class GuildRepository {
@@ -27,7 +26,7 @@ export class GuildRepository {
 
   async settings(guildId: string): Promise<GuildSettingsView> {
     const row = await this.prisma.guildSettings.findUnique({ where: { guildId } });
-    return row ? { theme: row.theme, timeZone: row.timeZone, autoRenderTex: row.autoRenderTex } : { ...DEFAULT_SETTINGS };
+    return row ? { theme: row.theme, timeZone: row.timeZone } : { ...DEFAULT_SETTINGS };
   }
 
   async updateSettings(guildId: string, guildName: string, patch: Partial<GuildSettingsView>): Promise<GuildSettingsView> {
@@ -38,7 +37,7 @@ export class GuildRepository {
         create: { guildId, ...DEFAULT_SETTINGS, ...patch },
         update: patch,
       });
-      return { theme: row.theme, timeZone: row.timeZone, autoRenderTex: row.autoRenderTex };
+      return { theme: row.theme, timeZone: row.timeZone };
     });
   }
 }

@@ -16,7 +16,6 @@ CREATE TABLE "guild_settings" (
     "guild_id" TEXT NOT NULL,
     "theme" "Theme" NOT NULL DEFAULT 'dark',
     "time_zone" TEXT NOT NULL DEFAULT 'UTC',
-    "auto_render_tex" BOOLEAN NOT NULL DEFAULT false,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "guild_settings_pkey" PRIMARY KEY ("guild_id")
