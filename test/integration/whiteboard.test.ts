@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { WHITEBOARD_LIMITS, WhiteboardService, boardToTex } from '../../src/whiteboard/service.js';
+import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
+
+let db: MigratedDatabase;
+let boards: WhiteboardService;
+const alice = { id: '100000000000000001', name: 'alice' };
+const bob = { id: '100000000000000002', name: 'bob' };
+const where = (channelId: string) => ({ guildId: '900000000000000000', channelId });
+// A stand-in validator with MathJax's verdict on one known-bad input; rendering has its own tests.
+const validate = async (tex: string) => {
+  if (tex.includes('\\frac{')) {
+    if ((tex.match(/{/g) ?? []).length !== (tex.match(/}/g) ?? []).length) throw new UserError('Missing close brace');
+  }
+};
+
+beforeAll(async () => {
+  db = await migratedDatabase('whiteboard');
+  boards = new WhiteboardService(db.prisma, validate);
+});
+afterAll(async () => db?.drop());
+
+describe('whiteboards', () => {
+  it('keeps one open board per channel', async () => {
+    await boards.start(where('c1'), 'Ridge', alice);
+    await boards.add('c1', { tex: 'L = \\|y - Xw\\|^2' }, alice);
+    await expect(boards.start(where('c1'), 'Another', bob)).rejects.toThrow(/already has an open board, \*\*Ridge\*\*/);
+  });
+
+  it('orders concurrent additions: everyone gets a step, positions distinct and consecutive', async () => {
+    await boards.start(where('c2'), 'Race', alice);
+    const users = Array.from({ length: 12 }, (_, i) => ({ id: `2000000000000000${10 + i}`, name: `user${i}` }));
+    const results = await Promise.all(users.map((u, i) => boards.add('c2', { tex: `x_{${i}}` }, u)));
+    expect(results.map((r) => r.number).sort((a, b) => a - b)).toEqual(users.map((_, i) => i + 1));
+    const board = await boards.require('c2');
+    expect(board.steps.map((s) => s.position)).toEqual(users.map((_, i) => i + 1));
+    expect(new Set(board.steps.map((s) => s.authorId)).size).toBe(12);
+  });
+
+  it('refuses a bad step and leaves the board unchanged', async () => {
+    await boards.start(where('c3'), 'Bad', alice);
+    await boards.add('c3', { tex: 'a^2' }, alice);
+    await expect(boards.add('c3', { tex: '\\frac{1}{2' }, bob)).rejects.toThrow(/Missing close brace/);
+    await expect(boards.add('c3', { tex: 'x'.repeat(WHITEBOARD_LIMITS.stepChars + 1) }, bob)).rejects.toThrow(/at most 500 characters/);
+    expect((await boards.require('c3')).steps).toHaveLength(1);
+  });
+
+  it('undo removes only the caller’s own last step', async () => {
+    await boards.start(where('c4'), 'Undo', alice);
+    await boards.add('c4', { tex: 'a' }, alice);
+    await boards.add('c4', { tex: 'b' }, bob);
+    await boards.add('c4', { tex: 'c' }, alice);
+    expect((await boards.undo('c4', bob)).tex).toBe('b');
+    await expect(boards.undo('c4', bob)).rejects.toThrow(/no step on this board/);
+    expect((await boards.require('c4')).steps.map((s) => s.tex)).toEqual(['a', 'c']);
+  });
+
+  it('lets only the starter or a server manager clear it', async () => {
+    await boards.start(where('c5'), 'Clear', alice);
+    await boards.add('c5', { tex: 'a' }, bob);
+    await expect(boards.clear('c5', bob, false)).rejects.toThrow(/Only the member who started/);
+    expect(await boards.clear('c5', bob, true)).toBe(1);
+    // An empty board may be started again with a new title.
+    expect((await boards.start(where('c5'), 'Fresh', bob)).title).toBe('Fresh');
+  });
+
+  it('stops at the step limit with a friendly message', async () => {
+    await boards.start(where('c6'), 'Full', alice);
+    for (let i = 0; i < WHITEBOARD_LIMITS.steps; i++) await boards.add('c6', { tex: `s_${i}` }, alice);
+    await expect(boards.add('c6', { tex: 'one more' }, alice)).rejects.toThrow(/board is full \(25 steps\)/);
+  });
+
+  it('exports a compilable-looking LaTeX document with authors and notes', async () => {
+    await boards.start(where('c7'), 'Bias & variance', alice);
+    await boards.add('c7', { tex: '\\mathbb{E}[(y-\\hat f)^2]', note: 'start' }, alice);
+    await boards.add('c7', { tex: '= \\text{Bias}^2 + \\text{Var} + \\sigma^2' }, bob);
+    const tex = boardToTex(await boards.require('c7'), new Date('2026-01-01T00:00:00Z'));
+    expect(tex).toContain('\\section*{Bias \\& variance}');
+    expect(tex.match(/\\begin\{equation\}/g)).toHaveLength(2);
+    expect(tex).toContain('% Step 2 by bob');
+    expect(tex).toContain('\\emph{start} (alice)');
+    expect(tex.trim().endsWith('\\end{document}')).toBe(true);
+  });
+});
