@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { GuildRepository } from './guilds/repository.js';
 import type { Logger } from './log.js';
+import type { Renderer } from './render/index.js';
+import type { WhiteboardService } from './whiteboard/service.js';
 
 /** A source of "now"; injected so tests can move time. */
 export type Clock = () => Date;
@@ -16,6 +18,8 @@ export interface AppContext {
   bank: Bank;
   clock: Clock;
   guilds: GuildRepository;
+  renderer: Renderer;
+  whiteboards: WhiteboardService;
   /** The commands this process serves (for /help). */
   commands: readonly { name: string; summary: string; audience: 'members' | 'admins' }[];
 }

@@ -12,6 +12,9 @@ import { GuildRepository } from './guilds/repository.js';
 import type { Logger } from './log.js';
 import { startOpsServer, type OpsServer } from './ops/http.js';
 import { createMetrics } from './ops/metrics.js';
+import { createRenderer, type Renderer } from './render/index.js';
+import { texValidator } from './render/validate.js';
+import { WhiteboardService } from './whiteboard/service.js';
 
 export interface RunningApp {
   app: AppContext;
@@ -46,12 +49,17 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     log.info({ dataDir: embedded.dataDir }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite) stored under the data directory');
   }
   let db: Database | undefined;
+  let renderer: Renderer | undefined;
   try {
     const migrated = await migrate(url, { log });
     log.info({ applied: migrated.applied, upToDate: migrated.alreadyApplied }, 'database migrations checked');
     db = connectDatabase(url, { poolSize: embedded ? 5 : config.DATABASE_POOL_SIZE, log });
 
     const metrics = createMetrics();
+    // Rendering runs in worker threads with a time limit, so a formula bomb never stalls the gateway.
+    renderer = createRenderer({
+      onEvent: (event) => log.warn({ event }, 'render worker event'),
+    });
     const app: AppContext = {
       config,
       log,
@@ -59,6 +67,8 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       bank,
       clock,
       guilds: new GuildRepository(db.prisma),
+      renderer,
+      whiteboards: new WhiteboardService(db.prisma, texValidator(renderer)),
       commands: commands.map((c) => ({ name: c.data.name, summary: c.summary, audience: c.audience })),
     };
     const router = createInteractionRouter(app, commands, metrics);
@@ -103,6 +113,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
         router.stopAccepting();
         await router.drain(7_000);
         await client.destroy().catch(() => {});
+        await renderer!.close().catch(() => {});
         await ops.close().catch(() => {});
         await db!.close();
         await embedded?.stop();
@@ -110,6 +121,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       })());
     return { app, client, router, ops, stop };
   } catch (err) {
+    await renderer?.close().catch(() => {});
     await db?.close();
     await embedded?.stop();
     throw err;

@@ -3,6 +3,8 @@ import { PermissionFlagsBits, type Interaction } from 'discord.js';
 import type { AppContext } from '../app-context.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { UserError } from '../errors.js';
+import { RenderError } from '../render/errors.js';
+import { renderErrorMessage } from '../render/validate.js';
 import type { InteractionOutcome, Metrics } from '../ops/metrics.js';
 import type { ComponentRoute, SlashCommand } from './command.js';
 import { decodeCustomId } from './custom-id.js';
@@ -103,6 +105,10 @@ export function createInteractionRouter(app: AppContext, commands: SlashCommand[
         outcome = 'user_error';
         message = err.message;
         log.info({ command: label.name, kind: label.kind, reason: err.kind, userMessage: err.message }, 'interaction refused');
+      } else if (err instanceof RenderError && err.kind !== 'internal') {
+        outcome = 'user_error';
+        message = renderErrorMessage(err);
+        log.info({ command: label.name, kind: label.kind, reason: `render-${err.kind}`, detail: err.detail, userMessage: err.message }, 'render refused');
       } else if (isDatabaseUnavailable(err)) {
         outcome = 'unavailable';
         message = MESSAGES.unavailable;

@@ -66,19 +66,23 @@ export class WhiteboardService {
     const clean = title.trim().replace(/\s+/g, ' ');
     if (!clean) throw new UserError('Give the board a title (or leave the option out for the default).');
     if (clean.length > WHITEBOARD_LIMITS.titleChars) throw new UserError(`A board title can be at most ${WHITEBOARD_LIMITS.titleChars} characters.`, 'limit');
-    return this.prisma.$transaction(async (tx) => {
-      const existing = await tx.whiteboard.findUnique({ where: { channelId: where.channelId }, include: { _count: { select: { steps: true } } } });
-      if (existing && existing._count.steps > 0) {
-        throw new UserError(
-          `This channel already has an open board, **${existing.title}** (${existing._count.steps} step${existing._count.steps === 1 ? '' : 's'}). Add to it with \`/whiteboard add\`, or empty it with \`/whiteboard clear\`.`,
-          'conflict',
-        );
-      }
-      const board = existing
-        ? await tx.whiteboard.update({ where: { id: existing.id }, data: { title: clean, startedBy: by.id } })
-        : await tx.whiteboard.create({ data: { guildId: where.guildId, channelId: where.channelId, title: clean, startedBy: by.id } });
+    const existing = await this.prisma.whiteboard.findUnique({ where: { channelId: where.channelId }, include: { _count: { select: { steps: true } } } });
+    if (existing) throw this.alreadyOpen(existing.title, existing._count.steps);
+    try {
+      const board = await this.prisma.whiteboard.create({ data: { guildId: where.guildId, channelId: where.channelId, title: clean, startedBy: by.id } });
       return { ...board, steps: [] };
-    });
+    } catch (err) {
+      // Two members starting at the same moment: the unique channel index lets one win.
+      if ((err as { code?: string }).code === 'P2002') throw this.alreadyOpen(clean, 0);
+      throw err;
+    }
+  }
+
+  private alreadyOpen(title: string, steps: number): UserError {
+    return new UserError(
+      `This channel already has an open board, **${title}** (${steps} step${steps === 1 ? '' : 's'}). Add to it with \`/whiteboard add\`, or close it with \`/whiteboard clear\`.`,
+      'conflict',
+    );
   }
 
   /** Appends a step; returns its 1-based number on the board. The board is unchanged when the step is refused. */
@@ -120,13 +124,16 @@ export class WhiteboardService {
     });
   }
 
-  /** Empties the board. Only its starter or a member who can manage the server may. */
+  /** Empties and closes the board, so a new one can be started. Only its starter or a member who can manage the server may. */
   async clear(channelId: string, by: Author, canManageServer: boolean): Promise<number> {
     const board = await this.require(channelId);
     if (board.startedBy !== by.id && !canManageServer) {
       throw new UserError('Only the member who started this board, or someone with **Manage Server**, can clear it.', 'forbidden');
     }
-    const { count } = await this.prisma.whiteboardStep.deleteMany({ where: { boardId: board.id } });
+    const [{ count }] = await this.prisma.$transaction([
+      this.prisma.whiteboardStep.deleteMany({ where: { boardId: board.id } }),
+      this.prisma.whiteboard.delete({ where: { id: board.id } }),
+    ]);
     return count;
   }
 }

@@ -25,7 +25,11 @@ describe('whiteboards', () => {
   it('keeps one open board per channel', async () => {
     await boards.start(where('c1'), 'Ridge', alice);
     await boards.add('c1', { tex: 'L = \\|y - Xw\\|^2' }, alice);
-    await expect(boards.start(where('c1'), 'Another', bob)).rejects.toThrow(/already has an open board, \*\*Ridge\*\*/);
+    await expect(boards.start(where('c1'), 'Another', bob)).rejects.toThrow(/already has an open board, \*\*Ridge\*\* \(1 step\)/);
+    // Also when two members start at the same moment: exactly one board.
+    const results = await Promise.allSettled([boards.start(where('c1b'), 'A', alice), boards.start(where('c1b'), 'B', bob)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/already has an open board/);
   });
 
   it('orders concurrent additions: everyone gets a step, positions distinct and consecutive', async () => {
@@ -61,7 +65,7 @@ describe('whiteboards', () => {
     await boards.add('c5', { tex: 'a' }, bob);
     await expect(boards.clear('c5', bob, false)).rejects.toThrow(/Only the member who started/);
     expect(await boards.clear('c5', bob, true)).toBe(1);
-    // An empty board may be started again with a new title.
+    // Clearing closes the board: a new one may be started.
     expect((await boards.start(where('c5'), 'Fresh', bob)).title).toBe('Fresh');
   });
 
