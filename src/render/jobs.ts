@@ -1,0 +1,108 @@
+/**
+ * Render jobs: plain data that crosses the worker boundary, and the one function that runs
+ * them. Jobs are built and validated on the main thread (renderer.ts); `runJob` runs inside
+ * a worker.
+ */
+import { RenderError } from './errors.js';
+import { isThemeName, type ThemeName } from './theme.js';
+import type { RenderedImage } from './draw.js';
+import { renderTex } from './tex.js';
+import { renderPr, renderReliability, renderRoc, renderRocPr, type CurveMetrics } from './plots.js';
+import { renderLeaderboard, renderMasteryChart, renderQuestionCard, renderSummaryCard } from './cards.js';
+import { renderWhiteboard } from './whiteboard.js';
+import type { LeaderboardSpec, MasterySpec, QuestionCardSpec, SummaryCardSpec, WhiteboardSpec } from './specs.js';
+
+export interface TexJob {
+  kind: 'tex';
+  theme: ThemeName;
+  tex: string;
+  display: boolean;
+  caption?: string;
+}
+
+export interface CurvePlotJob {
+  kind: 'plot';
+  plot: 'roc' | 'pr' | 'roc-pr';
+  theme: ThemeName;
+  /** 0/1 per item. */
+  labels: Uint8Array;
+  scores: Float64Array;
+  threshold?: number;
+  title?: string;
+}
+
+export interface ReliabilityPlotJob {
+  kind: 'plot';
+  plot: 'reliability';
+  theme: ThemeName;
+  labels: Uint8Array;
+  /** Predicted probabilities in [0, 1]. */
+  scores: Float64Array;
+  bins?: number;
+  title?: string;
+}
+
+export type CardJob =
+  | { kind: 'card'; card: 'question'; theme: ThemeName; spec: QuestionCardSpec }
+  | { kind: 'card'; card: 'summary'; theme: ThemeName; spec: SummaryCardSpec }
+  | { kind: 'card'; card: 'mastery'; theme: ThemeName; spec: MasterySpec }
+  | { kind: 'card'; card: 'leaderboard'; theme: ThemeName; spec: LeaderboardSpec };
+
+export interface WhiteboardJob {
+  kind: 'whiteboard';
+  theme: ThemeName;
+  spec: WhiteboardSpec;
+}
+
+export type RenderJob = TexJob | CurvePlotJob | ReliabilityPlotJob | CardJob | WhiteboardJob;
+
+/** Extra numbers some jobs compute on the way (so callers can quote them in text). */
+export type JobMeta = { curve: CurveMetrics } | { reliability: { ece: number; mce: number; n: number } };
+
+export interface JobResult extends RenderedImage {
+  meta?: JobMeta;
+}
+
+/** Run a job synchronously. Throws RenderError. */
+export function runJob(job: RenderJob): JobResult {
+  if (!isThemeName(job.theme)) throw new RenderError('invalid-input', 'Unknown theme');
+  switch (job.kind) {
+    case 'tex':
+      return renderTex(job.tex, { theme: job.theme, display: job.display, ...(job.caption === undefined ? {} : { caption: job.caption }) });
+    case 'plot': {
+      if (job.plot === 'reliability') {
+        const r = renderReliability(job.labels, job.scores, {
+          theme: job.theme,
+          ...(job.bins === undefined ? {} : { bins: job.bins }),
+          ...(job.title === undefined ? {} : { title: job.title }),
+        });
+        return { png: r.png, width: r.width, height: r.height, meta: { reliability: r.metrics } };
+      }
+      const options = {
+        theme: job.theme,
+        ...(job.threshold === undefined ? {} : { threshold: job.threshold }),
+        ...(job.title === undefined ? {} : { title: job.title }),
+      };
+      const draw = job.plot === 'roc' ? renderRoc : job.plot === 'pr' ? renderPr : renderRocPr;
+      const r = draw(job.labels, job.scores, options);
+      return { png: r.png, width: r.width, height: r.height, meta: { curve: r.metrics } };
+    }
+    case 'card':
+      switch (job.card) {
+        case 'question':
+          return renderQuestionCard(job.spec, { theme: job.theme });
+        case 'summary':
+          return renderSummaryCard(job.spec, { theme: job.theme });
+        case 'mastery':
+          return renderMasteryChart(job.spec, { theme: job.theme });
+        case 'leaderboard':
+          return renderLeaderboard(job.spec, { theme: job.theme });
+        default:
+          throw new RenderError('invalid-input', 'Unknown card type');
+      }
+    case 'whiteboard':
+      return renderWhiteboard(job.spec, { theme: job.theme });
+    default:
+      throw new RenderError('invalid-input', 'Unknown render job');
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Input limits and checks that run on the main thread before a job is queued. Kept free of
+ * canvas and MathJax imports so the main thread never loads them.
+ */
+import { RenderError } from './errors.js';
+
+/** Longest TeX accepted. Longer input is refused before MathJax sees it. */
+export const MAX_TEX_LENGTH = 2000;
+export const MAX_CAPTION_LENGTH = 300;
+/** Most points a plot job accepts (the data travels to a worker by structured clone). */
+export const MAX_PLOT_POINTS = 1_000_000;
+export const MAX_RELIABILITY_BINS = 100;
+
+/** Definers that live in otherwise useful packages (mathtools, extpfeil, tagformat). */
+const REFUSED_COMMANDS = /\\(DeclarePairedDelimiter[A-Za-z]*|Newextarrow|newtagform|renewtagform|usetagform)(?![A-Za-z])/;
+
+/** Validate user TeX before it reaches MathJax. Returns it trimmed. */
+export function checkTex(tex: unknown): string {
+  if (typeof tex !== 'string') throw new RenderError('invalid-input', 'The formula must be text');
+  if (tex.length > MAX_TEX_LENGTH) {
+    throw new RenderError(
+      'invalid-input',
+      `This formula is too long (${tex.length.toLocaleString('en-US')} characters; the limit is ${MAX_TEX_LENGTH.toLocaleString('en-US')})`,
+    );
+  }
+  const trimmed = tex.trim();
+  if (trimmed === '') throw new RenderError('invalid-input', 'The formula is empty');
+  const refused = REFUSED_COMMANDS.exec(trimmed);
+  if (refused) throw new RenderError('tex', `\\${refused[1]} is not allowed here`);
+  return trimmed;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v);
+  return v === null ? 'null' : typeof v;
+}
+
+/**
+ * Validate labels and scores and pack them into typed arrays (cheap to clone to a worker
+ * and to hash). Same messages as src/metrics.
+ */
+export function packBinaryData(labels: unknown, scores: unknown, scoreName = 'scores'): { labels: Uint8Array; scores: Float64Array } {
+  const isList = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+  if (!isList(labels)) throw new RenderError('invalid-input', 'labels must be an array');
+  if (!isList(scores)) throw new RenderError('invalid-input', `${scoreName} must be an array`);
+  const n = labels.length;
+  if (n !== scores.length) throw new RenderError('invalid-input', `labels and ${scoreName} must have the same length (${n} vs ${scores.length})`);
+  if (n === 0) throw new RenderError('invalid-input', 'Need at least one item to plot');
+  if (n > MAX_PLOT_POINTS) {
+    throw new RenderError('invalid-input', `Too many points to plot (${n.toLocaleString('en-US')}; the limit is ${MAX_PLOT_POINTS.toLocaleString('en-US')})`);
+  }
+  const l = new Uint8Array(n);
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = labels[i];
+    if (y === 1 || y === true) l[i] = 1;
+    else if (y !== 0 && y !== false) throw new RenderError('invalid-input', `labels[${i}] must be 0, 1, true or false (got ${describe(y)})`);
+    const x = scores[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw new RenderError('invalid-input', `${scoreName}[${i}] must be a finite number (got ${describe(x)})`);
+    }
+    s[i] = x;
+  }
+  return { labels: l, scores: s };
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { RenderError } from '../../../src/render/errors.js';
+import { createCanvas } from 'canvas';
+import { rasterizeBox, renderTex, texToBox, warmUpTex } from '../../../src/render/tex.js';
+import { themes } from '../../../src/render/theme.js';
+import { countColor, decodePng, distinctColors, pixelAt } from './pixels.js';
+
+const GAIN = String.raw`\mathrm{Gain} = \frac{1}{2}\left[\frac{G_L^2}{H_L+\lambda} + \frac{G_R^2}{H_R+\lambda} - \frac{(G_L+G_R)^2}{H_L+H_R+\lambda}\right] - \gamma`;
+const ALIGNED = String.raw`\begin{aligned} \mathcal{L}(\theta) &= -\sum_i y_i \log \sigma(z_i) \\ \frac{\partial \mathcal{L}}{\partial z_i} &= \sigma(z_i) - y_i \end{aligned}`;
+
+function renderError(fn: () => unknown): RenderError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(RenderError);
+    return err as RenderError;
+  }
+  throw new Error('expected a RenderError');
+}
+
+describe('renderTex: real pixels', () => {
+  warmUpTex();
+
+  for (const name of ['dark', 'light'] as const) {
+    it(`${name} theme: background and crisp text colour present, not blank`, async () => {
+      const theme = themes[name];
+      const img = renderTex(GAIN, { theme: name });
+      const px = await decodePng(img.png);
+      expect(px.width).toBe(img.width);
+      expect(px.height).toBe(img.height);
+      // Rendered at 2x: a ~1000 px wide image for a one-line formula.
+      expect(img.width).toBeGreaterThan(700);
+      expect(img.width).toBeLessThan(1400);
+      expect(img.height).toBeGreaterThan(80);
+      expect(distinctColors(px)).toBeGreaterThan(10);
+      // Corner is the theme background.
+      expect(pixelAt(px, 0, 0).slice(0, 3)).toEqual(hexRgb(theme.background));
+      expect(countColor(px, theme.background)).toBeGreaterThan(px.width * px.height * 0.5);
+      // Crisp: many pixels are exactly the text colour (glyph interiors). A 1x bitmap
+      // stretched to 2x has almost none.
+      expect(countColor(px, theme.text, 3)).toBeGreaterThan(1500);
+    });
+  }
+
+  it('is not blurry: far more solid text pixels than a 1x raster stretched to 2x', async () => {
+    const box = texToBox(GAIN, { display: true, color: themes.light.text });
+    const crisp = rasterizeBox(box, 40);
+    const c1 = createCanvas(crisp.width, crisp.height);
+    c1.getContext('2d').drawImage(crisp.image, 0, 0);
+    // The blur trap: rasterise at 1x, then scale the bitmap up when drawing.
+    const small = rasterizeBox(box, 20);
+    const c2 = createCanvas(crisp.width, crisp.height);
+    c2.getContext('2d').drawImage(small.image, 0, 0, crisp.width, crisp.height);
+    const solid = async (c: ReturnType<typeof createCanvas>) => countColor(await decodePng(c.toBuffer('image/png')), themes.light.text, 3);
+    const crispSolid = await solid(c1);
+    const blurrySolid = await solid(c2);
+    expect(crispSolid).toBeGreaterThan(blurrySolid * 1.5);
+    // And the shipped renderer is the crisp one.
+    const shipped = await decodePng(renderTex(GAIN, { theme: 'light' }).png);
+    expect(countColor(shipped, themes.light.text, 3)).toBeGreaterThan(crispSolid * 0.9);
+  });
+
+  it('display vs inline, aligned is multi-line, caption adds height', async () => {
+    const display = renderTex('\\sum_{i=1}^n x_i', { theme: 'dark' });
+    const inline = renderTex('\\sum_{i=1}^n x_i', { theme: 'dark', display: false });
+    expect(inline.height).toBeLessThan(display.height);
+    const one = renderTex('a = b', { theme: 'dark' });
+    const aligned = renderTex(ALIGNED, { theme: 'dark' });
+    expect(aligned.height).toBeGreaterThan(one.height * 2);
+    const captioned = renderTex('a = b', { theme: 'dark', caption: 'A caption under the formula' });
+    expect(captioned.height).toBeGreaterThan(one.height + 20);
+    const px = await decodePng(captioned.png);
+    expect(countColor(px, themes.dark.muted, 3)).toBeGreaterThan(50);
+  });
+
+  it('replaces currentColor and injects the table CSS so \\hline tables are not solid boxes', async () => {
+    const box = texToBox('\\begin{array}{|c|c|}\\hline a & b\\\\\\hline c & d\\\\\\hline\\end{array}', { display: true, color: '#123456' });
+    expect(box.markup).not.toContain('currentColor');
+    expect(box.markup).toContain('#123456');
+    expect(box.markup).toContain('rect[data-frame]');
+    const img = renderTex('\\begin{array}{|c|c|}\\hline \\quad & \\quad\\\\\\hline \\quad & \\quad\\\\\\hline\\end{array}', { theme: 'dark' });
+    const px = await decodePng(img.png);
+    // The middle of the first cell is background, not filled.
+    const cx = Math.round(px.width * 0.35);
+    const cy = Math.round(px.height * 0.35);
+    expect(pixelAt(px, cx, cy).slice(0, 3)).toEqual(hexRgb(themes.dark.background));
+    expect(countColor(px, themes.dark.background)).toBeGreaterThan(px.width * px.height * 0.6);
+  });
+});
+
+describe('renderTex: errors in plain words', () => {
+  it('undefined control sequence', () => {
+    const e = renderError(() => renderTex('\\foo + 1', { theme: 'dark' }));
+    expect(e.kind).toBe('tex');
+    expect(e.message).toBe('Undefined control sequence \\foo');
+  });
+
+  it('missing braces', () => {
+    expect(renderError(() => renderTex('\\frac{1}{2', { theme: 'dark' })).message).toBe('Missing close brace');
+    expect(renderError(() => renderTex('x^{2', { theme: 'dark' })).message).toMatch(/missing close brace/i);
+    expect(renderError(() => renderTex('x}', { theme: 'dark' })).message).toMatch(/Extra close brace/);
+  });
+
+  it('macro definition and loading are gone', () => {
+    for (const cs of ['def', 'newcommand', 'renewcommand', 'require', 'href', 'style', 'let']) {
+      const e = renderError(() => renderTex(`\\${cs}\\a{x}`, { theme: 'dark' }));
+      expect(e.kind).toBe('tex');
+      expect(e.message).toBe(`Undefined control sequence \\${cs}`);
+    }
+    expect(renderError(() => renderTex('\\DeclarePairedDelimiter\\abs{|}{|}', { theme: 'dark' })).message).toMatch(/not allowed/);
+  });
+
+  it('labels do not leak between renders', () => {
+    renderTex('x \\label{eq}', { theme: 'dark' });
+    expect(() => renderTex('x \\label{eq}', { theme: 'dark' })).not.toThrow();
+  });
+
+  it('refuses a 100,000-character input fast, before MathJax', () => {
+    const t0 = performance.now();
+    const e = renderError(() => renderTex('x+'.repeat(50_000), { theme: 'dark' }));
+    expect(performance.now() - t0).toBeLessThan(50);
+    expect(e.kind).toBe('invalid-input');
+    expect(e.message).toBe('This formula is too long (100,000 characters; the limit is 2,000)');
+  });
+
+  it('refuses \\rule{100000em}{100000em} by the size check, quickly', () => {
+    const t0 = performance.now();
+    const e = renderError(() => renderTex('\\rule{100000em}{100000em}', { theme: 'dark' }));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(e.kind).toBe('too-large');
+    expect(e.message).toMatch(/too large to draw .* the limit is 4,000 px a side/);
+  });
+
+  it('deep nesting is an error, not a crash', () => {
+    const e = renderError(() => renderTex('{'.repeat(990) + '}'.repeat(990), { theme: 'dark' }));
+    expect(e.kind).toBe('tex');
+  });
+
+  it('empty and non-string input', () => {
+    expect(renderError(() => renderTex('   ', { theme: 'dark' })).kind).toBe('invalid-input');
+    expect(renderError(() => renderTex(42 as unknown as string, { theme: 'dark' })).kind).toBe('invalid-input');
+  });
+});
+
+function hexRgb(hex: string): number[] {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
