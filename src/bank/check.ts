@@ -1,6 +1,7 @@
 import { RenderError } from '../render/errors.js';
 import { splitMath } from '../render/richtext.js';
 import { texToBox } from '../render/tex.js';
+import { gradeFreeText } from '../quiz/grade.js';
 import type { Bank } from './load.js';
 
 export interface BankFinding {
@@ -11,7 +12,9 @@ export interface BankFinding {
 /**
  * Checks that need more than the schema: every formula and every inline `$...$` in
  * questions, answers and options parses with MathJax (with the same restricted package set
- * the bot renders with), and no two prompts ask the same question.
+ * the bot renders with), no two prompts ask the same question, and each model answer
+ * grades as correct against its own key points (so the accepted phrasings are realistic:
+ * a member who writes the model answer in their own words is not marked down).
  */
 export function checkBankContent(bank: Bank): BankFinding[] {
   const findings: BankFinding[] = [];
@@ -35,6 +38,10 @@ export function checkBankContent(bank: Bank): BankFinding[] {
     ];
     for (const [field, text] of texts) {
       for (const seg of splitMath(text)) if (seg.kind !== 'text') parse(seg.tex, `${at}: ${field}`, seg.kind === 'display');
+    }
+    const self = gradeFreeText(p.answer, p.keyPoints);
+    if (self.verdict !== 'correct') {
+      findings.push({ where: at, message: `the model answer does not hit its own key points (${self.missed.map((k) => `"${k.point}"`).join(', ')}): add the phrasings it uses to accept` });
     }
     const key = p.question.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
     const prior = seenQuestions.get(key);
