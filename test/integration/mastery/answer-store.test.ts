@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmptyCard, fsrs, generatorParameters, Rating, State, type Card as FsrsCard, type Grade } from 'ts-fsrs';
+import { normalizeSeed } from '../../../src/drills/random.js';
+import { UserError } from '../../../src/errors.js';
+import { AnswerStore, GIVEN_MAX_CHARS, type AnswerEvent } from '../../../src/mastery/answer-store.js';
+import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
+import { testBank } from './bank-fixture.js';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+let db: MigratedDatabase;
+let store: AnswerStore;
+let now = new Date('2026-03-01T12:00:00.000Z');
+const bank = testBank();
+// An independent scheduler with the same parameters: the expected results are ts-fsrs's own.
+const reference = fsrs(generatorParameters({ enable_fuzz: false }));
+
+beforeAll(async () => {
+  db = await migratedDatabase('mastery_store');
+  store = new AnswerStore(db.prisma, bank, () => now);
+});
+afterAll(async () => db?.drop());
+
+let keys = 0;
+function event(userId: string, patch: Partial<AnswerEvent> = {}): AnswerEvent {
+  return {
+    eventKey: `test:${++keys}`,
+    userId,
+    guildId: 'g1',
+    channelId: 'c1',
+    promptId: 'a1-root',
+    mode: 'chain',
+    given: 'right',
+    verdict: 'correct',
+    score: 1,
+    points: 10,
+    responseMs: 4_000,
+    rating: Rating.Good,
+    ...patch,
+  };
+}
+const card = (userId: string, promptId: string) => db.prisma.card.findUnique({ where: { userId_promptId: { userId, promptId } } });
+const answerCount = (userId: string) => db.prisma.answer.count({ where: { userId } });
+
+describe('idempotency', () => {
+  it('stores an event recorded twice in a row once, and reviews the card once', async () => {
+    const e = event('u-seq');
+    const first = await store.record(e);
+    const second = await store.record(e);
+    expect(first.stored).toBe(true);
+    expect(typeof first.answerId).toBe('bigint');
+    expect(second).toEqual({ stored: false, answerId: null });
+    expect(await answerCount('u-seq')).toBe(1);
+    expect((await card('u-seq', 'a1-root'))?.reps).toBe(1);
+  });
+
+  it('stores 10 concurrent deliveries of one event once (unique index), card updated once', async () => {
+    const e = event('u-conc', { eventKey: 'drop:d1:0:u-conc' });
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.record({ ...e })));
+    expect(results.filter((r) => r.stored)).toHaveLength(1);
+    expect(results.filter((r) => !r.stored).every((r) => r.answerId === null && r.card === undefined)).toBe(true);
+    expect(await answerCount('u-conc')).toBe(1);
+    const c = await card('u-conc', 'a1-root');
+    expect(c?.reps).toBe(1);
+    expect(c?.state).toBe(State.Learning);
+  });
+
+  it('applies concurrent different answers to one card one after the other (no lost update)', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.record(event('u-race'))));
+    expect(results.every((r) => r.stored)).toBe(true);
+    expect(await answerCount('u-race')).toBe(8);
+    expect((await card('u-race', 'a1-root'))?.reps).toBe(8);
+  });
+
+  it('stores an unrated drill answer once, keeping an unsigned seed and no rating', async () => {
+    const e = event('u-drill', { promptId: undefined, drill: { kind: 'auc', seed: 4_000_000_000 }, mode: 'drill', rating: Rating.Good });
+    expect((await store.record(e)).stored).toBe(true);
+    expect((await store.record(e)).stored).toBe(false);
+    const rows = await db.prisma.answer.findMany({ where: { userId: 'u-drill' } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ drillKind: 'auc', promptId: null, topic: null, rating: null, mode: 'drill' });
+    expect(normalizeSeed(rows[0]!.drillSeed!)).toBe(4_000_000_000);
+    expect(await db.prisma.card.count({ where: { userId: 'u-drill' } })).toBe(0);
+  });
+
+  it('stores an unrated prompt answer without creating a card', async () => {
+    const r = await store.record(event('u-unrated', { rating: null, mode: 'sprint', points: 1500 }));
+    expect(r.stored).toBe(true);
+    expect(r.card).toBeUndefined();
+    expect(await card('u-unrated', 'a1-root')).toBeNull();
+    expect((await db.prisma.answer.findFirstOrThrow({ where: { userId: 'u-unrated' } })).topic).toBe('alpha');
+  });
+});
+
+describe('FSRS scheduling (ts-fsrs, no fuzz)', () => {
+  it('Good on a new card schedules it in the future, as ts-fsrs does', async () => {
+    const at = new Date('2026-03-02T09:00:00.000Z');
+    const r = await store.record(event('u-good', { at }));
+    const expected = reference.next(createEmptyCard(at), at, Rating.Good).card;
+    expect(r.card?.due.getTime()).toBe(expected.due.getTime());
+    expect(r.card?.due.getTime()).toBeGreaterThan(at.getTime());
+    expect(r.card?.state).toBe(State.Learning);
+    const row = await card('u-good', 'a1-root');
+    expect(row).toMatchObject({ stability: expected.stability, difficulty: expected.difficulty, reps: 1, lapses: 0, state: State.Learning, topic: 'alpha' });
+    expect(row?.lastReview?.getTime()).toBe(at.getTime());
+  });
+
+  it('Again keeps a card due within minutes', async () => {
+    const at = new Date('2026-03-02T09:00:00.000Z');
+    const r = await store.record(event('u-again', { at, verdict: 'wrong', score: 0, rating: Rating.Again }));
+    expect(r.card!.due.getTime() - at.getTime()).toBeLessThanOrEqual(10 * MIN);
+    expect(r.card!.due.getTime()).toBe(reference.next(createEmptyCard(at), at, Rating.Again).card.due.getTime());
+  });
+
+  it('follows ts-fsrs over a sequence of reviews on different days', async () => {
+    const grades: Grade[] = [Rating.Good, Rating.Good, Rating.Hard, Rating.Again, Rating.Good, Rating.Easy];
+    let ref: FsrsCard = createEmptyCard(new Date('2026-04-01T08:00:00.000Z'));
+    let at = new Date('2026-04-01T08:00:00.000Z');
+    for (const g of grades) {
+      ref = reference.next(ref, at, g).card;
+      const r = await store.record(event('u-seqfsrs', { at, rating: g }));
+      expect(r.card).toEqual({ due: ref.due, state: ref.state });
+      at = new Date(Math.max(ref.due.getTime(), at.getTime() + DAY));
+    }
+    const row = await card('u-seqfsrs', 'a1-root');
+    expect(row).toMatchObject({ reps: ref.reps, lapses: ref.lapses, state: ref.state, scheduledDays: ref.scheduled_days });
+    expect(row!.stability).toBeCloseTo(ref.stability, 10);
+    expect(row!.due.getTime()).toBeGreaterThan(at.getTime() - DAY);
+  });
+
+  it('uses the injected clock when the event has no time', async () => {
+    now = new Date('2026-05-05T05:05:05.000Z');
+    await store.record(event('u-clock', { at: undefined }));
+    expect((await db.prisma.answer.findFirstOrThrow({ where: { userId: 'u-clock' } })).answeredAt.toISOString()).toBe('2026-05-05T05:05:05.000Z');
+    expect((await card('u-clock', 'a1-root'))?.lastReview?.toISOString()).toBe('2026-05-05T05:05:05.000Z');
+  });
+
+  it('schedules a late, out-of-order answer from the last review instead of failing', async () => {
+    const at = new Date('2026-06-10T10:00:00.000Z');
+    await store.record(event('u-late', { at }));
+    const r = await store.record(event('u-late', { at: new Date(at.getTime() - DAY) }));
+    expect(r.stored).toBe(true);
+    expect((await card('u-late', 'a1-root'))?.reps).toBe(2);
+  });
+});
+
+describe('concept rule', () => {
+  const t0 = new Date('2026-07-01T10:00:00.000Z');
+  async function learnRoot(userId: string): Promise<Date> {
+    await store.record(event(userId, { at: t0, promptId: 'a1-root', rating: Rating.Easy }));
+    const due = (await card(userId, 'a1-root'))!.due;
+    expect(due.getTime()).toBeGreaterThan(t0.getTime() + DAY);
+    return due;
+  }
+
+  it('a follow-up rated Again brings the chain root due now', async () => {
+    await learnRoot('u-concept');
+    const at = new Date(t0.getTime() + 2 * 60 * MIN);
+    await store.record(event('u-concept', { at, promptId: 'a1-f2', verdict: 'wrong', score: 0, rating: Rating.Again }));
+    expect((await card('u-concept', 'a1-root'))?.due.toISOString()).toBe(at.toISOString());
+    // Only the due date moves: the root's memory state is the one its own reviews gave it.
+    expect((await card('u-concept', 'a1-root'))?.reps).toBe(1);
+  });
+
+  it('leaves the root alone for other ratings, other chains, and a root already due earlier', async () => {
+    const due = await learnRoot('u-concept2');
+    const at = new Date(t0.getTime() + 60 * MIN);
+    await store.record(event('u-concept2', { at, promptId: 'a1-f1', verdict: 'partial', score: 0.5, rating: Rating.Hard }));
+    await store.record(event('u-concept2', { at, promptId: 'a2-f1', verdict: 'wrong', score: 0, rating: Rating.Again }));
+    expect((await card('u-concept2', 'a1-root'))?.due.getTime()).toBe(due.getTime());
+    // Due earlier than the failure: kept (min(due, now)).
+    const later = new Date(due.getTime() + DAY);
+    await store.record(event('u-concept2', { at: later, promptId: 'a1-f1', verdict: 'wrong', score: 0, rating: Rating.Again }));
+    expect((await card('u-concept2', 'a1-root'))?.due.getTime()).toBe(due.getTime());
+  });
+
+  it('creates no root card when the member never answered the root', async () => {
+    await store.record(event('u-concept3', { promptId: 'b1-f1', verdict: 'wrong', score: 0, rating: Rating.Again }));
+    expect(await card('u-concept3', 'b1-root')).toBeNull();
+  });
+
+  it('does not apply twice for a replayed follow-up event', async () => {
+    await learnRoot('u-concept4');
+    const e = event('u-concept4', { at: new Date(t0.getTime() + MIN), promptId: 'a1-f1', verdict: 'wrong', score: 0, rating: Rating.Again });
+    await store.record(e);
+    // Review the root again so it is not due, then replay the failure: nothing may change.
+    await store.record(event('u-concept4', { at: new Date(t0.getTime() + 2 * MIN), promptId: 'a1-root', rating: Rating.Easy }));
+    const before = await card('u-concept4', 'a1-root');
+    expect((await store.record(e)).stored).toBe(false);
+    expect(await card('u-concept4', 'a1-root')).toEqual(before);
+  });
+});
+
+describe('input', () => {
+  it('caps what was given at 2,000 characters and drops NUL', async () => {
+    await store.record(event('u-long', { given: `a\u0000b${'é'.repeat(3_000)}` }));
+    const row = await db.prisma.answer.findFirstOrThrow({ where: { userId: 'u-long' } });
+    expect(Array.from(row.given)).toHaveLength(GIVEN_MAX_CHARS);
+    expect(row.given.startsWith('abé')).toBe(true);
+  });
+
+  it('refuses a prompt the bank no longer has with a user-facing error, storing nothing', async () => {
+    await expect(store.record(event('u-gone', { promptId: 'removed-prompt' }))).rejects.toBeInstanceOf(UserError);
+    expect(await answerCount('u-gone')).toBe(0);
+  });
+
+  it('rejects malformed events', async () => {
+    await expect(store.record(event('u-bad', { score: 1.5 }))).rejects.toThrow(/score/);
+    await expect(store.record(event('u-bad', { rating: 5 as Grade }))).rejects.toThrow(/rating/);
+    await expect(store.record(event('u-bad', { drill: { kind: 'auc', seed: 1 } }))).rejects.toThrow(/exactly one/);
+    await expect(store.record(event('u-bad', { eventKey: '' }))).rejects.toThrow(/eventKey/);
+    expect(await answerCount('u-bad')).toBe(0);
+  });
+});
