@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { GuildRepository } from './guilds/repository.js';
 import type { Logger } from './log.js';
+import type { AnswerStore, MasteryQueries } from './mastery/index.js';
+import type { PracticeService } from './practice/service.js';
 import type { Renderer } from './render/index.js';
 import type { WhiteboardService } from './whiteboard/service.js';
 
@@ -20,6 +22,9 @@ export interface AppContext {
   guilds: GuildRepository;
   renderer: Renderer;
   whiteboards: WhiteboardService;
+  answers: AnswerStore;
+  mastery: MasteryQueries;
+  practice: PracticeService;
   /** The commands this process serves (for /help). */
   commands: readonly { name: string; summary: string; audience: 'members' | 'admins' }[];
 }

@@ -15,6 +15,8 @@ import { createMetrics } from './ops/metrics.js';
 import { createRenderer, type Renderer } from './render/index.js';
 import { texValidator } from './render/validate.js';
 import { WhiteboardService } from './whiteboard/service.js';
+import { AnswerStore, MasteryQueries } from './mastery/index.js';
+import { PracticeService } from './practice/service.js';
 
 export interface RunningApp {
   app: AppContext;
@@ -60,6 +62,8 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     renderer = createRenderer({
       onEvent: (event) => log.warn({ event }, 'render worker event'),
     });
+    const answers = new AnswerStore(db.prisma, bank, clock);
+    const mastery = new MasteryQueries(db.prisma, bank);
     const app: AppContext = {
       config,
       log,
@@ -69,6 +73,9 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       guilds: new GuildRepository(db.prisma),
       renderer,
       whiteboards: new WhiteboardService(db.prisma, texValidator(renderer)),
+      answers,
+      mastery,
+      practice: new PracticeService(db.prisma, bank, answers, mastery, clock),
       commands: commands.map((c) => ({ name: c.data.name, summary: c.summary, audience: c.audience })),
     };
     const router = createInteractionRouter(app, commands, metrics);

@@ -28,6 +28,8 @@ export const configSchema = z.object({
     .max(65535, 'must be a port number (0-65535; 0 picks a free port)')
     .default(9464),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** Shifts the bot's clock (tests and demos of spaced repetition and schedules; never needed in production). */
+  CLOCK_OFFSET_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').default(0),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(10),
 });
 

@@ -50,7 +50,9 @@ process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 
 try {
-  running = await startApp({ config, log, commands });
+  const offset = config.CLOCK_OFFSET_MS;
+  if (offset !== 0) log.warn({ offsetMs: offset }, 'the clock is shifted (CLOCK_OFFSET_MS)');
+  running = await startApp({ config, log, commands, ...(offset !== 0 ? { clock: () => new Date(Date.now() + offset) } : {}) });
   if (stopping) {
     await running.stop('signal during start-up');
     process.exit(0);

@@ -1,13 +1,14 @@
 import type {
+  AnySelectMenuInteraction,
   AutocompleteInteraction,
+  ButtonInteraction,
   ChatInputCommandInteraction,
-  MessageComponentInteraction,
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { AppContext } from '../app-context.js';
 
-export type ComponentInteraction = MessageComponentInteraction | ModalSubmitInteraction;
+export type ComponentInteraction = ButtonInteraction | AnySelectMenuInteraction | ModalSubmitInteraction;
 
 /** A button / select menu / modal handler, found by the route in its custom id. */
 export interface ComponentRoute {

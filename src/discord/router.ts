@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { RenderError } from '../render/errors.js';
 import { renderErrorMessage } from '../render/validate.js';
 import type { InteractionOutcome, Metrics } from '../ops/metrics.js';
-import type { ComponentRoute, SlashCommand } from './command.js';
+import type { ComponentInteraction, ComponentRoute, SlashCommand } from './command.js';
 import { decodeCustomId } from './custom-id.js';
 import { replyPrivately } from './replies.js';
 
@@ -83,7 +83,7 @@ export function createInteractionRouter(app: AppContext, commands: SlashCommand[
         return 'unknown';
       }
       label.name = id.route;
-      await route.handle(interaction, id.parts, app);
+      await route.handle(interaction as ComponentInteraction, id.parts, app);
       return 'ok';
     }
     return 'unknown';

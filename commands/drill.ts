@@ -1,0 +1,28 @@
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { defineCommand } from '../src/discord/command.js';
+import { drillKinds } from '../src/drills/index.js';
+import { themeFor } from '../src/guilds/theme.js';
+import { drillScreen } from '../src/practice/screens.js';
+
+export default defineCommand({
+  data: new SlashCommandBuilder()
+    .setName('drill')
+    .setDescription('A generated numeric problem, with its figure and a worked solution')
+    .addStringOption((o) =>
+      o
+        .setName('kind')
+        .setDescription('Which kind of problem (random when left out)')
+        .addChoices(...drillKinds.slice(0, 25).map((k) => ({ name: k.title.slice(0, 100), value: k.id }))),
+    ),
+  summary: 'a generated numeric problem (AUC with ties, XGBoost gain, NDCG...) graded with tolerance',
+  audience: 'members',
+  async execute(interaction, app) {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const { session, drill } = await app.practice.startDrill(
+      { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId },
+      interaction.options.getString('kind'),
+    );
+    const screen = await drillScreen(session.id, drill, app.renderer, await themeFor(app, interaction.guildId));
+    await interaction.editReply({ embeds: screen.embeds, components: screen.components, files: screen.files });
+  },
+});

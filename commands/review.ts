@@ -1,0 +1,26 @@
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { defineCommand } from '../src/discord/command.js';
+import { showStep } from '../src/practice/discord.js';
+
+export default defineCommand({
+  data: new SlashCommandBuilder()
+    .setName('review')
+    .setDescription('Review the questions that are due for you (spaced repetition)')
+    .addIntegerOption((o) => o.setName('count').setDescription('How many cards (default 5)').setMinValue(1).setMaxValue(25)),
+  summary: 'review the questions due for you, oldest first (spaced repetition)',
+  audience: 'members',
+  async execute(interaction, app) {
+    const count = interaction.options.getInteger('count') ?? 5;
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const started = await app.practice.startReview({ userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId }, count);
+    if ('nothingDue' in started) {
+      await interaction.editReply({
+        content: started.nextDue
+          ? `Nothing is due right now. Your next review is due <t:${Math.floor(started.nextDue.getTime() / 1000)}:R>. Meanwhile, try \`/chain\` or \`/drill\`.`
+          : 'You have no cards yet: every question you answer becomes one. Start with `/chain`.',
+      });
+      return;
+    }
+    await showStep(interaction, app, started.session);
+  },
+});
