@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRenderer, type PooledRenderer } from '../../../src/render/renderer.js';
 import { RenderError } from '../../../src/render/errors.js';
@@ -132,6 +134,15 @@ describe('worker pool renderer', () => {
 });
 
 describe('renderer lifecycle', () => {
+  it('a process that renders, times out a job and closes exits normally (no segfault on worker exit)', () => {
+    const fixture = fileURLToPath(new URL('./fixtures/render-and-exit.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('This formula took too long to render');
+    expect(run.stdout).toContain('closed cleanly');
+  }, 60_000);
+
   it('close() rejects pending and later jobs with kind "closed"', async () => {
     const r = createRenderer({ size: 1 });
     const pending = rejection(r.tex('x', { theme: 'dark' }));

@@ -1,0 +1,221 @@
+/**
+ * Rendering benchmark: `npx tsx bench/render.ts` prints one JSON object.
+ *
+ * Latencies are end to end through the worker pool (validation, hashing, structured clone,
+ * MathJax, canvas, PNG encoding, transfer back), one job in flight unless stated.
+ * `--quick` runs 1,000 mixed renders instead of 10,000.
+ */
+import { createRenderer } from '../src/render/index.js';
+
+const FORMULAS: string[] = [
+  // XGBoost split gain and leaf weight
+  String.raw`\mathrm{Gain} = \frac{1}{2}\left[\frac{G_L^2}{H_L+\lambda} + \frac{G_R^2}{H_R+\lambda} - \frac{(G_L+G_R)^2}{H_L+H_R+\lambda}\right] - \gamma`,
+  String.raw`w_j^* = -\frac{\sum_{i \in I_j} g_i}{\sum_{i \in I_j} h_i + \lambda}`,
+  // softmax, cross-entropy
+  String.raw`\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{K} e^{z_j}}`,
+  String.raw`\mathcal{L}_{\mathrm{CE}} = -\frac{1}{N}\sum_{n=1}^{N}\sum_{k=1}^{K} y_{nk}\log \hat{p}_{nk}`,
+  // Adam
+  String.raw`\begin{aligned} m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t \\ v_t &= \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\ \hat m_t &= \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t} \\ \theta_t &= \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon} \end{aligned}`,
+  // batch norm, layer norm
+  String.raw`\hat x_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y_i = \gamma \hat x_i + \beta`,
+  String.raw`\mathrm{LN}(x) = \gamma \odot \frac{x - \mu(x)}{\sqrt{\frac{1}{d}\sum_{i=1}^{d}(x_i-\mu(x))^2 + \epsilon}} + \beta`,
+  // attention
+  String.raw`\operatorname{Attention}(Q,K,V) = \operatorname{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right)V`,
+  // NDCG
+  String.raw`\mathrm{NDCG@}k = \frac{1}{\mathrm{IDCG@}k}\sum_{i=1}^{k} \frac{2^{\mathrm{rel}_i}-1}{\log_2(i+1)}`,
+  // logistic regression gradient, ridge
+  String.raw`\nabla_w \mathcal{L} = \frac{1}{n} X^\top\big(\sigma(Xw) - y\big) + \lambda w`,
+  String.raw`\hat\beta_{\mathrm{ridge}} = (X^\top X + \lambda I)^{-1} X^\top y`,
+  // KL, ELBO
+  String.raw`D_{\mathrm{KL}}(P\,\Vert\,Q) = \sum_{x} P(x)\log\frac{P(x)}{Q(x)}`,
+  String.raw`\log p(x) \ge \mathbb{E}_{q_\phi(z\mid x)}\big[\log p_\theta(x\mid z)\big] - D_{\mathrm{KL}}\big(q_\phi(z\mid x)\,\Vert\,p(z)\big)`,
+  // bias-variance
+  String.raw`\mathbb{E}\big[(y-\hat f(x))^2\big] = \mathrm{Bias}\big[\hat f(x)\big]^2 + \mathrm{Var}\big[\hat f(x)\big] + \sigma^2`,
+  // AUC as Mann-Whitney
+  String.raw`\mathrm{AUC} = \frac{1}{n_+ n_-}\sum_{i:y_i=1}\sum_{j:y_j=0}\Big(\mathbb{1}[s_i > s_j] + \tfrac12\,\mathbb{1}[s_i = s_j]\Big)`,
+  // focal loss, GELU
+  String.raw`\mathrm{FL}(p_t) = -\alpha_t (1-p_t)^{\gamma}\log(p_t)`,
+  String.raw`\mathrm{GELU}(x) = x\,\Phi(x) \approx \tfrac12 x\left(1+\tanh\!\left[\sqrt{2/\pi}\,(x+0.044715x^3)\right]\right)`,
+  // PSI, F1, momentum
+  String.raw`\mathrm{PSI} = \sum_{i=1}^{B} (a_i - e_i)\,\ln\frac{a_i}{e_i}`,
+  String.raw`F_1 = \frac{2\,\mathrm{precision}\cdot\mathrm{recall}}{\mathrm{precision}+\mathrm{recall}} = \frac{2TP}{2TP+FP+FN}`,
+  String.raw`\begin{cases} v_{t+1} = \mu v_t - \eta \nabla f(\theta_t + \mu v_t) \\ \theta_{t+1} = \theta_t + v_{t+1} \end{cases}`,
+];
+
+const quick = process.argv.includes('--quick');
+const MIXED = quick ? 1000 : 10_000;
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+function binaryData(n: number, seed: number): { labels: Uint8Array; scores: Float64Array } {
+  const rand = lcg(seed);
+  const labels = new Uint8Array(n);
+  const scores = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = rand() < 0.3 ? 1 : 0;
+    labels[i] = y;
+    const z = (rand() + rand() + rand() - 1.5) * 1.5 + (y ? 1.2 : 0);
+    scores[i] = 1 / (1 + Math.exp(-z));
+  }
+  return { labels, scores };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+function summary(samples: number[]): { n: number; p50: number; p99: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return { n: s.length, p50: round(percentile(s, 50)), p99: round(percentile(s, 99)), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+async function time<T>(fn: () => Promise<T>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  // Cold start: pool creation to the first finished render.
+  const t0 = performance.now();
+  const renderer = createRenderer({ cacheEntries: 0 });
+  await renderer.tex('x', { theme: 'dark' });
+  const coldStartMs = performance.now() - t0;
+  await renderer.whenReady();
+
+  // Warm formulas (cache disabled, so every call renders).
+  for (const f of FORMULAS) await renderer.tex(f, { theme: 'dark' });
+  const formulaMs: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    for (const f of FORMULAS) {
+      formulaMs.push(await time(() => renderer.tex(f, { theme: round % 2 ? 'light' : 'dark' })));
+      await tick();
+    }
+  }
+
+  const roc1k = binaryData(1000, 1);
+  const roc100k = binaryData(100_000, 2);
+  await renderer.rocPr(roc1k.labels, roc1k.scores, { theme: 'dark' });
+  const roc1kMs: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    roc1kMs.push(await time(() => renderer.rocPr(roc1k.labels, roc1k.scores, { theme: i % 2 ? 'light' : 'dark', threshold: 0.5 })));
+    await tick();
+  }
+  const roc100kMs: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    roc100kMs.push(await time(() => renderer.rocPr(roc100k.labels, roc100k.scores, { theme: i % 2 ? 'light' : 'dark', threshold: 0.5 })));
+    await tick();
+  }
+
+  const board = {
+    title: 'Deriving the XGBoost leaf weight',
+    steps: Array.from({ length: 20 }, (_, i) => ({ tex: FORMULAS[i % FORMULAS.length]!, author: `member${i}`, ...(i % 3 === 0 ? { note: 'Expand to second order and collect terms per leaf' } : {}) })),
+  };
+  const whiteboardMs: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    whiteboardMs.push(await time(() => renderer.whiteboard(board, { theme: i % 2 ? 'light' : 'dark' })));
+    await tick();
+  }
+  await renderer.close();
+
+  // Cached hits (default cache).
+  const cached = createRenderer();
+  await cached.whenReady();
+  await cached.tex(FORMULAS[0]!, { theme: 'dark' });
+  await cached.rocPr(roc1k.labels, roc1k.scores, { theme: 'dark' });
+  const cachedTexMs: number[] = [];
+  const cachedRocMs: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    cachedTexMs.push(await time(() => cached.tex(FORMULAS[0]!, { theme: 'dark' })));
+    if (i < 200) cachedRocMs.push(await time(() => cached.rocPr(roc1k.labels, roc1k.scores, { theme: 'dark' })));
+  }
+
+  // Memory: many mixed renders, two in flight, yielding to the event loop between renders.
+  global.gc?.();
+  await new Promise((r) => setTimeout(r, 200));
+  const rssBefore = process.memoryUsage().rss;
+  const rand = lcg(42);
+  let failures = 0;
+  const mixedStart = performance.now();
+  let next = 0;
+  const one = async (i: number): Promise<void> => {
+    const theme = rand() < 0.5 ? 'dark' : 'light';
+    const r = rand();
+    try {
+      if (r < 0.6) {
+        // A realistic spread of distinct formulas (most are cache misses).
+        await cached.tex(`${FORMULAS[i % FORMULAS.length]!} + ${i}`, { theme });
+      } else if (r < 0.72) {
+        const d = binaryData(1000, i);
+        await cached.rocPr(d.labels, d.scores, { theme });
+      } else if (r < 0.8) {
+        await cached.questionCard({ topic: 'Gradients', level: 'L5', prompt: `Question ${i}: why does $\\sigma'(x) \\le \\tfrac14$ make deep sigmoid nets hard to train?` }, { theme });
+      } else if (r < 0.88) {
+        await cached.leaderboard({ title: `Week ${i}`, rows: Array.from({ length: 10 }, (_, k) => ({ rank: k + 1, name: `user ${k} 🦊`, value: 1000 - k })), caller: { rank: 20 + (i % 50), name: 'me', value: 3 } }, { theme });
+      } else if (r < 0.94) {
+        await cached.masteryChart({ stats: { due: i % 30, streak: i % 9, accuracy30d: (i % 100) / 100 }, topics: [{ name: 'Gradients', mastery: (i % 10) / 10, seen: 3, unseen: 7 }, { name: 'XGBoost', mastery: 0.5, seen: 5, unseen: 5 }] }, { theme });
+      } else {
+        await cached.whiteboard({ title: `Board ${i}`, steps: board.steps.slice(0, 4) }, { theme });
+      }
+    } catch {
+      failures++;
+    }
+  };
+  const lanes = Array.from({ length: 2 }, async () => {
+    while (next < MIXED) {
+      const i = next++;
+      await one(i);
+      await tick();
+    }
+  });
+  await Promise.all(lanes);
+  const mixedSeconds = (performance.now() - mixedStart) / 1000;
+  const rssAfter = process.memoryUsage().rss;
+  global.gc?.();
+  await new Promise((r) => setTimeout(r, 500));
+  const rssAfterSettle = process.memoryUsage().rss;
+  const stats = cached.stats();
+  await cached.close();
+
+  const result = {
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version, loadavg: (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100) },
+    coldStartMs: Math.round(coldStartMs),
+    formulaTexToPngMs: summary(formulaMs),
+    cachedHitMs: { tex: summary(cachedTexMs), rocPr1k: summary(cachedRocMs) },
+    rocPr1kMs: summary(roc1kMs),
+    rocPr100kMs: summary(roc100kMs),
+    whiteboard20StepsMs: summary(whiteboardMs),
+    memory: {
+      renders: MIXED,
+      failures,
+      seconds: Math.round(mixedSeconds * 10) / 10,
+      rssBeforeMb: mb(rssBefore),
+      rssAfterMb: mb(rssAfter),
+      rssAfterSettleMb: mb(rssAfterSettle),
+      rssGrowthMb: mb(rssAfter - rssBefore),
+      cacheEntries: stats.cacheEntries,
+      cacheMb: mb(stats.cacheBytes),
+      workerTimeouts: stats.timeouts,
+      workerCrashes: stats.crashes,
+    },
+    targets: {
+      formulaP50: '<= 25 ms',
+      rocPr1kP50: '<= 60 ms',
+      rocPr100kP50: '<= 400 ms',
+      cachedP50: '<= 1 ms',
+      rssGrowth: '<= 100 MB',
+    },
+  };
+  console.log(JSON.stringify(result, null, 2));
+}
+
+await main();

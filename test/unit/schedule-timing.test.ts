@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { checkTimeZone, describeWhen, nextRun, parseWhen } from '../../src/schedule/timing.js';
+
+describe('schedule timing', () => {
+  it('reads HH:MM and cron expressions', () => {
+    expect(parseWhen('09:00')).toBe('0 9 * * *');
+    expect(parseWhen(' 7:05 ')).toBe('5 7 * * *');
+    expect(parseWhen('30 18 * * 1-5')).toBe('30 18 * * 1-5');
+    expect(describeWhen('0 9 * * *', 'Europe/Berlin')).toBe('every day at 09:00 (Europe/Berlin)');
+  });
+
+  it.each([
+    ['25:00', /not a time of day/],
+    ['9am', /neither a time/],
+    ['61 9 * * *', /not a valid cron expression/],
+    ['* * * * *', /at most once an hour/],
+    ['0 9 * *', /five fields/],
+  ])('refuses %s', (input, message) => {
+    expect(() => parseWhen(input)).toThrow(message);
+  });
+
+  it('refuses unknown time zones', () => {
+    expect(checkTimeZone('Europe/Berlin')).toBe('Europe/Berlin');
+    expect(() => checkTimeZone('Mars/Olympus')).toThrow(/not a time zone I know/);
+  });
+
+  it('keeps 09:00 Europe/Berlin at 09:00 local across both daylight-saving changes', () => {
+    // 2026-03-29: clocks go forward (CET+1 -> CEST+2); 2026-10-25: back.
+    const local = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+    let t = new Date('2026-03-27T12:00:00Z');
+    const spring: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      t = nextRun('0 9 * * *', 'Europe/Berlin', t);
+      spring.push(t.toISOString());
+      expect(local(t)).toBe('09:00');
+    }
+    expect(spring).toEqual(['2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-30T07:00:00.000Z', '2026-03-31T07:00:00.000Z']);
+    const autumn = nextRun('0 9 * * *', 'Europe/Berlin', new Date('2026-10-25T00:00:00Z'));
+    expect(autumn.toISOString()).toBe('2026-10-25T08:00:00.000Z');
+    expect(local(autumn)).toBe('09:00');
+  });
+});
