@@ -6,6 +6,7 @@
  */
 import type { CanvasRenderingContext2D } from 'canvas';
 import { RenderError } from './errors.js';
+import { formatInt } from './limits.js';
 import { getTheme, type Theme, type ThemeName } from './theme.js';
 import {
   DEFAULT_SCALE,
@@ -274,8 +275,8 @@ export function renderMasteryChart(spec: MasterySpec, options: CardOptions): Ren
   const theme = getTheme(options.theme);
   const sections: Section[] = [...titleSections(theme, spec.title ?? 'Mastery'), spacer(14)];
   const tiles: [string, string][] = [
-    ['Due now', spec.stats.due.toLocaleString('en-US')],
-    ['Streak', `${spec.stats.streak.toLocaleString('en-US')} day${spec.stats.streak === 1 ? '' : 's'}`],
+    ['Due now', formatInt(spec.stats.due)],
+    ['Streak', `${formatInt(spec.stats.streak)} day${spec.stats.streak === 1 ? '' : 's'}`],
     ['30-day accuracy', spec.stats.accuracy30d === null ? '–' : pct(spec.stats.accuracy30d)],
   ];
   sections.push({
@@ -304,7 +305,7 @@ export function renderMasteryChart(spec: MasterySpec, options: CardOptions): Ren
   }
   for (const t of spec.topics) {
     const total = t.seen + t.unseen;
-    sections.push(barRow(theme, cleanLine(t.name, 80), t.mastery, pct(t.mastery), `${t.seen.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} seen`));
+    sections.push(barRow(theme, cleanLine(t.name, 80), t.mastery, pct(t.mastery), `${formatInt(t.seen)} of ${formatInt(total)} seen`));
   }
   const footnote = spec.footnote ? cleanLine(spec.footnote, 200) : '';
   if (footnote) sections.push(spacer(10), textSection(footnote, { size: 12.5, color: theme.muted, maxLines: 3 }));
@@ -314,7 +315,7 @@ export function renderMasteryChart(spec: MasterySpec, options: CardOptions): Ren
 const MEDALS = ['#f0b232', '#b5bac1', '#c27c4a'];
 
 function formatValue(v: string | number): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : fmt(v, 2);
+  if (typeof v === 'number') return Number.isInteger(v) ? formatInt(v) : fmt(v, 2);
   return cleanLine(v, 40);
 }
 
@@ -333,7 +334,7 @@ function leaderboardRowSection(theme: Theme, row: LeaderboardRow, highlighted: b
       ctx.textBaseline = 'middle';
       const medal = row.rank <= 3 ? MEDALS[row.rank - 1] : undefined;
       ctx.font = font(14.5, 'bold');
-      const rankText = `${row.rank.toLocaleString('en-US')}`;
+      const rankText = `${formatInt(row.rank)}`;
       if (medal) {
         ctx.beginPath();
         ctx.arc(LEFT + 14, mid, 13, 0, Math.PI * 2);

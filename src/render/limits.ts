@@ -4,6 +4,13 @@
  */
 import { RenderError } from './errors.js';
 
+/** 12345 -> "12,345" without Intl (whose first use costs milliseconds). */
+export function formatInt(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  const digits = String(Math.trunc(Math.abs(n)));
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** Longest TeX accepted. Longer input is refused before MathJax sees it. */
 export const MAX_TEX_LENGTH = 2000;
 export const MAX_CAPTION_LENGTH = 300;
@@ -20,7 +27,7 @@ export function checkTex(tex: unknown): string {
   if (tex.length > MAX_TEX_LENGTH) {
     throw new RenderError(
       'invalid-input',
-      `This formula is too long (${tex.length.toLocaleString('en-US')} characters; the limit is ${MAX_TEX_LENGTH.toLocaleString('en-US')})`,
+      `This formula is too long (${formatInt(tex.length)} characters; the limit is ${formatInt(MAX_TEX_LENGTH)})`,
     );
   }
   const trimmed = tex.trim();
@@ -48,7 +55,7 @@ export function packBinaryData(labels: unknown, scores: unknown, scoreName = 'sc
   if (n !== scores.length) throw new RenderError('invalid-input', `labels and ${scoreName} must have the same length (${n} vs ${scores.length})`);
   if (n === 0) throw new RenderError('invalid-input', 'Need at least one item to plot');
   if (n > MAX_PLOT_POINTS) {
-    throw new RenderError('invalid-input', `Too many points to plot (${n.toLocaleString('en-US')}; the limit is ${MAX_PLOT_POINTS.toLocaleString('en-US')})`);
+    throw new RenderError('invalid-input', `Too many points to plot (${formatInt(n)}; the limit is ${formatInt(MAX_PLOT_POINTS)})`);
   }
   const l = new Uint8Array(n);
   const s = new Float64Array(n);

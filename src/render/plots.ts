@@ -18,7 +18,7 @@ import {
   type Reliability,
 } from '../metrics/curves.js';
 import { RenderError } from './errors.js';
-import { MAX_PLOT_POINTS } from './limits.js';
+import { MAX_PLOT_POINTS, formatInt } from './limits.js';
 import { getTheme, type Theme, type ThemeName } from './theme.js';
 import { cleanLine, ellipsize, fmt, font, scaledCanvas, toRenderedImage, type RenderedImage } from './draw.js';
 
@@ -89,10 +89,10 @@ function withMetricsErrors<T>(fn: () => T): T {
 
 function checkPlotInput(labels: Labels, scores: ArrayLike<number>): void {
   if (labels && typeof labels.length === 'number' && labels.length > MAX_PLOT_POINTS) {
-    throw new RenderError('invalid-input', `Too many points to plot (${labels.length.toLocaleString('en-US')}; the limit is ${MAX_PLOT_POINTS.toLocaleString('en-US')})`);
+    throw new RenderError('invalid-input', `Too many points to plot (${formatInt(labels.length)}; the limit is ${formatInt(MAX_PLOT_POINTS)})`);
   }
   if (scores && typeof scores.length === 'number' && scores.length > MAX_PLOT_POINTS) {
-    throw new RenderError('invalid-input', `Too many points to plot (limit ${MAX_PLOT_POINTS.toLocaleString('en-US')})`);
+    throw new RenderError('invalid-input', `Too many points to plot (limit ${formatInt(MAX_PLOT_POINTS)})`);
   }
 }
 
@@ -388,7 +388,7 @@ export function renderRocPr(labels: Labels, scores: ArrayLike<number>, options: 
   drawTitle(ctx, theme, options.title ? cleanLine(options.title, 120) : 'ROC and precision-recall', 14, 24, width - 28);
   ctx.fillStyle = theme.muted;
   ctx.font = font(LABEL_FONT);
-  const sub = `n = ${s.n.toLocaleString('en-US')} · ${s.roc.positives.toLocaleString('en-US')} positive · prevalence ${fmt(s.prevalence)}`;
+  const sub = `n = ${formatInt(s.n)} · ${formatInt(s.roc.positives)} positive · prevalence ${fmt(s.prevalence)}`;
   ctx.fillText(ellipsize(ctx, sub, width - 28), 14, 44);
 
   const rocRect: Rect = { x: MARGIN_LEFT, y: headerH, w: side, h: side };
@@ -424,7 +424,7 @@ export function renderReliability(labels: Labels, probabilities: ArrayLike<numbe
   drawTitle(ctx, theme, options.title ? cleanLine(options.title, 120) : `Reliability diagram · ECE ${fmt(rel.ece)}`, 14, 24, width - 28);
   ctx.fillStyle = theme.muted;
   ctx.font = font(LABEL_FONT);
-  ctx.fillText(ellipsize(ctx, `n = ${rel.n.toLocaleString('en-US')} · ${rel.bins.length} bins · MCE ${fmt(rel.mce)}`, width - 28), 14, 44);
+  ctx.fillText(ellipsize(ctx, `n = ${formatInt(rel.n)} · ${rel.bins.length} bins · MCE ${fmt(rel.mce)}`, width - 28), 14, 44);
 
   const r: Rect = { x: MARGIN_LEFT, y: top, w: side, h: side };
   // Reliability panel: no x tick labels of its own (the histogram below carries them).

@@ -16,7 +16,7 @@ import { AllPackages } from 'mathjax-full/js/input/tex/AllPackages.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { LiteElement } from 'mathjax-full/js/adaptors/lite/Element.js';
 import { RenderError } from './errors.js';
-import { MAX_CAPTION_LENGTH, checkTex } from './limits.js';
+import { MAX_CAPTION_LENGTH, checkTex, formatInt } from './limits.js';
 import { getTheme, type ThemeName } from './theme.js';
 import {
   DEFAULT_SCALE,
@@ -164,7 +164,7 @@ export function boxPixelSize(box: TexBox, emPx: number): { width: number; height
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
     throw new RenderError(
       'too-large',
-      `This formula is too large to draw (${width.toLocaleString('en-US')}×${height.toLocaleString('en-US')} px; the limit is ${MAX_IMAGE_SIDE.toLocaleString('en-US')} px a side)`,
+      `This formula is too large to draw (${formatInt(width)}×${formatInt(height)} px; the limit is ${formatInt(MAX_IMAGE_SIDE)} px a side)`,
     );
   }
   return { width, height };

@@ -151,6 +151,27 @@ describe('renderer lifecycle', () => {
     expect((await rejection(r.tex('y', { theme: 'dark' }))).kind).toBe('closed');
   }, 30_000);
 
+  it('the heap cap stops a runaway render: it rejects as worker-crashed and the pool recovers', async () => {
+    const r = createRenderer({ size: 1, maxOldGenerationSizeMb: 24, timeoutMs: 20_000 });
+    const heavy = { title: 'x', steps: Array.from({ length: 40 }, () => ({ tex: `\\ce{${'H2O + '.repeat(300)}}`, author: 'a' })) };
+    const e = await rejection(r.whiteboard(heavy, { theme: 'dark' }));
+    expect(e.kind).toBe('worker-crashed');
+    expect(e.message).toBe('This render needed too much memory');
+    expect((await r.tex('a+b', { theme: 'dark' })).width).toBeGreaterThan(10);
+    expect(r.stats().crashes).toBe(1);
+    await r.close();
+  }, 60_000);
+
+  it('workers that cannot start fail queued jobs instead of respawning forever', async () => {
+    const events: PoolEvent[] = [];
+    const r = createRenderer({ size: 1, maxOldGenerationSizeMb: 4, onEvent: (ev) => events.push(ev) });
+    const e = await rejection(r.tex('x', { theme: 'dark' }));
+    expect(e.kind).toBe('internal');
+    expect(e.message).toBe('The renderer could not start');
+    expect(events.filter((ev) => ev.type === 'worker-start-failed')).toHaveLength(3);
+    await r.close();
+  }, 60_000);
+
   it('a full queue is refused as busy', async () => {
     const r = createRenderer({ size: 1, maxQueue: 1 });
     const jobs = [r.tex('a', { theme: 'dark' }), r.tex('b', { theme: 'dark' })];
