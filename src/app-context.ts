@@ -6,6 +6,9 @@ import type { Logger } from './log.js';
 import type { AnswerStore, MasteryQueries } from './mastery/index.js';
 import type { PracticeService } from './practice/service.js';
 import type { Renderer } from './render/index.js';
+import type { DropAnswers } from './drop/answers.js';
+import type { DropEngine } from './drop/engine.js';
+import type { ScheduleRepository } from './schedule/repository.js';
 import type { WhiteboardService } from './whiteboard/service.js';
 
 /** A source of "now"; injected so tests can move time. */
@@ -25,6 +28,8 @@ export interface AppContext {
   answers: AnswerStore;
   mastery: MasteryQueries;
   practice: PracticeService;
+  schedules: ScheduleRepository;
+  drops: { engine: DropEngine; answers: DropAnswers };
   /** The commands this process serves (for /help). */
   commands: readonly { name: string; summary: string; audience: 'members' | 'admins' }[];
 }

@@ -17,6 +17,12 @@ import { texValidator } from './render/validate.js';
 import { WhiteboardService } from './whiteboard/service.js';
 import { AnswerStore, MasteryQueries } from './mastery/index.js';
 import { PracticeService } from './practice/service.js';
+import nodeCron from 'node-cron';
+import { DropAnswers } from './drop/answers.js';
+import { DiscordDropPublisher } from './drop/discord-publisher.js';
+import { DropEngine } from './drop/engine.js';
+import { themeFor } from './guilds/theme.js';
+import { ScheduleRepository } from './schedule/repository.js';
 
 export interface RunningApp {
   app: AppContext;
@@ -62,7 +68,9 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     renderer = createRenderer({
       onEvent: (event) => log.warn({ event }, 'render worker event'),
     });
+    const client = createDiscordClient(config);
     const answers = new AnswerStore(db.prisma, bank, clock);
+    const dropAnswers = new DropAnswers(db.prisma, bank, answers, clock);
     const mastery = new MasteryQueries(db.prisma, bank);
     const app: AppContext = {
       config,
@@ -76,10 +84,15 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       answers,
       mastery,
       practice: new PracticeService(db.prisma, bank, answers, mastery, clock),
+      schedules: new ScheduleRepository(db.prisma),
+      drops: {
+        answers: dropAnswers,
+        // The publisher looks the theme up through `app` when it posts, after construction.
+        engine: new DropEngine(db.prisma, bank, new DiscordDropPublisher(client, renderer, dropAnswers, (guildId) => themeFor(app, guildId)), clock, log),
+      },
       commands: commands.map((c) => ({ name: c.data.name, summary: c.summary, audience: c.audience })),
     };
     const router = createInteractionRouter(app, commands, metrics);
-    const client = createDiscordClient(config);
 
     client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
     client.on(Events.GuildCreate, (guild) => {
@@ -113,11 +126,27 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     await client.login(config.DISCORD_TOKEN);
     await ready;
 
+    // The scheduler: the database decides what is due, so every process may tick (see DropEngine).
+    let ticking = false;
+    const scheduler = nodeCron.schedule(`*/${config.SCHEDULER_TICK_SECONDS} * * * * *`, async () => {
+      if (ticking) return;
+      ticking = true;
+      try {
+        const r = await app.drops.engine.tick();
+        if (r.claimed || r.skipped || r.steps) log.info(r, 'scheduler tick');
+      } catch (err) {
+        log.warn({ err }, 'scheduler tick failed; retrying next tick');
+      } finally {
+        ticking = false;
+      }
+    });
+
     let stopping: Promise<void> | undefined;
     const stop = (reason: string) =>
       (stopping ??= (async () => {
         log.info({ reason, inFlight: router.inFlight }, 'shutting down');
         router.stopAccepting();
+        await scheduler.stop();
         await router.drain(7_000);
         await client.destroy().catch(() => {});
         await renderer!.close().catch(() => {});

@@ -30,6 +30,10 @@ export const configSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   /** Shifts the bot's clock (tests and demos of spaced repetition and schedules; never needed in production). */
   CLOCK_OFFSET_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').default(0),
+  /** Runs the clock this many times faster (tests of schedules; never needed in production). */
+  CLOCK_SPEED: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(10_000, 'must be at most 10000').default(1),
+  /** How often the scheduler looks for due drops and follow-ups. */
+  SCHEDULER_TICK_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(1, 'must be 1 to 59').max(59, 'must be 1 to 59').default(5),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(10),
 });
 

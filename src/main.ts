@@ -50,9 +50,14 @@ process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 
 try {
-  const offset = config.CLOCK_OFFSET_MS;
-  if (offset !== 0) log.warn({ offsetMs: offset }, 'the clock is shifted (CLOCK_OFFSET_MS)');
-  running = await startApp({ config, log, commands, ...(offset !== 0 ? { clock: () => new Date(Date.now() + offset) } : {}) });
+  const { CLOCK_OFFSET_MS: offset, CLOCK_SPEED: speed } = config;
+  let clock: (() => Date) | undefined;
+  if (offset !== 0 || speed !== 1) {
+    const origin = Date.now();
+    clock = () => new Date(origin + offset + (Date.now() - origin) * speed);
+    log.warn({ offsetMs: offset, speed }, 'the clock is shifted (CLOCK_OFFSET_MS / CLOCK_SPEED)');
+  }
+  running = await startApp({ config, log, commands, ...(clock ? { clock } : {}) });
   if (stopping) {
     await running.stop('signal during start-up');
     process.exit(0);

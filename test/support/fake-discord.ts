@@ -60,6 +60,7 @@ export interface FakeMessage {
   interaction_metadata?: Record<string, unknown>;
   allowed_mentions?: unknown;
   thread?: FakeChannel;
+  nonce?: string;
   deleted?: boolean;
   /** Where it came from: the original interaction response, a follow-up, or a channel send. */
   origin: 'interaction' | 'followup' | 'channel';
@@ -242,7 +243,7 @@ export interface Fault {
 
 export interface FakeDiscordOptions {
   commands?: CommandDef[];
-  guilds?: { name: string; channels?: string[] }[];
+  guilds?: { name: string; channels?: string[]; /** Channels where the bot lacks Send Messages. */ botDenied?: string[] }[];
   /** Milliseconds between gateway heartbeats the fake asks for. */
   heartbeatInterval?: number;
 }
@@ -268,6 +269,8 @@ export class FakeDiscord {
   identifies: Record<string, unknown>[] = [];
   resumes = 0;
   private faults: Fault[] = [];
+  /** Channels where the bot may not post (permission overwrite denying it). */
+  readonly deniedChannels = new Set<string>();
   private sessions = new Set<GatewaySession>();
   private readyWaiters: (() => void)[] = [];
   private messageListeners = new Set<() => void>();
@@ -282,6 +285,12 @@ export class FakeDiscord {
     for (const g of opts.guilds ?? [{ name: 'Study Group', channels: ['general', 'study'] }]) {
       const id = snowflake();
       const channels = (g.channels ?? ['general']).map((name, position): FakeChannel => ({ id: snowflake(), type: 0, name, guild_id: id, position, permission_overwrites: [] }));
+      for (const c of channels) {
+        if (g.botDenied?.includes(c.name)) {
+          this.deniedChannels.add(c.id);
+          c.permission_overwrites = [{ id: this.botUser.id, type: 1, allow: '0', deny: String(0x800n | 0x800000000n) }];
+        }
+      }
       for (const c of channels) this.channels.set(c.id, c);
       this.guilds.push({ id, name: g.name, channels });
     }
@@ -665,10 +674,25 @@ export class FakeDiscord {
       this.notifyMessages();
       return json(res, 200, toApiMessage(msg));
     }
+    if ((match = route(/^\/channels\/(\d+)\/messages$/, 'GET'))) {
+      const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 50));
+      const list = [...this.messages.values()].filter((m) => m.channel_id === match![1] && !m.deleted && m.origin === 'channel').reverse().slice(0, limit);
+      return json(res, 200, list.map(toApiMessage));
+    }
     if ((match = route(/^\/channels\/(\d+)\/messages$/, 'POST'))) {
       const channel = this.channels.get(match[1]!);
       if (!channel) return json(res, 404, { message: 'Unknown Channel', code: 10003 });
-      const msg = this.makeMessage(channel.id, body as Record<string, unknown>, files, 'channel');
+      const b = body as Record<string, unknown>;
+      if (this.deniedChannels.has(channel.id) || (channel.parent_id && this.deniedChannels.has(channel.parent_id))) {
+        return json(res, 403, { message: 'Missing Permissions', code: 50013 });
+      }
+      // enforce_nonce: a repeat of a recent nonce returns the first message instead of a second one.
+      if (b.enforce_nonce && b.nonce !== undefined) {
+        const earlier = [...this.messages.values()].find((m) => m.channel_id === channel.id && m.nonce === String(b.nonce) && !m.deleted);
+        if (earlier) return json(res, 200, toApiMessage(earlier));
+      }
+      const msg = this.makeMessage(channel.id, b, files, 'channel');
+      if (b.nonce !== undefined) msg.nonce = String(b.nonce);
       this.notifyMessages();
       return json(res, 200, toApiMessage(msg));
     }
@@ -693,6 +717,7 @@ export class FakeDiscord {
       const parent = this.channels.get(match[1]!);
       const msg = this.messages.get(match[2]!);
       if (!parent || !msg) return json(res, 404, { message: 'Unknown Message', code: 10008 });
+      if (msg.thread) return json(res, 400, { message: 'A thread has already been created for this message', code: 160004 });
       const thread = this.makeThread(parent, String((body as { name?: string }).name ?? 'thread'), msg.id);
       msg.thread = thread;
       this.dispatchSafe('THREAD_CREATE', { ...thread, newly_created: true });
@@ -911,7 +936,10 @@ export class FakeDiscord {
         verification_level: 0,
         default_message_notifications: 0,
         explicit_content_filter: 0,
-        roles: [{ id: g.id, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+        roles: [
+          { id: g.id, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+          { id: this.botRoleId(g), name: 'Backprop', permissions: BOT_PERMISSIONS, position: 1, color: 0, hoist: false, managed: true, mentionable: false, flags: 0 },
+        ],
         emojis: [],
         stickers: [],
         features: [],
@@ -925,7 +953,7 @@ export class FakeDiscord {
         unavailable: false,
         member_count: 2,
         voice_states: [],
-        members: [{ user: this.botUser, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 }],
+        members: [{ user: this.botUser, roles: [this.botRoleId(g)], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 }],
         channels: g.channels.filter((c) => c.type !== 11),
         threads: [],
         presences: [],
@@ -936,6 +964,16 @@ export class FakeDiscord {
     }
     session.identified = true;
     this.wakeReadyWaiters();
+  }
+
+  private botRoles = new Map<string, string>();
+  private botRoleId(g: FakeGuild): string {
+    let id = this.botRoles.get(g.id);
+    if (!id) {
+      id = snowflake();
+      this.botRoles.set(g.id, id);
+    }
+    return id;
   }
 
   private wakeReadyWaiters(): void {
@@ -1018,7 +1056,7 @@ function computeMentionEveryone(msg: FakeMessage): boolean {
 
 /** The message as Discord's API returns it (without the fake's bookkeeping). */
 export function toApiMessage(m: FakeMessage): Record<string, unknown> {
-  const { origin: _o, deleted: _d, allowed_mentions: _a, attachments, ...rest } = m;
+  const { origin: _o, deleted: _d, allowed_mentions: _a, nonce: _n, attachments, ...rest } = m;
   return { ...rest, attachments: attachments.map(({ data: _data, ...a }) => a) };
 }
 

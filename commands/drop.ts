@@ -1,0 +1,30 @@
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { topicChoices } from '../src/bank/autocomplete.js';
+import { defineCommand } from '../src/discord/command.js';
+import { dropRoutes } from '../src/drop/discord-routes.js';
+import { UserError } from '../src/errors.js';
+
+export default defineCommand({
+  data: new SlashCommandBuilder()
+    .setName('drop')
+    .setDescription('Post a question drop in this channel now')
+    .setDMPermission(false)
+    .setDefaultMemberPermissions(0x20n)
+    .addStringOption((o) => o.setName('topic').setDescription('Topic (default: where the channel is weakest)').setAutocomplete(true).setMaxLength(40)),
+  summary: 'post a question drop in this channel now, outside the schedule',
+  audience: 'admins',
+  requires: { guild: true, manageGuild: true },
+  components: dropRoutes,
+  async execute(interaction, app) {
+    const topic = interaction.options.getString('topic');
+    if (topic && !app.bank.topicById.has(topic)) throw new UserError(`I have no topic called "${topic.slice(0, 40)}".`);
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const drop = await app.drops.engine.dropNow({ guildId: interaction.guildId!, channelId: interaction.channelId }, { topics: topic ? [topic] : [], level: null });
+    if (!drop) throw new UserError('No chain matches that topic.');
+    await app.drops.engine.tick();
+    await interaction.editReply({ content: `Posted a drop: **${app.bank.chainById.get(drop.chainId)?.title}**. Follow-ups arrive in its thread every 60 minutes.` });
+  },
+  async autocomplete(interaction, app) {
+    await interaction.respond(topicChoices(app.bank, interaction.options.getFocused()));
+  },
+});

@@ -1,0 +1,151 @@
+import type { Bank, Prompt } from '../bank/load.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { type AnswerStore, RESPONSE_TIMES, ratingFor } from '../mastery/index.js';
+import { choiceOptions, gradeChoice, gradeFreeText, type ChoiceOption } from '../quiz/grade.js';
+import { UserError } from '../errors.js';
+import { DROP_DEFAULTS, type DropRow } from './engine.js';
+
+/** Same option order for everyone: derived from the drop and the step. */
+export function dropOptions(prompt: Prompt, dropId: string, step: number): ChoiceOption[] {
+  let h = 2166136261;
+  for (const c of `${dropId}:${step}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return choiceOptions(prompt.choice, h);
+}
+
+/** Speed-round score: 1000 + a bonus that falls from 999 to 0 over the window; 0 when wrong. */
+export function speedPoints(correct: boolean, responseMs: number, windowMs: number): number {
+  if (!correct) return 0;
+  const t = Math.min(Math.max(responseMs, 0), windowMs);
+  return 1000 + Math.round(999 * (1 - t / windowMs));
+}
+
+export interface DropAnswerResult {
+  stored: boolean;
+  live: boolean;
+  correct: boolean;
+  verdict: 'correct' | 'partial' | 'wrong';
+  points: number;
+  prompt: Prompt;
+  options: ChoiceOption[];
+}
+
+/**
+ * Answers to a drop, from any member, once per member per step. Answers given while the step is
+ * live earn the speed bonus; later ones (the step was already revealed, or the member missed the
+ * drop) still count for mastery, with base points only.
+ */
+export class DropAnswers {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly bank: Bank,
+    private readonly answers: AnswerStore,
+    private readonly clock: () => Date,
+  ) {}
+
+  async context(dropId: string, step: number): Promise<{ drop: DropRow; prompt: Prompt; postedAt: Date; live: boolean }> {
+    if (!/^[0-9a-f-]{36}$/.test(dropId)) throw new UserError('This button does not belong to a drop I know.', 'not-found');
+    const drop = (await this.prisma.drop.findUnique({ where: { id: dropId } })) as DropRow | null;
+    const chain = drop ? this.bank.chainById.get(drop.chainId) : undefined;
+    const prompt = chain?.prompts[step];
+    if (!drop || !prompt) throw new UserError('This drop is no longer available.', 'not-found');
+    const posted = await this.prisma.dropStep.findUnique({ where: { dropId_step: { dropId, step } } });
+    if (!posted?.postedAt) throw new UserError('This question has not been posted yet.', 'not-found');
+    // Live until the step's reveal time (not until the reveal message lands, which takes a moment).
+    const live = drop.status === 'active' && drop.posted === step + 1 && this.clock().getTime() < drop.nextStepAt.getTime();
+    return { drop, prompt, postedAt: posted.postedAt, live };
+  }
+
+  private windowMs(drop: DropRow): number {
+    return (drop.revealEveryMinutes ?? DROP_DEFAULTS.revealEveryMinutes) * 60_000;
+  }
+
+  async answerChoice(dropId: string, step: number, optionId: number, who: { userId: string; guildId: string | null; channelId: string | null }): Promise<DropAnswerResult> {
+    const { drop, prompt, postedAt, live } = await this.context(dropId, step);
+    const options = dropOptions(prompt, dropId, step);
+    const picked = options.find((o) => o.id === optionId);
+    if (!picked) throw new UserError('That option does not exist.', 'invalid-input');
+    const now = this.clock();
+    const responseMs = Math.max(0, now.getTime() - postedAt.getTime());
+    const grade = gradeChoice(prompt.choice, optionId, { responseMs, ...RESPONSE_TIMES.choice });
+    const correct = grade.verdict === 'correct';
+    const points = live ? speedPoints(correct, responseMs, this.windowMs(drop)) : correct ? 1000 : 0;
+    const r = await this.answers.record({
+      eventKey: `drop:${dropId}:${step}:${who.userId}`,
+      userId: who.userId,
+      guildId: who.guildId,
+      channelId: drop.channelId,
+      promptId: prompt.id,
+      mode: 'drop',
+      given: picked.text,
+      verdict: grade.verdict,
+      score: correct ? 1 : 0,
+      points,
+      responseMs,
+      rating: grade.rating,
+      at: now,
+    });
+    return { stored: r.stored, live, correct, verdict: grade.verdict, points, prompt, options };
+  }
+
+  async answerText(dropId: string, step: number, text: string, who: { userId: string; guildId: string | null; channelId: string | null }): Promise<DropAnswerResult & { hit: string[]; missed: string[] }> {
+    const { drop, prompt, postedAt, live } = await this.context(dropId, step);
+    const now = this.clock();
+    const responseMs = Math.max(0, now.getTime() - postedAt.getTime());
+    const grade = gradeFreeText(text, prompt.keyPoints, { responseMs, ...RESPONSE_TIMES.freeText });
+    const correct = grade.verdict === 'correct';
+    const points = live ? speedPoints(correct, responseMs, this.windowMs(drop)) : correct ? 1000 : 0;
+    const r = await this.answers.record({
+      eventKey: `drop:${dropId}:${step}:${who.userId}`,
+      userId: who.userId,
+      guildId: who.guildId,
+      channelId: drop.channelId,
+      promptId: prompt.id,
+      mode: 'drop',
+      given: text.trim() || '(empty)',
+      verdict: grade.verdict,
+      score: grade.score,
+      points,
+      responseMs,
+      rating: ratingFor(grade.verdict, responseMs, RESPONSE_TIMES.freeText.fastMs, RESPONSE_TIMES.freeText.slowMs),
+      at: now,
+    });
+    return { stored: r.stored, live, correct, verdict: grade.verdict, points, prompt, options: [], hit: grade.hit.map((k) => k.point), missed: grade.missed.map((k) => k.point) };
+  }
+
+  /** How the channel answered a step: counts per option text (free-text answers under "own words"). */
+  async distribution(dropId: string, step: number, prompt: Prompt): Promise<{ counts: Map<string, number>; ownWords: number; total: number }> {
+    const rows = await this.prisma.$queryRaw<{ given: string; n: bigint }[]>`
+      SELECT given, count(*) AS n FROM answers WHERE event_key LIKE ${`drop:${dropId}:${step}:%`} GROUP BY given`;
+    const optionTexts = new Set([prompt.choice.correct, ...prompt.choice.distractors]);
+    const counts = new Map<string, number>();
+    let ownWords = 0;
+    let total = 0;
+    for (const r of rows) {
+      const n = Number(r.n);
+      total += n;
+      if (optionTexts.has(r.given)) counts.set(r.given, n);
+      else ownWords += n;
+    }
+    return { counts, ownWords, total };
+  }
+
+  /** Participants, accuracy per step and the fastest correct live answer, for the summary card. */
+  async summary(dropId: string, steps: number): Promise<{ participants: number; perStep: { answered: number; correct: number }[]; fastest: { userId: string; ms: number; step: number } | null }> {
+    const rows = await this.prisma.$queryRaw<{ user_id: string; event_key: string; verdict: string; response_ms: number | null; points: number }[]>`
+      SELECT user_id, event_key, verdict::text AS verdict, response_ms, points FROM answers WHERE event_key LIKE ${`drop:${dropId}:%`}`;
+    const perStep = Array.from({ length: steps }, () => ({ answered: 0, correct: 0 }));
+    let fastest: { userId: string; ms: number; step: number } | null = null;
+    for (const r of rows) {
+      const step = Number(r.event_key.split(':')[2]);
+      const s = perStep[step];
+      if (!s) continue;
+      s.answered++;
+      if (r.verdict === 'correct') {
+        s.correct++;
+        // Only live answers (with a speed bonus) compete for fastest.
+        if (r.points > 1000 && r.response_ms !== null && (!fastest || r.response_ms < fastest.ms)) fastest = { userId: r.user_id, ms: r.response_ms, step };
+      }
+    }
+    return { participants: new Set(rows.map((r) => r.user_id)).size, perStep, fastest };
+  }
+}

@@ -1,0 +1,60 @@
+import { ActionRowBuilder, MessageFlags, ModalBuilder, TextInputBuilder, TextInputStyle, type ButtonInteraction, type ModalSubmitInteraction } from 'discord.js';
+import type { ComponentRoute } from '../discord/command.js';
+import { encodeCustomId } from '../discord/custom-id.js';
+import { UserError } from '../errors.js';
+import { DROP_ROUTES } from './discord-publisher.js';
+
+const int = (raw: string | undefined) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new UserError('This button is damaged.', 'invalid-input');
+  return n;
+};
+
+const outcome = (r: { stored: boolean; live: boolean; correct: boolean; verdict: string; points: number }, revealText: string) => {
+  if (!r.stored) return 'You already answered this question; your first answer counts.';
+  const pts = r.points ? ` (+${r.points.toLocaleString('en-US')} points)` : '';
+  if (r.live) return `Answer recorded${pts}. ${r.correct ? '✅ Correct!' : r.verdict === 'partial' ? '🟡 Partly right.' : '❌ Not this time.'} The answer is revealed with the next step.`;
+  return `Late answer recorded for your mastery${pts}. ${r.correct ? '✅ Correct!' : `❌ ${revealText}`}`;
+};
+
+/** Buttons and modals on drop messages: any member may answer, once per step. */
+export const dropRoutes: ComponentRoute[] = [
+  {
+    route: DROP_ROUTES.choice,
+    async handle(interaction, [dropId, step, option], app) {
+      await (interaction as ButtonInteraction).deferReply({ flags: MessageFlags.Ephemeral });
+      const r = await app.drops.answers.answerChoice(dropId ?? '', int(step), int(option), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
+      const correctText = r.options.find((o) => o.correct)?.text ?? r.prompt.choice.correct;
+      await interaction.editReply({ content: outcome(r, `The answer was: ${correctText}`) });
+      if (r.stored && r.live) await app.drops.engine.maybeRevealEarly(dropId!, int(step));
+    },
+  },
+  {
+    route: DROP_ROUTES.ownWords,
+    async handle(interaction, [dropId, step], app) {
+      const at = int(step);
+      const { prompt } = await app.drops.answers.context(dropId ?? '', at);
+      await (interaction as ButtonInteraction).showModal(
+        new ModalBuilder()
+          .setCustomId(encodeCustomId(DROP_ROUTES.modal, dropId!, at))
+          .setTitle(`${prompt.level} · your answer`)
+          .addComponents(
+            new ActionRowBuilder<TextInputBuilder>().addComponents(
+              new TextInputBuilder().setCustomId('answer').setLabel('Your answer').setStyle(TextInputStyle.Paragraph).setMaxLength(2000).setRequired(true),
+            ),
+          ),
+      );
+    },
+  },
+  {
+    route: DROP_ROUTES.modal,
+    async handle(interaction, [dropId, step], app) {
+      const modal = interaction as ModalSubmitInteraction;
+      await modal.deferReply({ flags: MessageFlags.Ephemeral });
+      const r = await app.drops.answers.answerText(dropId ?? '', int(step), modal.fields.getTextInputValue('answer'), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
+      const points = r.stored ? `\nKey points: ${r.hit.length}/${r.hit.length + r.missed.length}` : '';
+      await modal.editReply({ content: outcome(r, 'See the model answer in the thread.') + points });
+      if (r.stored && r.live) await app.drops.engine.maybeRevealEarly(dropId!, int(step));
+    },
+  },
+];
