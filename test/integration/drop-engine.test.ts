@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Chain } from '../../src/bank/load.js';
+import { loadBank } from '../../src/bank/load.js';
+import { DropEngine, type DropPublisher, type DropRow } from '../../src/drop/engine.js';
+import { createLogger } from '../../src/log.js';
+import { ScheduleRepository } from '../../src/schedule/repository.js';
+import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
+
+const bank = loadBank();
+const log = createLogger('silent');
+let db: MigratedDatabase;
+
+/** Records what would reach Discord; can be told to crash right after "posting" a step. */
+class RecordingPublisher implements DropPublisher {
+  posted: { dropId: string; step: number }[] = [];
+  crashAfterPostOnce = false;
+  async postStep(drop: DropRow, chain: Chain, step: number, recovering: boolean) {
+    // Like the Discord publisher: a retried step finds the message it already posted.
+    const earlier = recovering ? this.posted.find((p) => p.dropId === drop.id && p.step === step) : undefined;
+    if (!earlier) this.posted.push({ dropId: drop.id, step });
+    await new Promise((r) => setTimeout(r, 5));
+    if (this.crashAfterPostOnce) {
+      this.crashAfterPostOnce = false;
+      throw new Error('process killed after posting');
+    }
+    void chain;
+    return { messageId: `${drop.id}:${step}`, ...(step === 0 ? { threadId: `thread-${drop.id}` } : {}) };
+  }
+}
+
+beforeAll(async () => {
+  db = await migratedDatabase('drop_engine');
+});
+afterAll(async () => db?.drop());
+
+const schedule = (repo: ScheduleRepository, guildId: string, cron: string, timeZone: string, now: Date, extra: Partial<Parameters<ScheduleRepository['create']>[0]> = {}) =>
+  repo.create({ guildId, channelId: `${guildId}-c`, cron, timeZone, topics: [], level: null, roleId: null, revealEveryMinutes: 5, revealAfterAnswers: null, createdBy: 'u', ...extra }, now);
+
+describe('the drop engine', () => {
+  it('posts every drop and every step exactly once with two processes ticking at once', async () => {
+    let now = new Date('2026-05-04T06:59:00Z');
+    const clock = () => now;
+    const repo = new ScheduleRepository(db.prisma);
+    for (let i = 0; i < 20; i++) await schedule(repo, `g${i}`, '0 9 * * *', 'Europe/Berlin', now);
+    const pub = new RecordingPublisher();
+    const a = new DropEngine(db.prisma, bank, pub, clock, log, { random: () => 0 });
+    const b = new DropEngine(db.prisma, bank, pub, clock, log, { random: () => 0 });
+    // Tick both "processes" concurrently every bot minute for 40 minutes.
+    for (let minute = 0; minute < 40; minute++) {
+      now = new Date(now.getTime() + 60_000);
+      await Promise.all([a.tick(), b.tick(), a.tick()]);
+    }
+    const drops = await db.prisma.drop.findMany({ where: { guildId: { startsWith: 'g' } } });
+    expect(drops).toHaveLength(20);
+    // 07:00 UTC is 09:00 in Berlin in May (CEST).
+    expect(new Set(drops.map((d) => d.slotAt.toISOString()))).toEqual(new Set(['2026-05-04T07:00:00.000Z']));
+    for (const d of drops) {
+      const steps = bank.chainById.get(d.chainId)!.prompts.length + 1;
+      expect(d.status).toBe('done');
+      expect(pub.posted.filter((p) => p.dropId === d.id).map((p) => p.step)).toEqual(Array.from({ length: steps }, (_, i) => i));
+    }
+    // Each schedule moved to the next day's 09:00 local.
+    const next = await db.prisma.schedule.findMany({ where: { guildId: { startsWith: 'g' } } });
+    expect(new Set(next.map((s) => s.nextRunAt.toISOString()))).toEqual(new Set(['2026-05-05T07:00:00.000Z']));
+  });
+
+  it('completes a step after a crash between posting and recording it, without a second post', async () => {
+    let now = new Date('2026-05-10T08:59:30Z');
+    const clock = () => now;
+    const repo = new ScheduleRepository(db.prisma);
+    await schedule(repo, 'crash', '0 9 * * *', 'UTC', now);
+    const pub = new RecordingPublisher();
+    const engine = new DropEngine(db.prisma, bank, pub, clock, log, { leaseMs: 30_000 });
+    now = new Date('2026-05-10T09:00:00Z');
+    pub.crashAfterPostOnce = true;
+    await engine.tick();
+    const drop = await db.prisma.drop.findFirstOrThrow({ where: { guildId: 'crash' } });
+    expect(drop.posted).toBe(0); // posted to "Discord" but not recorded
+    expect(pub.posted).toHaveLength(1);
+    // A restarted process after the lease: finds the earlier post instead of posting again.
+    const restarted = new DropEngine(db.prisma, bank, pub, clock, log, { leaseMs: 30_000 });
+    now = new Date('2026-05-10T09:00:40Z');
+    await restarted.tick();
+    const after = await db.prisma.drop.findFirstOrThrow({ where: { id: drop.id } });
+    expect(after.posted).toBe(1);
+    expect(after.threadId).toBe(`thread-${drop.id}`);
+    expect(pub.posted.filter((p) => p.dropId === drop.id)).toEqual([{ dropId: drop.id, step: 0 }]);
+  });
+
+  it('posts a drop missed during downtime late within the grace period, and skips older ones', async () => {
+    let now = new Date('2026-06-01T08:00:00Z');
+    const clock = () => now;
+    const repo = new ScheduleRepository(db.prisma);
+    await schedule(repo, 'late', '0 9 * * *', 'UTC', now);
+    await schedule(repo, 'gone', '0 5 * * *', 'UTC', new Date('2026-06-01T04:00:00Z'));
+    const engine = new DropEngine(db.prisma, bank, new RecordingPublisher(), clock, log);
+    now = new Date('2026-06-01T10:30:00Z'); // the bot was down from 08:00 to 10:30
+    const r = await engine.tick();
+    expect(r.skipped).toBeGreaterThanOrEqual(1);
+    const late = await db.prisma.drop.findFirstOrThrow({ where: { guildId: 'late' } });
+    expect(late.late).toBe(true);
+    expect(late.slotAt.toISOString()).toBe('2026-06-01T09:00:00.000Z');
+    expect(await db.prisma.drop.count({ where: { guildId: 'gone' } })).toBe(0);
+    const gone = await db.prisma.schedule.findFirstOrThrow({ where: { guildId: 'gone' } });
+    expect(gone.nextRunAt.toISOString()).toBe('2026-06-02T05:00:00.000Z');
+  });
+
+  it('keeps a 09:00 Europe/Berlin drop at 09:00 local across the spring daylight-saving change', async () => {
+    let now = new Date('2026-03-27T12:00:00Z');
+    const clock = () => now;
+    const repo = new ScheduleRepository(db.prisma);
+    await schedule(repo, 'dst', '0 9 * * *', 'Europe/Berlin', now);
+    const engine = new DropEngine(db.prisma, bank, new RecordingPublisher(), clock, log);
+    for (const t of ['2026-03-28T08:00:00Z', '2026-03-29T07:00:00Z', '2026-03-30T07:00:00Z']) {
+      now = new Date(t);
+      await engine.tick();
+    }
+    const slots = (await db.prisma.drop.findMany({ where: { guildId: 'dst' }, orderBy: { slotAt: 'asc' } })).map((d) => d.slotAt.toISOString());
+    expect(slots).toEqual(['2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-30T07:00:00.000Z']);
+  });
+});
