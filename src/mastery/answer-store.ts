@@ -34,6 +34,7 @@ export interface AnswerEvent {
   /** Grade in [0, 1]. */
   score: number;
   points: number;
+  /** Time from showing the question to the answer (stored up to ~24.8 days, the int4 column's limit). */
   responseMs?: number | null;
   /** FSRS rating to apply to the prompt's card (1 Again .. 4 Easy); null or absent for none. Ignored for drills. */
   rating?: Grade | null;
@@ -95,6 +96,7 @@ export function capGiven(given: string): string {
   return Array.from(clean).slice(0, GIVEN_MAX_CHARS).join('');
 }
 
+const INT4_MAX = 2_147_483_647;
 const MODES: ReadonlySet<string> = new Set<AnswerMode>(['chain', 'review', 'drill', 'drop', 'duel', 'sprint']);
 const VERDICTS: ReadonlySet<string> = new Set<Verdict>(['correct', 'partial', 'wrong']);
 
@@ -110,17 +112,36 @@ function validate(e: AnswerEvent): void {
   if (!MODES.has(e.mode)) fail(`unknown mode ${String(e.mode)}`);
   if (!VERDICTS.has(e.verdict)) fail(`unknown verdict ${String(e.verdict)}`);
   if (!(e.score >= 0 && e.score <= 1)) fail('score must be in [0, 1]');
-  if (!Number.isInteger(e.points)) fail('points must be an integer');
+  if (!Number.isInteger(e.points) || Math.abs(e.points) > INT4_MAX) fail('points must be a 32-bit integer');
   if (e.responseMs != null && !(Number.isFinite(e.responseMs) && e.responseMs >= 0)) fail('responseMs must be a non-negative number');
   if (e.rating != null && !isGrade(e.rating)) fail('rating must be 1, 2, 3 or 4');
   if (e.at && Number.isNaN(e.at.getTime())) fail('at is an invalid date');
 }
 
-interface LockedCard extends CardState {
-  answerId: bigint;
+type CardRow = CardState & { answerId?: bigint };
+
+const CARD_COLUMNS = Prisma.sql`due, stability, difficulty, elapsed_days AS "elapsedDays", scheduled_days AS "scheduledDays",
+  learning_steps AS "learningSteps", reps, lapses, state, last_review AS "lastReview"`;
+
+/** `(user_id, prompt_id, topic, due, ...)` values of a card row, in the column order of INSERT_CARD. */
+function cardValues(userId: string, prompt: Prompt, c: CardState): Prisma.Sql {
+  return Prisma.sql`${userId}, ${prompt.id}, ${prompt.topic}, ${c.due}::timestamptz, ${c.stability}::float8, ${c.difficulty}::float8,
+    ${c.elapsedDays}::int4, ${c.scheduledDays}::int4, ${c.learningSteps}::int4, ${c.reps}::int4, ${c.lapses}::int4, ${c.state}::int4,
+    ${c.lastReview}::timestamptz`;
+}
+const INSERT_CARD = Prisma.sql`INSERT INTO cards (user_id, prompt_id, topic, due, stability, difficulty, elapsed_days, scheduled_days,
+  learning_steps, reps, lapses, state, last_review)`;
+
+/** True for the deliberate division by zero with which the fast path's statement aborts itself. */
+function isGuardAbort(err: unknown): boolean {
+  const cause = (err as { meta?: { driverAdapterError?: { cause?: { code?: unknown } } } })?.meta?.driverAdapterError?.cause;
+  return (err as { code?: unknown })?.code === 'P2010' && cause?.code === '22012';
 }
 
 export class AnswerStore {
+  /** How often the fast path lost a race for a card and the answer went through the locking path (for metrics). */
+  readonly stats = { contended: 0 };
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly bank: Bank,
@@ -130,13 +151,18 @@ export class AnswerStore {
   /**
    * Stores one answer, at most once per `eventKey`, and applies its rating to the member's card.
    *
-   * One transaction: the answer is inserted with ON CONFLICT (event_key) DO NOTHING; when it was
-   * already there nothing else happens and `stored` is false (so a replayed event never reviews
-   * a card twice). Otherwise, with a rating and a prompt, the same statement makes sure the card
-   * exists (an empty ts-fsrs card if new) and locks it (INSERT ... ON CONFLICT DO UPDATE takes
-   * the row lock and returns the latest committed row, so two different answers to the same
-   * prompt at once are applied one after the other, never lost); ts-fsrs schedules it; the
-   * update writes it back, and the concept rule may bring the chain's root card due.
+   * The answer and its card change commit together or not at all, and a replayed event changes
+   * nothing (`stored: false`): the answer is inserted with ON CONFLICT (event_key) DO NOTHING
+   * and the card is only written when that insert happened. Two ways there, same result:
+   * - Fast path (two round trips, no explicit transaction): read the card, schedule it with
+   *   ts-fsrs, then ONE statement inserts the answer and writes the card on condition that its
+   *   `reps` is still the one read (every review bumps it). If another answer reviewed the card
+   *   in between, that statement aborts itself (a division by zero, so the answer insert rolls
+   *   back too) and the locking path runs instead.
+   * - Locking path (one transaction): insert the answer; make sure the card exists and lock it
+   *   (INSERT ... ON CONFLICT DO UPDATE takes the row lock and returns the latest committed row);
+   *   schedule; write it back. Concurrent answers to one card queue on the lock.
+   * Both apply the concept rule (see conceptRootToResurface) in the same statement as the card write.
    */
   async record(event: AnswerEvent): Promise<RecordResult> {
     validate(event);
@@ -153,7 +179,7 @@ export class AnswerStore {
         -- drill seeds are unsigned 32-bit, the column is a signed int4: stored as the same 32 bits (normalizeSeed reads them back)
         ${event.drill ? event.drill.seed | 0 : null}::int4,
         ${event.mode}::"AnswerMode", ${capGiven(event.given)}, ${event.verdict}::"Verdict", ${event.score}::float8, ${event.points}::int4,
-        ${event.responseMs == null ? null : Math.round(event.responseMs)}::int4, ${rating}::int4, ${now}::timestamptz)
+        ${event.responseMs == null ? null : Math.min(Math.round(event.responseMs), INT4_MAX)}::int4, ${rating}::int4, ${now}::timestamptz)
       ON CONFLICT (event_key) DO NOTHING
       RETURNING id`;
 
@@ -164,38 +190,66 @@ export class AnswerStore {
     }
 
     const root = conceptRootToResurface(prompt, rating, this.bank);
+    // The concept rule, as a CTE that runs only when the card write (CTE `card`) happened.
+    const resurfaceRoot = root
+      ? Prisma.sql`, root AS (
+          UPDATE cards SET due = ${now}::timestamptz
+          WHERE user_id = ${event.userId} AND prompt_id = ${root} AND due > ${now}::timestamptz AND EXISTS (SELECT 1 FROM card))`
+      : Prisma.empty;
+    try {
+      return await this.recordOptimistically(event.userId, prompt, rating, now, insertAnswer, resurfaceRoot);
+    } catch (err) {
+      if (!isGuardAbort(err)) throw err;
+      this.stats.contended++;
+    }
+    return this.recordLocked(event.userId, prompt, rating, now, insertAnswer, resurfaceRoot);
+  }
+
+  private async recordOptimistically(userId: string, prompt: Prompt, rating: Grade, now: Date, insertAnswer: Prisma.Sql, resurfaceRoot: Prisma.Sql): Promise<RecordResult> {
+    const [current] = await this.prisma.$queryRaw<CardRow[]>`SELECT ${CARD_COLUMNS} FROM cards WHERE user_id = ${userId} AND prompt_id = ${prompt.id}`;
+    const next = review(current ?? emptyCard(now), now, rating);
+    // A card read as absent is "reps -1": no row has it, so any card created meanwhile fails the check.
+    const rows = await this.prisma.$queryRaw<{ id: bigint }[]>`
+      WITH ins AS (${insertAnswer}),
+      card AS (
+        ${INSERT_CARD} SELECT ${cardValues(userId, prompt, next)} FROM ins
+        ON CONFLICT (user_id, prompt_id) DO UPDATE SET topic = EXCLUDED.topic, due = EXCLUDED.due, stability = EXCLUDED.stability,
+          difficulty = EXCLUDED.difficulty, elapsed_days = EXCLUDED.elapsed_days, scheduled_days = EXCLUDED.scheduled_days,
+          learning_steps = EXCLUDED.learning_steps, reps = EXCLUDED.reps, lapses = EXCLUDED.lapses, state = EXCLUDED.state,
+          last_review = EXCLUDED.last_review
+        WHERE cards.reps = ${current?.reps ?? -1}::int4
+        RETURNING 1
+      )${resurfaceRoot}
+      -- The guard: an answer stored without its card write divides by zero, aborting the whole statement.
+      SELECT ins.id, 1 / (SELECT count(*)::int4 FROM card) AS guard FROM ins`;
+    const id = rows[0]?.id ?? null;
+    return id === null ? { stored: false, answerId: null } : { stored: true, answerId: id, card: { due: next.due, state: next.state } };
+  }
+
+  private recordLocked(userId: string, prompt: Prompt, rating: Grade, now: Date, insertAnswer: Prisma.Sql, resurfaceRoot: Prisma.Sql): Promise<RecordResult> {
     return this.prisma.$transaction(async (tx) => {
-      const fresh = emptyCard(now);
-      const rows = await tx.$queryRaw<LockedCard[]>`
+      const rows = await tx.$queryRaw<CardRow[]>`
         WITH ins AS (${insertAnswer}),
         card AS (
-          INSERT INTO cards (user_id, prompt_id, topic, due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review)
-          SELECT ${event.userId}, ${prompt.id}, ${prompt.topic}, ${fresh.due}::timestamptz, ${fresh.stability}::float8, ${fresh.difficulty}::float8,
-                 ${fresh.elapsedDays}::int4, ${fresh.scheduledDays}::int4, ${fresh.learningSteps}::int4, ${fresh.reps}::int4, ${fresh.lapses}::int4,
-                 ${fresh.state}::int4, NULL
-          FROM ins
+          ${INSERT_CARD} SELECT ${cardValues(userId, prompt, emptyCard(now))} FROM ins
           -- Locks an existing card (and keeps its topic in step with the bank).
           ON CONFLICT (user_id, prompt_id) DO UPDATE SET topic = EXCLUDED.topic
           RETURNING *
         )
-        SELECT ins.id AS "answerId", card.due, card.stability, card.difficulty, card.elapsed_days AS "elapsedDays",
-               card.scheduled_days AS "scheduledDays", card.learning_steps AS "learningSteps", card.reps, card.lapses,
-               card.state, card.last_review AS "lastReview"
-        FROM ins CROSS JOIN card`;
+        SELECT ins.id AS "answerId", ${CARD_COLUMNS} FROM ins CROSS JOIN card`;
       const locked = rows[0];
       if (!locked) return { stored: false, answerId: null };
       const next = review(locked, now, rating);
       await tx.$executeRaw`
-        WITH updated AS (
+        WITH card AS (
           UPDATE cards SET due = ${next.due}::timestamptz, stability = ${next.stability}::float8, difficulty = ${next.difficulty}::float8,
             elapsed_days = ${next.elapsedDays}::int4, scheduled_days = ${next.scheduledDays}::int4, learning_steps = ${next.learningSteps}::int4,
             reps = ${next.reps}::int4, lapses = ${next.lapses}::int4, state = ${next.state}::int4, last_review = ${next.lastReview}::timestamptz
-          WHERE user_id = ${event.userId} AND prompt_id = ${prompt.id}
+          WHERE user_id = ${userId} AND prompt_id = ${prompt.id}
           RETURNING 1
-        )
-        UPDATE cards SET due = LEAST(due, ${now}::timestamptz)
-        WHERE user_id = ${event.userId} AND prompt_id = ${root ?? ''} AND ${root !== null} AND due > ${now}::timestamptz`;
-      return { stored: true, answerId: locked.answerId, card: { due: next.due, state: next.state } };
+        )${resurfaceRoot}
+        SELECT 1`;
+      return { stored: true, answerId: locked.answerId ?? null, card: { due: next.due, state: next.state } };
     });
   }
 }

@@ -4,9 +4,10 @@
  *
  * Visibility (`/mastery user:` for someone else): pass `{ guildId }` and only what that member
  * did in this server counts: answers given with that guild_id, and the cards of prompts they
- * have answered at least once there. Cards are per user, not per server, so a card seen here
- * carries its full memory state (reviews done elsewhere included); that is the simple rule,
- * and it reveals no question or answer given elsewhere.
+ * have answered at least once there. Cards are per user, not per server, so such a card
+ * carries its full memory state (reviews done elsewhere included): the simple rule. What shows
+ * is which prompts they answered here and how well they know them, never an answer, a prompt
+ * or a count from another server.
  */
 import type { Bank, Chain } from '../bank/load.js';
 import type { Level } from '../bank/schema.js';
@@ -57,36 +58,90 @@ export interface ChainCandidate {
   mastered: boolean;
 }
 
+export interface MasteryOverview {
+  topics: TopicMastery[];
+  due: number;
+  streak: number;
+  accuracy: Accuracy | null;
+}
+
 /** A chain is mastered when each of its prompts would be recalled with at least this probability. */
 export const MASTERED_RETRIEVABILITY = 0.9;
-/** How far back a streak is looked for: longer streaks are reported as this many days. */
-export const STREAK_WINDOW_DAYS = 400;
-const DAY_MS = 86_400_000;
-
-/**
- * The length of a streak, from distinct day numbers (any consecutive integers per calendar
- * day) and today's. It counts back from today, or from yesterday when nothing was answered
- * today yet: a streak is not broken until the day is over.
- */
-export function streakFromDays(days: readonly number[], today: number): number {
-  const set = new Set(days);
-  let day = set.has(today) ? today : today - 1;
-  let length = 0;
-  while (set.has(day)) {
-    length++;
-    day--;
-  }
-  return length;
-}
+/** Streaks are counted up to this many days (the walk back stops there). */
+export const STREAK_MAX_DAYS = 400;
 
 /** Whether a chain's prompts are all mastered, given each one's card (undefined when unseen). */
 export function chainMastered(cards: readonly (Pick<CardState, 'state'> & { r: number } | undefined)[]): boolean {
   return cards.length > 0 && cards.every((c) => c !== undefined && c.state === State.Review && c.r >= MASTERED_RETRIEVABILITY);
 }
 
-type CardRow = Pick<CardState, 'stability' | 'difficulty' | 'state' | 'lastReview' | 'due'> & { promptId: string };
+export type CardRow = Pick<CardState, 'stability' | 'difficulty' | 'state' | 'lastReview' | 'due'> & { promptId: string };
 
 const CARD_COLUMNS = Prisma.sql`c.prompt_id AS "promptId", c.stability, c.difficulty, c.state, c.last_review AS "lastReview", c.due`;
+
+/**
+ * Cards of prompts the member answered at least once in the server: one probe of
+ * answers(user_id, prompt_id) per card. OFFSET 0 keeps it a per-card probe: as a plain EXISTS
+ * the planner may turn it into a join that reads the whole server's answers through
+ * answers(guild_id, answered_at) (30 ms instead of 2 for a member with 5,000 answers).
+ */
+function answeredIn(scope: Scope): Prisma.Sql {
+  return scope.guildId === undefined
+    ? Prisma.empty
+    : Prisma.sql`AND EXISTS (SELECT 1 FROM answers a WHERE a.user_id = c.user_id AND a.prompt_id = c.prompt_id AND a.guild_id = ${scope.guildId} OFFSET 0)`;
+}
+function amongPrompts(promptIds: readonly string[] | undefined): Prisma.Sql {
+  return promptIds ? Prisma.sql`AND prompt_id = ANY(${promptIds}::text[])` : Prisma.empty;
+}
+function givenIn(scope: Scope): Prisma.Sql {
+  return scope.guildId === undefined ? Prisma.empty : Prisma.sql`AND guild_id = ${scope.guildId}`;
+}
+
+/**
+ * The statements MasteryQueries runs, built here so that the benchmark can EXPLAIN exactly
+ * these (`.text` and `.values`). Each reads one user through an index: cards by the primary key
+ * (user_id, prompt_id) or cards(user_id, due); answers by answers(user_id, answered_at).
+ */
+export const masterySql = {
+  cards: (userId: string, scope: Scope = {}) => Prisma.sql`SELECT ${CARD_COLUMNS} FROM cards c WHERE c.user_id = ${userId} ${answeredIn(scope)}`,
+  /** `onlyPrompts` leaves out cards of other prompts (only needed when some card's prompt has left the bank). */
+  dueCards: (userId: string, now: Date, limit: number, onlyPrompts?: readonly string[]) => Prisma.sql`
+    SELECT prompt_id AS "promptId", topic, due, state FROM cards
+    WHERE user_id = ${userId} AND due <= ${now}::timestamptz ${amongPrompts(onlyPrompts)}
+    ORDER BY due, prompt_id
+    LIMIT ${limit}::int4`,
+  nextDue: (userId: string, now: Date, onlyPrompts?: readonly string[]) => Prisma.sql`
+    SELECT prompt_id AS "promptId", due FROM cards
+    WHERE user_id = ${userId} AND due > ${now}::timestamptz ${amongPrompts(onlyPrompts)}
+    ORDER BY due LIMIT 1`,
+  dueCount: (userId: string, now: Date, promptIds: readonly string[], scope: Scope = {}) => Prisma.sql`
+    SELECT count(*)::int4 AS n FROM cards c
+    WHERE c.user_id = ${userId} AND c.due <= ${now}::timestamptz AND c.prompt_id = ANY(${promptIds}::text[]) ${answeredIn(scope)}`,
+  /**
+   * Walks back one calendar day (of `timeZone`) at a time from the day of the latest answer, if
+   * that is today or yesterday, while the day before has an answer: one index probe per day of
+   * streak instead of reading every answer of the last months. Returns one row, `days`.
+   */
+  streak: (userId: string, timeZone: string, now: Date, scope: Scope = {}) => Prisma.sql`
+    WITH RECURSIVE walk (day, n) AS (
+      SELECT latest.day, 1 FROM (
+        SELECT (max(answered_at) AT TIME ZONE ${timeZone})::date AS day FROM answers
+        WHERE user_id = ${userId} AND answered_at <= ${now}::timestamptz ${givenIn(scope)}
+      ) latest
+      WHERE latest.day >= (${now}::timestamptz AT TIME ZONE ${timeZone})::date - 1
+      UNION ALL
+      SELECT w.day - 1, w.n + 1 FROM walk w
+      WHERE w.n < ${STREAK_MAX_DAYS}::int4 AND EXISTS (
+        SELECT 1 FROM answers
+        WHERE user_id = ${userId} ${givenIn(scope)}
+          AND answered_at >= ((w.day - 1)::timestamp AT TIME ZONE ${timeZone})
+          AND answered_at < (w.day::timestamp AT TIME ZONE ${timeZone}))
+    )
+    SELECT count(*)::int4 AS days FROM walk`,
+  accuracy: (userId: string, since: Date, scope: Scope = {}) => Prisma.sql`
+    SELECT (count(*) FILTER (WHERE verdict = 'correct'))::int4 AS correct, count(*)::int4 AS total
+    FROM answers WHERE user_id = ${userId} AND answered_at >= ${since}::timestamptz ${givenIn(scope)}`,
+};
 
 export class MasteryQueries {
   private readonly promptIds: string[];
@@ -99,19 +154,16 @@ export class MasteryQueries {
   }
 
   /** The member's cards (one indexed query on the primary key), optionally limited to a server's. */
-  private async cards(userId: string, scope: Scope = {}): Promise<CardRow[]> {
-    if (scope.guildId === undefined) {
-      return this.prisma.$queryRaw<CardRow[]>`SELECT ${CARD_COLUMNS} FROM cards c WHERE c.user_id = ${userId}`;
-    }
-    return this.prisma.$queryRaw<CardRow[]>`
-      SELECT ${CARD_COLUMNS} FROM cards c
-      WHERE c.user_id = ${userId}
-        AND EXISTS (SELECT 1 FROM answers a WHERE a.user_id = c.user_id AND a.prompt_id = c.prompt_id AND a.guild_id = ${scope.guildId})`;
+  private cards(userId: string, scope: Scope = {}): Promise<CardRow[]> {
+    return this.prisma.$queryRaw<CardRow[]>(masterySql.cards(userId, scope));
   }
 
   /** Per bank topic, in the bank's order: seen, unseen and mean retrievability now. */
   async topicMastery(userId: string, now: Date, scope: Scope = {}): Promise<TopicMastery[]> {
-    const rows = await this.cards(userId, scope);
+    return this.summarise(await this.cards(userId, scope), now);
+  }
+
+  private summarise(rows: readonly CardRow[], now: Date): TopicMastery[] {
     const sums = new Map<string, { seen: number; r: number }>();
     for (const row of rows) {
       const topic = this.bank.promptById.get(row.promptId)?.topic;
@@ -128,33 +180,30 @@ export class MasteryQueries {
     });
   }
 
-  /** Cards due at `now`, oldest first (index cards(user_id, due)); prompts no longer in the bank are skipped. */
+  private inBank = (row: { promptId: string }) => this.bank.promptById.has(row.promptId);
+
+  /**
+   * Cards due at `now`, oldest first (index cards(user_id, due)). Cards of prompts no longer in
+   * the bank are skipped: when the first answer holds one, the query is asked again with the
+   * bank's ids (rare, and not worth sending ~300 ids with every /review).
+   */
   async dueCards(userId: string, now: Date, limit: number): Promise<DueCard[]> {
     const n = Math.max(0, Math.min(Math.trunc(limit), 500));
     if (n === 0) return [];
-    return this.prisma.$queryRaw<DueCard[]>`
-      SELECT prompt_id AS "promptId", topic, due, state FROM cards
-      WHERE user_id = ${userId} AND due <= ${now}::timestamptz AND prompt_id = ANY(${this.promptIds}::text[])
-      ORDER BY due, prompt_id
-      LIMIT ${n}::int4`;
+    const rows = await this.prisma.$queryRaw<DueCard[]>(masterySql.dueCards(userId, now, n));
+    if (rows.every(this.inBank)) return rows;
+    return this.prisma.$queryRaw<DueCard[]>(masterySql.dueCards(userId, now, n, this.promptIds));
   }
 
   /** When the next card falls due after `now` ("nothing is due; next at ..."), or null when none will. */
   async nextDue(userId: string, now: Date): Promise<Date | null> {
-    const rows = await this.prisma.$queryRaw<{ due: Date }[]>`
-      SELECT due FROM cards
-      WHERE user_id = ${userId} AND due > ${now}::timestamptz AND prompt_id = ANY(${this.promptIds}::text[])
-      ORDER BY due LIMIT 1`;
+    let rows = await this.prisma.$queryRaw<{ promptId: string; due: Date }[]>(masterySql.nextDue(userId, now));
+    if (!rows.every(this.inBank)) rows = await this.prisma.$queryRaw<{ promptId: string; due: Date }[]>(masterySql.nextDue(userId, now, this.promptIds));
     return rows[0]?.due ?? null;
   }
 
   async dueCount(userId: string, now: Date, scope: Scope = {}): Promise<number> {
-    const guild = scope.guildId === undefined
-      ? Prisma.empty
-      : Prisma.sql`AND EXISTS (SELECT 1 FROM answers a WHERE a.user_id = c.user_id AND a.prompt_id = c.prompt_id AND a.guild_id = ${scope.guildId})`;
-    const rows = await this.prisma.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int4 AS n FROM cards c
-      WHERE c.user_id = ${userId} AND c.due <= ${now}::timestamptz AND c.prompt_id = ANY(${this.promptIds}::text[]) ${guild}`;
+    const rows = await this.prisma.$queryRaw<{ n: number }[]>(masterySql.dueCount(userId, now, this.promptIds, scope));
     return rows[0]?.n ?? 0;
   }
 
@@ -163,31 +212,36 @@ export class MasteryQueries {
    * those of `timeZone`, the server's (guild_settings.time_zone, "UTC" by default and in DMs;
    * see GuildRepository.settings): a server's members share one calendar, the same one its
    * drops and weekly leaderboards use, and Discord does not tell a bot a member's own zone.
-   * Looks back STREAK_WINDOW_DAYS days at most.
+   * Counts up to STREAK_MAX_DAYS.
    */
   async streak(userId: string, timeZone: string, now: Date, scope: Scope = {}): Promise<number> {
     if (!isValidTimeZone(timeZone)) throw new UserError(`Unknown time zone "${timeZone}".`);
-    const guild = scope.guildId === undefined ? Prisma.empty : Prisma.sql`AND guild_id = ${scope.guildId}`;
-    const from = new Date(now.getTime() - (STREAK_WINDOW_DAYS + 1) * DAY_MS);
-    // Day numbers (days since 2000-01-01 in the zone) rather than dates: consecutive days are consecutive integers.
-    const rows = await this.prisma.$queryRaw<{ day: number; today: number }[]>`
-      SELECT DISTINCT ((answered_at AT TIME ZONE ${timeZone})::date - DATE '2000-01-01') AS day,
-             ((${now}::timestamptz AT TIME ZONE ${timeZone})::date - DATE '2000-01-01') AS today
-      FROM answers
-      WHERE user_id = ${userId} AND answered_at > ${from}::timestamptz AND answered_at <= ${now}::timestamptz ${guild}`;
-    if (rows.length === 0) return 0;
-    return Math.min(streakFromDays(rows.map((r) => r.day), rows[0]!.today), STREAK_WINDOW_DAYS);
+    const rows = await this.prisma.$queryRaw<{ days: number }[]>(masterySql.streak(userId, timeZone, now, scope));
+    return rows[0]?.days ?? 0;
   }
 
   /** Correct answers over all answers given since `since` (null when there are none). */
   async accuracy(userId: string, since: Date, scope: Scope = {}): Promise<Accuracy | null> {
-    const guild = scope.guildId === undefined ? Prisma.empty : Prisma.sql`AND guild_id = ${scope.guildId}`;
-    const rows = await this.prisma.$queryRaw<{ correct: number; total: number }[]>`
-      SELECT (count(*) FILTER (WHERE verdict = 'correct'))::int4 AS correct, count(*)::int4 AS total
-      FROM answers WHERE user_id = ${userId} AND answered_at >= ${since}::timestamptz ${guild}`;
+    const rows = await this.prisma.$queryRaw<{ correct: number; total: number }[]>(masterySql.accuracy(userId, since, scope));
     const row = rows[0];
     if (!row || row.total === 0) return null;
     return { correct: row.correct, total: row.total, rate: row.correct / row.total };
+  }
+
+  /**
+   * Everything /mastery shows: per-topic mastery, cards due now, streak (in `timeZone`) and
+   * accuracy since `since`, all restricted to `scope`. Three queries in parallel: the due count
+   * comes from the same card rows as the mastery (same answer as dueCount).
+   */
+  async overview(userId: string, now: Date, opts: { timeZone: string; since: Date } & Scope): Promise<MasteryOverview> {
+    const scope: Scope = opts.guildId === undefined ? {} : { guildId: opts.guildId };
+    const [cards, streak, accuracy] = await Promise.all([
+      this.cards(userId, scope),
+      this.streak(userId, opts.timeZone, now, scope),
+      this.accuracy(userId, opts.since, scope),
+    ]);
+    const due = cards.filter((c) => c.due.getTime() <= now.getTime() && this.bank.promptById.has(c.promptId)).length;
+    return { topics: this.summarise(cards, now), due, streak, accuracy };
   }
 
   /**

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyCard, fsrs, generatorParameters, Rating, State, type Card as FsrsCard, type Grade } from 'ts-fsrs';
 import { normalizeSeed } from '../../../src/drills/random.js';
@@ -70,6 +71,49 @@ describe('idempotency', () => {
     expect(results.every((r) => r.stored)).toBe(true);
     expect(await answerCount('u-race')).toBe(8);
     expect((await card('u-race', 'a1-root'))?.reps).toBe(8);
+  });
+
+  /** Runs `record` while another transaction has reviewed the card (bumped reps) and holds its row lock. */
+  async function againstConcurrentReviewer(userId: string, promptId: string, record: () => Promise<unknown>) {
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('UPDATE cards SET reps = reps + 1 WHERE user_id = $1 AND prompt_id = $2', [userId, promptId]);
+      const pending = record();
+      // Commit only once the store's write waits for the row lock (it read the card before the bump).
+      for (let i = 0; i < 400; i++) {
+        const { rows } = await other.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await other.query('COMMIT');
+      return await pending;
+    } finally {
+      await other.end();
+    }
+  }
+
+  it('falls back to the locking path when another review changes the card between read and write', async () => {
+    await store.record(event('u-lost', { at: new Date('2026-03-01T00:00:00.000Z') }));
+    const before = store.stats.contended;
+    const result = await againstConcurrentReviewer('u-lost', 'a1-root', () => store.record(event('u-lost', { at: new Date('2026-03-02T00:00:00.000Z') })));
+    expect(result).toMatchObject({ stored: true });
+    expect(store.stats.contended).toBe(before + 1);
+    expect(await answerCount('u-lost')).toBe(2);
+    expect((await card('u-lost', 'a1-root'))?.reps).toBe(3); // 1, the other reviewer's bump, then ours
+  });
+
+  it('applies the concept rule on the locking path too', async () => {
+    const t0 = new Date('2026-03-01T00:00:00.000Z');
+    await store.record(event('u-lost2', { at: t0, promptId: 'a1-root', rating: Rating.Easy }));
+    await store.record(event('u-lost2', { at: t0, promptId: 'a1-f1', rating: Rating.Good }));
+    const at = new Date(t0.getTime() + 60 * MIN);
+    const before = store.stats.contended;
+    await againstConcurrentReviewer('u-lost2', 'a1-f1', () => store.record(event('u-lost2', { at, promptId: 'a1-f1', verdict: 'wrong', score: 0, rating: Rating.Again })));
+    expect(store.stats.contended).toBe(before + 1);
+    expect((await card('u-lost2', 'a1-root'))?.due.toISOString()).toBe(at.toISOString());
+    expect((await card('u-lost2', 'a1-f1'))?.reps).toBe(3);
   });
 
   it('stores an unrated drill answer once, keeping an unsigned seed and no rating', async () => {
@@ -197,6 +241,11 @@ describe('input', () => {
     const row = await db.prisma.answer.findFirstOrThrow({ where: { userId: 'u-long' } });
     expect(Array.from(row.given)).toHaveLength(GIVEN_MAX_CHARS);
     expect(row.given.startsWith('abé')).toBe(true);
+  });
+
+  it('keeps a response time from a session left open for weeks within its column', async () => {
+    expect((await store.record(event('u-slow', { responseMs: 40 * DAY, rating: null }))).stored).toBe(true);
+    expect((await db.prisma.answer.findFirstOrThrow({ where: { userId: 'u-slow' } })).responseMs).toBe(2_147_483_647);
   });
 
   it('refuses a prompt the bank no longer has with a user-facing error, storing nothing', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FSRS6_DEFAULT_DECAY, Rating, State } from 'ts-fsrs';
 import { AnswerStore, type AnswerEvent } from '../../../src/mastery/answer-store.js';
-import { MasteryQueries } from '../../../src/mastery/mastery.js';
+import { MasteryQueries, STREAK_MAX_DAYS } from '../../../src/mastery/mastery.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { testBank } from './bank-fixture.js';
 
@@ -79,6 +79,7 @@ describe('due cards', () => {
       { promptId: 'a1-f1', due: new Date(now.getTime() - 5 * DAY), reviewedDaysAgo: 9 },
       { promptId: 'b1-root', due: new Date(now.getTime() - 2 * DAY), reviewedDaysAgo: 9 },
       { promptId: 'gone-prompt', due: new Date(now.getTime() - 9 * DAY), reviewedDaysAgo: 20 },
+      { promptId: 'gone-too', due: new Date(now.getTime() + 1 * HOUR), reviewedDaysAgo: 2 },
       { promptId: 'a2-root', due: new Date(now.getTime() + 3 * HOUR), reviewedDaysAgo: 1 },
       { promptId: 'b1-f1', due: new Date(now.getTime() + 2 * DAY), reviewedDaysAgo: 1 },
     ]);
@@ -156,6 +157,33 @@ describe('streak', () => {
     expect(await mastery.streak('u-none', 'UTC', now)).toBe(0);
   });
 
+  it('finds day boundaries across a daylight-saving change', async () => {
+    // Berlin moves to summer time on 2026-03-29. 23:15 UTC on the 28th is 00:15 on the 29th there.
+    await answer('u-dst', new Date('2026-03-27T12:00:00.000Z'));
+    await answer('u-dst', new Date('2026-03-28T23:15:00.000Z'));
+    const at = new Date('2026-03-29T12:00:00.000Z');
+    expect(await mastery.streak('u-dst', 'Europe/Berlin', at)).toBe(1); // the 29th; the 28th was missed
+    expect(await mastery.streak('u-dst', 'UTC', at)).toBe(2); // the 27th and 28th, today not over
+    expect(await mastery.streak('u-dst', 'America/Los_Angeles', at)).toBe(2); // the 27th (05:00) and 28th (16:15)
+  });
+
+  it(`stops counting at ${STREAK_MAX_DAYS} days`, async () => {
+    await db.prisma.answer.createMany({
+      data: Array.from({ length: STREAK_MAX_DAYS + 20 }, (_, i) => ({
+        eventKey: `long:${i}`,
+        userId: 'u-long-streak',
+        mode: 'drill' as const,
+        drillKind: 'auc',
+        drillSeed: i,
+        given: '1',
+        verdict: 'correct' as const,
+        score: 1,
+        answeredAt: new Date(now.getTime() - i * DAY),
+      })),
+    });
+    expect(await mastery.streak('u-long-streak', 'UTC', now)).toBe(STREAK_MAX_DAYS);
+  });
+
   it('refuses an unknown time zone', async () => {
     await expect(mastery.streak('u-streak', 'Mars/Olympus', now)).rejects.toThrow(/Unknown time zone/);
   });
@@ -199,6 +227,22 @@ describe('guild-restricted views', () => {
     expect(await mastery.dueCount('u-guild', now, { guildId: 'g2' })).toBe(2);
     expect(await mastery.streak('u-guild', 'UTC', now, { guildId: 'g1' })).toBe(0); // g1 only two days ago
     expect(await mastery.streak('u-guild', 'UTC', now, { guildId: 'g2' })).toBe(1);
+  });
+
+  it('gives /mastery everything at once, agreeing with the separate queries', async () => {
+    const since = new Date(now.getTime() - 7 * DAY);
+    for (const scope of [{}, { guildId: 'g2' }]) {
+      const overview = await mastery.overview('u-guild', now, { timeZone: 'UTC', since, ...scope });
+      expect(overview).toEqual({
+        topics: await mastery.topicMastery('u-guild', now, scope),
+        due: await mastery.dueCount('u-guild', now, scope),
+        streak: await mastery.streak('u-guild', 'UTC', now, scope),
+        accuracy: await mastery.accuracy('u-guild', since, scope),
+      });
+    }
+    // Cards of prompts gone from the bank are not counted as due either.
+    await putCards('u-guild', [{ promptId: 'gone-prompt', due: new Date(now.getTime() - DAY), reviewedDaysAgo: 3 }]);
+    expect((await mastery.overview('u-guild', now, { timeZone: 'UTC', since })).due).toBe(4);
   });
 });
 

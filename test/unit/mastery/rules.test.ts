@@ -4,7 +4,7 @@ import { buildBank } from '../../../src/bank/load.js';
 import type { Level, PromptData } from '../../../src/bank/schema.js';
 import { capGiven, conceptRootToResurface, GIVEN_MAX_CHARS, ratingFor, RESPONSE_TIMES, resurfacedDue } from '../../../src/mastery/answer-store.js';
 import { emptyCard, fromFsrsCard, isGrade, retrievability, review, scheduler, toFsrsCard } from '../../../src/mastery/fsrs.js';
-import { chainMastered, MASTERED_RETRIEVABILITY, streakFromDays } from '../../../src/mastery/mastery.js';
+import { chainMastered, MASTERED_RETRIEVABILITY } from '../../../src/mastery/mastery.js';
 
 const DAY = 86_400_000;
 
@@ -77,17 +77,6 @@ describe('capGiven', () => {
     const capped = capGiven(emoji);
     expect(Array.from(capped)).toHaveLength(GIVEN_MAX_CHARS);
     expect(capped.endsWith('😀')).toBe(true);
-  });
-});
-
-describe('streakFromDays', () => {
-  it('counts back from today, or from yesterday while today is not over', () => {
-    expect(streakFromDays([], 100)).toBe(0);
-    expect(streakFromDays([100], 100)).toBe(1);
-    expect(streakFromDays([99, 98, 97], 100)).toBe(3);
-    expect(streakFromDays([100, 99, 98, 96], 100)).toBe(3);
-    expect(streakFromDays([98, 97], 100)).toBe(0);
-    expect(streakFromDays([97, 100, 98, 99, 99], 100)).toBe(4);
   });
 });
 
