@@ -1,8 +1,8 @@
 import { AttachmentBuilder, SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { themeFor } from '../src/guilds/theme.js';
-import { MAX_TEX_LENGTH } from '../src/render/index.js';
-import { checkTex } from '../src/render/tex.js';
+// From the index, not tex.ts: the main thread must never load MathJax (rendering runs in workers).
+import { MAX_TEX_LENGTH, checkTex } from '../src/render/index.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
