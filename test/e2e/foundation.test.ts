@@ -71,6 +71,26 @@ describe('the real bot through the fake Discord', () => {
     expect(res.content).toMatch(/has ended|no longer understand/);
   });
 
+  it('retries after a 429 with Retry-After and still answers', async () => {
+    discord.failNext({ method: 'POST', path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 429, retryAfter: 0.3 });
+    const t0 = Date.now();
+    const res = await discord.slash(discord.user('dora'), 'help');
+    expect(res.text).toContain('follow-up chains');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(discord.requests.filter((r) => r.path.startsWith(`/interactions/${res.id}/`))).toHaveLength(2);
+  });
+
+  it('registers the slash commands with npm run deploy-commands, globally or to one guild', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const env = { ...process.env, DISCORD_TOKEN: 'fake-token.for-tests', DISCORD_API_URL: discord.apiUrl, NODE_OPTIONS: '' };
+    // Asynchronously: the fake Discord lives in this process and must keep answering.
+    const { stdout: out } = await promisify(execFile)('npm', ['run', '-s', 'deploy-commands', '--', '--guild', discord.guild.id], { env, encoding: 'utf8' });
+    expect(out).toContain(`registered ${commands.length} commands to guild ${discord.guild.id}`);
+    expect(discord.registeredCommands.map((c) => c.name)).toEqual(commands.map((c) => c.data.name));
+    expect(discord.requests.some((r) => r.method === 'PUT' && r.path === `/applications/${discord.applicationId}/guilds/${discord.guild.id}/commands`)).toBe(true);
+  });
+
   it('has not called any REST route the fake does not know', () => {
     expect(discord.unhandled).toEqual([]);
   });
