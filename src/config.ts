@@ -30,6 +30,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   /** Shifts the bot's clock (tests and demos of spaced repetition and schedules; never needed in production). */
   CLOCK_OFFSET_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').default(0),
+  /** With CLOCK_SPEED: the real instant (ms since epoch) from which time runs faster, shared by restarts and processes. */
+  CLOCK_ANCHOR_MS: z.coerce.number({ error: 'must be milliseconds since 1970' }).int().positive().optional(),
   /** Runs the clock this many times faster (tests of schedules; never needed in production). */
   CLOCK_SPEED: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(10_000, 'must be at most 10000').default(1),
   /** How often the scheduler looks for due drops and follow-ups. */

@@ -53,7 +53,7 @@ try {
   const { CLOCK_OFFSET_MS: offset, CLOCK_SPEED: speed } = config;
   let clock: (() => Date) | undefined;
   if (offset !== 0 || speed !== 1) {
-    const origin = Date.now();
+    const origin = config.CLOCK_ANCHOR_MS ?? Date.now();
     clock = () => new Date(origin + offset + (Date.now() - origin) * speed);
     log.warn({ offsetMs: offset, speed }, 'the clock is shifted (CLOCK_OFFSET_MS / CLOCK_SPEED)');
   }

@@ -269,6 +269,7 @@ export class FakeDiscord {
   identifies: Record<string, unknown>[] = [];
   resumes = 0;
   private faults: Fault[] = [];
+  private nextSession = 0;
   /** Channels where the bot may not post (permission overwrite denying it). */
   readonly deniedChannels = new Set<string>();
   private sessions = new Set<GatewaySession>();
@@ -527,7 +528,12 @@ export class FakeDiscord {
   dispatchInteraction(payload: Record<string, unknown> & { id: string; token: string }, source?: FakeMessage): InteractionHandle {
     const h = new InteractionHandle(payload.id, payload.token, payload.type as number, payload, source);
     this.interactions.set(payload.id, h);
-    this.dispatch('INTERACTION_CREATE', payload);
+    // Like Discord, an interaction goes to one connection only (round robin between several bots).
+    const live = [...this.sessions].filter((s) => s.identified);
+    if (live.length === 0) throw new Error('fake discord: no bot connected to receive INTERACTION_CREATE');
+    const s = live[this.nextSession++ % live.length]!;
+    s.seq += 1;
+    s.ws.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: s.seq, d: payload }));
     return h;
   }
 
