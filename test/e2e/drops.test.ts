@@ -131,4 +131,21 @@ describe('scheduled drops', () => {
     expect(answers.rows).toHaveLength(4);
     expect(new Set(answers.rows.map((r) => r.mode))).toEqual(new Set(['drop']));
   }, 120_000);
+
+  it('reveals the next follow-up as soon as K members have answered', async () => {
+    const opts = { admin: true, channel: channel('general') };
+    const res = await discord.slash(admin, 'drop', { topic: 'temporal' }, opts);
+    expect(res.content).toMatch(/Posted a drop/);
+    const drop = (await sql.query(`SELECT id, thread_id FROM drops WHERE channel_id = $1`, [channel('general').id])).rows[0];
+    // /drop uses the default cadence (60 bot minutes = 60 s here); make this drop reveal after 2 answers instead.
+    await sql.query('UPDATE drops SET reveal_after_answers = 2, reveal_every_minutes = 600, next_step_at = next_step_at + interval \'10 hours\' WHERE id = $1', [drop.id]);
+    const root = await discord.waitForMessage((m) => m.channel_id === channel('general').id && m.content.includes('Question drop'));
+    const first = componentsOf(root).find((c) => c.custom_id.startsWith('bp1:da:'))!.custom_id;
+    await discord.click(discord.user('eve'), root, first);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(discord.channelMessages(drop.thread_id)).toHaveLength(0); // one answer: not yet
+    await discord.click(discord.user('finn'), root, first);
+    const step1 = await discord.waitForMessage((m) => m.channel_id === drop.thread_id && m.content.includes('Follow-up 1'), 10_000);
+    expect(embedText(step1.embeds[0]!)).toContain('How the channel answered (2)');
+  }, 60_000);
 });
