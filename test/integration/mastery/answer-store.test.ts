@@ -6,6 +6,9 @@ import { UserError } from '../../../src/errors.js';
 import { AnswerStore, GIVEN_MAX_CHARS, type AnswerEvent } from '../../../src/mastery/answer-store.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { testBank } from './bank-fixture.js';
+import { serverReachable } from '../../support/database.js';
+
+const sharedServer = await serverReachable();
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -94,7 +97,8 @@ describe('idempotency', () => {
     }
   }
 
-  it('falls back to the locking path when another review changes the card between read and write', async () => {
+  // Needs two PostgreSQL sessions; the embedded database serves every connection from one.
+  it.skipIf(!sharedServer)('falls back to the locking path when another review changes the card between read and write', async () => {
     await store.record(event('u-lost', { at: new Date('2026-03-01T00:00:00.000Z') }));
     const before = store.stats.contended;
     const result = await againstConcurrentReviewer('u-lost', 'a1-root', () => store.record(event('u-lost', { at: new Date('2026-03-02T00:00:00.000Z') })));
@@ -104,7 +108,8 @@ describe('idempotency', () => {
     expect((await card('u-lost', 'a1-root'))?.reps).toBe(3); // 1, the other reviewer's bump, then ours
   });
 
-  it('applies the concept rule on the locking path too', async () => {
+  // Needs two PostgreSQL sessions; the embedded database serves every connection from one.
+  it.skipIf(!sharedServer)('applies the concept rule on the locking path too', async () => {
     const t0 = new Date('2026-03-01T00:00:00.000Z');
     await store.record(event('u-lost2', { at: t0, promptId: 'a1-root', rating: Rating.Easy }));
     await store.record(event('u-lost2', { at: t0, promptId: 'a1-f1', rating: Rating.Good }));
