@@ -9,6 +9,10 @@ import type { Renderer } from './render/index.js';
 import type { DropAnswers } from './drop/answers.js';
 import type { DropEngine } from './drop/engine.js';
 import type { ScheduleRepository } from './schedule/repository.js';
+import type { DuelDriver } from './duel/discord.js';
+import type { DuelService } from './duel/service.js';
+import type { SprintDriver } from './sprint/discord.js';
+import type { SprintService } from './sprint/service.js';
 import type { WhiteboardService } from './whiteboard/service.js';
 
 /** A source of "now"; injected so tests can move time. */
@@ -30,6 +34,10 @@ export interface AppContext {
   practice: PracticeService;
   schedules: ScheduleRepository;
   drops: { engine: DropEngine; answers: DropAnswers };
+  duels: DuelService;
+  duelDriver: DuelDriver;
+  sprints: SprintService;
+  sprintDriver: SprintDriver;
   /** The commands this process serves (for /help). */
   commands: readonly { name: string; summary: string; audience: 'members' | 'admins' }[];
 }

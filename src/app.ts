@@ -23,6 +23,10 @@ import { DiscordDropPublisher } from './drop/discord-publisher.js';
 import { DropEngine } from './drop/engine.js';
 import { themeFor } from './guilds/theme.js';
 import { ScheduleRepository } from './schedule/repository.js';
+import { DuelDriver } from './duel/discord.js';
+import { DuelService } from './duel/service.js';
+import { SprintDriver } from './sprint/discord.js';
+import { SprintService } from './sprint/service.js';
 
 export interface RunningApp {
   app: AppContext;
@@ -90,8 +94,15 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
         // The publisher looks the theme up through `app` when it posts, after construction.
         engine: new DropEngine(db.prisma, bank, new DiscordDropPublisher(client, renderer, dropAnswers, (guildId) => themeFor(app, guildId)), clock, log),
       },
+      duels: new DuelService(db.prisma, bank, answers, clock),
+      duelDriver: undefined as unknown as DuelDriver,
+      sprints: new SprintService(db.prisma, bank, answers, clock),
+      sprintDriver: undefined as unknown as SprintDriver,
       commands: commands.map((c) => ({ name: c.data.name, summary: c.summary, audience: c.audience })),
     };
+    // The drivers post to Discord, so they need the client and the finished context.
+    app.duelDriver = new DuelDriver(app, client, log);
+    app.sprintDriver = new SprintDriver(app, client, log);
     const router = createInteractionRouter(app, commands, metrics);
 
     client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
@@ -133,7 +144,9 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       ticking = true;
       try {
         const r = await app.drops.engine.tick();
-        if (r.claimed || r.skipped || r.steps) log.info(r, 'scheduler tick');
+        const duels = await app.duelDriver.sweep();
+        const sprints = await app.sprintDriver.sweep();
+        if (r.claimed || r.skipped || r.steps || duels || sprints) log.info({ ...r, duels, sprints }, 'scheduler tick');
       } catch (err) {
         log.warn({ err }, 'scheduler tick failed; retrying next tick');
       } finally {

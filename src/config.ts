@@ -35,7 +35,7 @@ export const configSchema = z.object({
   /** Runs the clock this many times faster (tests of schedules; never needed in production). */
   CLOCK_SPEED: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(10_000, 'must be at most 10000').default(1),
   /** How often the scheduler looks for due drops and follow-ups. */
-  SCHEDULER_TICK_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(1, 'must be 1 to 59').max(59, 'must be 1 to 59').default(5),
+  SCHEDULER_TICK_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(1, 'must be 1 to 59').max(59, 'must be 1 to 59').default(2),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(10),
 });
 

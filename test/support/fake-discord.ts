@@ -462,7 +462,16 @@ export class FakeDiscord {
     if (!def && !opts.raw) throw new Error(`fake discord: /${command} is not a registered command`);
     const resolved: Resolved = { users: {}, members: {}, attachments: {}, roles: {}, channels: {} };
     let opts2: Record<string, unknown>[];
-    if (opts.raw) opts2 = Object.entries(options).map(([n, v]) => ({ name: n, type: typeof v === 'number' ? 10 : typeof v === 'boolean' ? 5 : 3, value: v }));
+    if (opts.raw) {
+      // Skips Discord's validation (lengths, ranges, required) but keeps each option's declared type.
+      const defs = sub ? def?.options?.find((o) => o.name === sub)?.options : def?.options;
+      const list = Object.entries(options).map(([n, v]) => {
+        const d = defs?.find((o) => o.name === n);
+        if (d && [6, 7, 8, 11].includes(d.type)) return this.optionPayload(d, v, resolved);
+        return { name: n, type: d?.type ?? (typeof v === 'number' ? 10 : typeof v === 'boolean' ? 5 : 3), value: v };
+      });
+      opts2 = sub ? [{ name: sub, type: 1, options: list }] : list;
+    }
     else if (sub) {
       const subDef = def!.options?.find((o) => o.name === sub && o.type === 1);
       if (!subDef) throw new Error(`fake discord: /${command} has no subcommand ${sub}`);

@@ -1,0 +1,41 @@
+import { SlashCommandBuilder } from 'discord.js';
+import { topicChoices } from '../src/bank/autocomplete.js';
+import { levels } from '../src/bank/schema.js';
+import { defineCommand } from '../src/discord/command.js';
+import { challengeMessage, duelRoutes } from '../src/duel/discord.js';
+import { DUEL_LIMITS } from '../src/duel/service.js';
+
+export default defineCommand({
+  data: new SlashCommandBuilder()
+    .setName('duel')
+    .setDescription('Challenge a member to a head-to-head speed round')
+    .setDMPermission(false)
+    .addUserOption((o) => o.setName('opponent').setDescription('Who you challenge').setRequired(true))
+    .addStringOption((o) => o.setName('topic').setDescription('Topic (default: any)').setAutocomplete(true).setMaxLength(40))
+    .addIntegerOption((o) => o.setName('rounds').setDescription(`Questions (default ${DUEL_LIMITS.defaultRounds}, at most ${DUEL_LIMITS.maxRounds})`).setMinValue(1).setMaxValue(DUEL_LIMITS.maxRounds))
+    .addStringOption((o) => o.setName('level').setDescription('Only questions at this level').addChoices(...levels.map((l) => ({ name: l, value: l }))))
+    .addIntegerOption((o) => o.setName('seconds').setDescription(`Seconds per question (default ${DUEL_LIMITS.defaultSeconds})`).setMinValue(5).setMaxValue(120)),
+  summary: 'challenge a member to a head-to-head speed round (Elo per server)',
+  audience: 'members',
+  requires: { guild: true },
+  components: duelRoutes,
+  async execute(interaction, app) {
+    const opponent = interaction.options.getUser('opponent', true);
+    const duel = await app.duels.challenge({
+      guildId: interaction.guildId!,
+      channelId: interaction.channelId,
+      challengerId: interaction.user.id,
+      opponent: { id: opponent.id, bot: opponent.bot },
+      topic: interaction.options.getString('topic'),
+      level: interaction.options.getString('level'),
+      rounds: interaction.options.getInteger('rounds') ?? DUEL_LIMITS.defaultRounds,
+      seconds: interaction.options.getInteger('seconds') ?? DUEL_LIMITS.defaultSeconds,
+    });
+    const reply = await interaction.reply({ ...challengeMessage(duel), withResponse: true });
+    const messageId = reply.resource?.message?.id;
+    if (messageId) await app.duels.setMessage(duel.id, messageId);
+  },
+  async autocomplete(interaction, app) {
+    await interaction.respond(topicChoices(app.bank, interaction.options.getFocused()));
+  },
+});

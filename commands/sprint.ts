@@ -1,0 +1,37 @@
+import { SlashCommandBuilder } from 'discord.js';
+import { topicChoices } from '../src/bank/autocomplete.js';
+import { defineCommand } from '../src/discord/command.js';
+import { SPRINT_LIMITS } from '../src/sprint/service.js';
+import { lobbyMessage, sprintRoutes } from '../src/sprint/discord.js';
+
+export default defineCommand({
+  data: new SlashCommandBuilder()
+    .setName('sprint')
+    .setDescription('A channel-wide speed round anyone can join')
+    .setDMPermission(false)
+    .addStringOption((o) => o.setName('topic').setDescription('Topic (default: any)').setAutocomplete(true).setMaxLength(40))
+    .addIntegerOption((o) => o.setName('rounds').setDescription(`Questions (default ${SPRINT_LIMITS.defaultRounds})`).setMinValue(1).setMaxValue(SPRINT_LIMITS.maxRounds))
+    .addIntegerOption((o) => o.setName('seconds').setDescription(`Seconds per question (default ${SPRINT_LIMITS.defaultSeconds})`).setMinValue(5).setMaxValue(120)),
+  summary: 'a channel-wide speed round: join the lobby, answer fast, podium at the end',
+  audience: 'members',
+  requires: { guild: true },
+  components: sprintRoutes,
+  async execute(interaction, app) {
+    const name = interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : interaction.user.username;
+    const s = await app.sprints.open({
+      guildId: interaction.guildId!,
+      channelId: interaction.channelId,
+      starterId: interaction.user.id,
+      starterName: name,
+      topic: interaction.options.getString('topic'),
+      rounds: interaction.options.getInteger('rounds') ?? SPRINT_LIMITS.defaultRounds,
+      seconds: interaction.options.getInteger('seconds') ?? SPRINT_LIMITS.defaultSeconds,
+    });
+    const reply = await interaction.reply({ ...lobbyMessage(s), withResponse: true });
+    const messageId = reply.resource?.message?.id;
+    if (messageId) await app.sprints.setMessage(s.id, messageId);
+  },
+  async autocomplete(interaction, app) {
+    await interaction.respond(topicChoices(app.bank, interaction.options.getFocused()));
+  },
+});

@@ -1,0 +1,201 @@
+import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, MessageFlags, type ButtonInteraction, type Client, type SendableChannels } from 'discord.js';
+import type { AppContext } from '../app-context.js';
+import type { ComponentRoute } from '../discord/command.js';
+import { encodeCustomId } from '../discord/custom-id.js';
+import { UserError } from '../errors.js';
+import { themeFor } from '../guilds/theme.js';
+import type { Logger } from '../log.js';
+import { applyDuelResult } from './elo.js';
+import { duelOptions, type DuelRow, type DuelService } from './service.js';
+
+export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq' } as const;
+const LETTERS = ['A', 'B', 'C', 'D', 'E'];
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function challengeMessage(duel: DuelRow) {
+  const what = [duel.topic ? `on **${duel.topic}**` : 'on any topic', duel.level ? `at ${duel.level}` : ''].filter(Boolean).join(' ');
+  return {
+    content: `⚔️ <@${duel.opponentId}>, <@${duel.challengerId}> challenges you to a duel: ${duel.questions.length} round${duel.questions.length === 1 ? '' : 's'} ${what}, ${duel.secondsPerRound} s each. The challenge expires <t:${Math.floor(duel.challengeExpiresAt.getTime() / 1000)}:R>.`,
+    components: [
+      new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.accept, duel.id)).setLabel('Accept').setStyle(ButtonStyle.Success),
+        new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.decline, duel.id)).setLabel('Decline').setStyle(ButtonStyle.Secondary),
+      ),
+    ],
+    allowedMentions: { parse: [], users: [duel.opponentId] },
+  };
+}
+
+/**
+ * Moves duels along in Discord: posts each round, closes rounds when both have answered or the
+ * deadline passed (the scheduler's tick sweeps deadlines from the database, so a restart
+ * resumes every duel), and posts the result card with the Elo change.
+ */
+export class DuelDriver {
+  constructor(
+    private readonly app: AppContext,
+    private readonly client: Client,
+    private readonly log: Logger,
+  ) {}
+
+  private get duels(): DuelService {
+    return this.app.duels;
+  }
+
+  private async channel(id: string): Promise<SendableChannels> {
+    const c = await this.client.channels.fetch(id);
+    if (!c || !c.isSendable()) throw new Error(`cannot post in ${id}`);
+    return c;
+  }
+
+  roundEmbed(duel: DuelRow, round: number): { embed: EmbedBuilder; row: ActionRowBuilder<ButtonBuilder> } {
+    const prompt = this.duels.prompt(duel, round);
+    const options = duelOptions(prompt, duel.id, round);
+    const embed = new EmbedBuilder()
+      .setColor(0xed4245)
+      .setTitle(`Round ${round + 1} of ${duel.questions.length} · ${prompt.level} · ${prompt.topic}`)
+      .setDescription(clip(prompt.question, 2500))
+      .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
+      .setFooter({ text: `${duel.secondsPerRound} s · only the two duelists can answer · your answer stays private` });
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.answer, duel.id, round, o.id)).setLabel(LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
+    );
+    return { embed, row };
+  }
+
+  async postRound(duel: DuelRow, round: number, previous?: EmbedBuilder): Promise<void> {
+    const { embed, row } = this.roundEmbed(duel, round);
+    const channel = await this.channel(duel.channelId);
+    await channel.send({ content: `<@${duel.challengerId}> vs <@${duel.opponentId}>`, embeds: previous ? [previous, embed] : [embed], components: [row], allowedMentions: { parse: [] } });
+  }
+
+  private async scoreboard(duel: DuelRow, round: number): Promise<EmbedBuilder> {
+    const prompt = this.duels.prompt(duel, round);
+    const options = duelOptions(prompt, duel.id, round);
+    const correct = options.findIndex((o) => o.correct);
+    const { a, b, perRound } = await this.duels.scores(duel);
+    const line = (userId: string) => {
+      const r = perRound.find((x) => x.round === round && x.userId === userId);
+      return r?.answered ? (r.correct ? `✅ +${fmt(r.points)}` : '❌ 0') : '⌛ no answer';
+    };
+    return new EmbedBuilder()
+      .setColor(0x3ba55d)
+      .setTitle(`Round ${round + 1}: the answer was ${LETTERS[correct]}`)
+      .setDescription(
+        [
+          `<@${a.userId}> ${line(a.userId)} · total **${fmt(a.points)}**`,
+          `<@${b.userId}> ${line(b.userId)} · total **${fmt(b.points)}**`,
+        ].join('\n'),
+      );
+  }
+
+  /** Closes a round (idempotent) and posts what follows. */
+  async advance(duelId: string, round: number): Promise<void> {
+    const closed = await this.duels.closeRound(duelId, round);
+    if (!closed) return;
+    const board = await this.scoreboard(closed.duel, round);
+    if (!closed.finished) {
+      await this.postRound(closed.duel, round + 1, board);
+      return;
+    }
+    await this.finish(duelId, board);
+  }
+
+  async finish(duelId: string, board?: EmbedBuilder): Promise<void> {
+    const result = await this.duels.finish(duelId);
+    if (!result) return;
+    const { duel, a, b, scoreA } = result;
+    let elo: Awaited<ReturnType<typeof applyDuelResult>> | null = null;
+    if (scoreA !== null) {
+      elo = await applyDuelResult(this.app.db.prisma, { guildId: duel.guildId, aId: a.userId, bId: b.userId, scoreA }, this.app.clock());
+      await this.duels.setEloChange(duel.id, elo.a.after - elo.a.before);
+    }
+    const name = async (id: string) => this.client.users.fetch(id).then((u) => u.displayName, () => 'a member');
+    const [na, nb] = [await name(a.userId), await name(b.userId)];
+    const verdict =
+      scoreA === null ? 'Nobody answered: the duel was abandoned (no rating change).' : scoreA === 0.5 ? `It's a tie at ${fmt(a.points)} points!` : `🏆 ${scoreA === 1 ? na : nb} wins!`;
+    const eloText = elo
+      ? `Elo: ${na} ${elo.a.before.toFixed(0)} → ${elo.a.after.toFixed(0)}, ${nb} ${elo.b.before.toFixed(0)} → ${elo.b.after.toFixed(0)}`
+      : '';
+    const card = await this.app.renderer.summaryCard(
+      {
+        title: `Duel: ${na} vs ${nb}`,
+        subtitle: verdict,
+        rows: [
+          { label: na, value: `${fmt(a.points)} pts · ${a.correct}/${duel.questions.length} right` },
+          { label: nb, value: `${fmt(b.points)} pts · ${b.correct}/${duel.questions.length} right` },
+          ...(elo ? [{ label: 'Elo', value: `${elo.a.after.toFixed(0)} / ${elo.b.after.toFixed(0)}` }] : []),
+        ],
+        footnote: 'Score per question: 1000 + speed bonus when right, 0 when wrong or late.',
+      },
+      { theme: await themeFor(this.app, duel.guildId) },
+    );
+    const channel = await this.channel(duel.channelId);
+    await channel.send({
+      content: `${verdict}\n${eloText}`.trim(),
+      embeds: board ? [board] : [],
+      files: [new AttachmentBuilder(card.png, { name: 'duel.png' })],
+      allowedMentions: { parse: [] },
+    });
+  }
+
+  /** Called by the scheduler's tick: expired challenges, overdue rounds, unfinished results. */
+  async sweep(): Promise<number> {
+    let n = 0;
+    for (const d of await this.duels.expireChallenges()) {
+      n++;
+      if (!d.messageId) continue;
+      const channel = await this.channel(d.channelId).catch(() => null);
+      const message = channel && 'messages' in channel ? await channel.messages.fetch(d.messageId).catch(() => null) : null;
+      await message?.edit({ content: `⌛ The duel challenge from <@${d.challengerId}> to <@${d.opponentId}> expired.`, components: [], allowedMentions: { parse: [] } }).catch((err) => this.log.warn({ err }, 'could not edit an expired challenge'));
+    }
+    for (const d of await this.duels.overdue()) {
+      n++;
+      await this.advance(d.id, d.round).catch((err) => this.log.warn({ err, duelId: d.id }, 'could not close a duel round'));
+    }
+    for (const d of await this.duels.active()) {
+      if (d.status === 'scoring') await this.finish(d.id).catch((err) => this.log.warn({ err, duelId: d.id }, 'could not finish a duel'));
+    }
+    return n;
+  }
+}
+
+export const duelRoutes: ComponentRoute[] = [
+  {
+    route: DUEL_ROUTES.accept,
+    async handle(interaction, [id], app) {
+      const duel = await app.duels.accept(id ?? '', interaction.user.id);
+      const button = interaction as ButtonInteraction;
+      await button.update({ content: `⚔️ <@${duel.challengerId}> vs <@${duel.opponentId}>: duel accepted! ${duel.questions.length} rounds, ${duel.secondsPerRound} s each.`, components: [], allowedMentions: { parse: [] } });
+      await app.duelDriver.postRound(duel, 0);
+    },
+  },
+  {
+    route: DUEL_ROUTES.decline,
+    async handle(interaction, [id], app) {
+      const duel = await app.duels.decline(id ?? '', interaction.user.id);
+      await (interaction as ButtonInteraction).update({ content: `The duel between <@${duel.challengerId}> and <@${duel.opponentId}> was declined.`, components: [], allowedMentions: { parse: [] } });
+    },
+  },
+  {
+    route: DUEL_ROUTES.answer,
+    async handle(interaction, [id, round, option], app) {
+      const r = Number(round);
+      const opt = Number(option);
+      if (!Number.isInteger(r) || !Number.isInteger(opt)) throw new UserError('This button is damaged.', 'invalid-input');
+      const result = await app.duels.answer(id ?? '', r, interaction.user.id, opt);
+      await interaction.reply({
+        content: !result.stored
+          ? 'You already answered this round; your first answer counts.'
+          : result.late
+            ? 'Too late for this round: 0 points.'
+            : result.correct
+              ? `✅ Right! +${fmt(result.points)} points.`
+              : '❌ Wrong: 0 points.',
+        flags: MessageFlags.Ephemeral,
+      });
+      if (result.bothAnswered) await app.duelDriver.advance(result.duel.id, r);
+    },
+  },
+];

@@ -1,0 +1,270 @@
+import { randomInt } from 'node:crypto';
+import type { Bank, Prompt } from '../bank/load.js';
+import { UserError } from '../errors.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
+import { choiceOptions, gradeChoice, type ChoiceOption } from '../quiz/grade.js';
+import { speedPoints } from '../drop/answers.js';
+
+export const DUEL_LIMITS = { maxRounds: 20, defaultRounds: 5, defaultSeconds: 20, challengeMinutes: 5 } as const;
+
+export interface DuelRow {
+  id: string;
+  guildId: string;
+  channelId: string;
+  challengerId: string;
+  opponentId: string;
+  topic: string | null;
+  level: string | null;
+  status: string;
+  questions: string[];
+  secondsPerRound: number;
+  round: number;
+  roundStartedAt: Date | null;
+  roundDeadline: Date | null;
+  challengeExpiresAt: Date;
+  messageId: string | null;
+  winnerId: string | null;
+  eloChange: number | null;
+}
+
+export interface Score {
+  userId: string;
+  points: number;
+  correct: number;
+  answered: number;
+}
+
+/** Same option order for both players: derived from the duel and the round. */
+export function duelOptions(prompt: Prompt, duelId: string, round: number): ChoiceOption[] {
+  let h = 2166136261;
+  for (const c of `duel:${duelId}:${round}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return choiceOptions(prompt.choice, h);
+}
+
+/**
+ * Duels as state in PostgreSQL. Every transition is a conditional UPDATE on the duel row
+ * (status, round), so a double click, a timer and a restarted process can race and exactly one
+ * of them moves the duel on; answers have a (duel, round, user) primary key so each counts once.
+ */
+export class DuelService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly bank: Bank,
+    private readonly answers: AnswerStore,
+    private readonly clock: () => Date,
+  ) {}
+
+  async get(duelId: string): Promise<DuelRow> {
+    if (!/^[0-9a-f-]{36}$/.test(duelId)) throw new UserError('This button does not belong to a duel I know.', 'not-found');
+    const duel = (await this.prisma.duel.findUnique({ where: { id: duelId } })) as DuelRow | null;
+    if (!duel) throw new UserError('This duel no longer exists.', 'not-found');
+    return duel;
+  }
+
+  prompt(duel: DuelRow, round: number): Prompt {
+    const p = this.bank.promptById.get(duel.questions[round] ?? '');
+    if (!p) throw new UserError('This duel question is no longer in the bank.', 'not-found');
+    return p;
+  }
+
+  async challenge(input: {
+    guildId: string;
+    channelId: string;
+    challengerId: string;
+    opponent: { id: string; bot: boolean };
+    topic: string | null;
+    level: string | null;
+    rounds: number;
+    seconds: number;
+  }): Promise<DuelRow> {
+    if (input.opponent.id === input.challengerId) throw new UserError("You can't duel yourself. Pick another member.");
+    if (input.opponent.bot) throw new UserError("Bots don't duel. Pick a member.");
+    if (!Number.isInteger(input.rounds) || input.rounds < 1 || input.rounds > DUEL_LIMITS.maxRounds) throw new UserError(`A duel has 1 to ${DUEL_LIMITS.maxRounds} rounds.`, 'limit');
+    if (!Number.isInteger(input.seconds) || input.seconds < 5 || input.seconds > 120) throw new UserError('A round lasts 5 to 120 seconds.', 'limit');
+    if (input.topic && !this.bank.topicById.has(input.topic)) throw new UserError(`I have no topic called "${input.topic.slice(0, 40)}".`);
+    const pool = this.bank.prompts.filter((p) => (!input.topic || p.topic === input.topic) && (!input.level || p.level === input.level));
+    if (pool.length < input.rounds) throw new UserError(`Only ${pool.length} questions match that topic and level; ask for fewer rounds or widen the filter.`, 'limit');
+    const now = this.clock();
+    const busy = await this.prisma.duel.findFirst({
+      where: {
+        guildId: input.guildId,
+        OR: [
+          { status: 'active' },
+          { status: 'pending', challengeExpiresAt: { gt: now } },
+        ],
+        AND: [{ OR: [{ challengerId: { in: [input.challengerId, input.opponent.id] } }, { opponentId: { in: [input.challengerId, input.opponent.id] } }] }],
+      },
+    });
+    if (busy) {
+      const who = [busy.challengerId, busy.opponentId].includes(input.opponent.id) ? `<@${input.opponent.id}> is` : 'You are';
+      throw new UserError(`${who} already in a duel here. Finish it (or let the challenge expire) first.`, 'conflict');
+    }
+    const chosen: string[] = [];
+    const left = [...pool];
+    for (let i = 0; i < input.rounds; i++) chosen.push(left.splice(randomInt(left.length), 1)[0]!.id);
+    return (await this.prisma.duel.create({
+      data: {
+        guildId: input.guildId,
+        channelId: input.channelId,
+        challengerId: input.challengerId,
+        opponentId: input.opponent.id,
+        topic: input.topic,
+        level: input.level,
+        questions: chosen,
+        secondsPerRound: input.seconds,
+        challengeExpiresAt: new Date(now.getTime() + DUEL_LIMITS.challengeMinutes * 60_000),
+      },
+    })) as DuelRow;
+  }
+
+  async setMessage(duelId: string, messageId: string): Promise<void> {
+    await this.prisma.duel.update({ where: { id: duelId }, data: { messageId } });
+  }
+
+  /** The opponent accepts: round 0 starts now. Returns null when it was not pending any more. */
+  async accept(duelId: string, userId: string): Promise<DuelRow> {
+    const duel = await this.get(duelId);
+    if (userId !== duel.opponentId) throw new UserError(userId === duel.challengerId ? 'Waiting for your opponent to accept.' : 'This is not your duel.', 'forbidden');
+    const now = this.clock();
+    if (duel.status === 'pending' && duel.challengeExpiresAt.getTime() <= now.getTime()) throw new UserError('This challenge has expired.', 'expired');
+    const { count } = await this.prisma.duel.updateMany({
+      where: { id: duelId, status: 'pending', challengeExpiresAt: { gt: now } },
+      data: { status: 'active', round: 0, roundStartedAt: now, roundDeadline: new Date(now.getTime() + duel.secondsPerRound * 1000) },
+    });
+    if (count === 0) throw new UserError(duel.status === 'active' ? 'The duel has already started.' : 'This challenge is no longer open.', 'conflict');
+    return this.get(duelId);
+  }
+
+  async decline(duelId: string, userId: string): Promise<DuelRow> {
+    const duel = await this.get(duelId);
+    if (userId !== duel.opponentId && userId !== duel.challengerId) throw new UserError('This is not your duel.', 'forbidden');
+    const { count } = await this.prisma.duel.updateMany({ where: { id: duelId, status: 'pending' }, data: { status: 'declined', finishedAt: this.clock() } });
+    if (count === 0) throw new UserError('This challenge is no longer open.', 'conflict');
+    return this.get(duelId);
+  }
+
+  /** Pending challenges past their 5 minutes. */
+  async expireChallenges(): Promise<DuelRow[]> {
+    return this.prisma.$queryRaw<DuelRow[]>`
+      UPDATE duels SET status = 'expired', finished_at = ${this.clock()}
+      WHERE status = 'pending' AND challenge_expires_at <= ${this.clock()}
+      RETURNING id, guild_id AS "guildId", channel_id AS "channelId", challenger_id AS "challengerId", opponent_id AS "opponentId", message_id AS "messageId", status`;
+  }
+
+  /** One answer per player per round; answers after the deadline count as late (0 points). */
+  async answer(duelId: string, round: number, userId: string, optionId: number): Promise<{ duel: DuelRow; stored: boolean; correct: boolean; points: number; late: boolean; bothAnswered: boolean }> {
+    const duel = await this.get(duelId);
+    if (userId !== duel.challengerId && userId !== duel.opponentId) throw new UserError('This is not your duel.', 'forbidden');
+    if (duel.status !== 'active' || duel.round !== round) throw new UserError('This round is over.', 'expired');
+    const prompt = this.prompt(duel, round);
+    const options = duelOptions(prompt, duel.id, round);
+    if (!options.some((o) => o.id === optionId)) throw new UserError('That option does not exist.', 'invalid-input');
+    const now = this.clock();
+    const T = duel.secondsPerRound * 1000;
+    const t = now.getTime() - duel.roundStartedAt!.getTime();
+    const late = now.getTime() > duel.roundDeadline!.getTime();
+    const grade = gradeChoice(prompt.choice, optionId, { responseMs: t, ...RESPONSE_TIMES.choice });
+    const correct = grade.verdict === 'correct';
+    const points = late ? 0 : speedPoints(correct, t, T);
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO duel_answers (duel_id, round, user_id, option_id, correct, response_ms, points, answered_at)
+      VALUES (${duelId}::uuid, ${round}, ${userId}, ${optionId}, ${correct}, ${Math.round(t)}, ${points}, ${now})
+      ON CONFLICT DO NOTHING`;
+    if (inserted) {
+      await this.answers.record({
+        eventKey: `duel:${duelId}:${round}:${userId}`,
+        userId,
+        guildId: duel.guildId,
+        channelId: duel.channelId,
+        promptId: prompt.id,
+        mode: 'duel',
+        given: options.find((o) => o.id === optionId)!.text,
+        verdict: grade.verdict,
+        score: correct ? 1 : 0,
+        points,
+        responseMs: t,
+        rating: grade.rating,
+        at: now,
+      });
+    }
+    const n = await this.prisma.duelAnswer.count({ where: { duelId, round } });
+    return { duel, stored: inserted > 0, correct, points, late, bothAnswered: n >= 2 };
+  }
+
+  /**
+   * Closes round `round` (both answered, or its deadline passed): missing answers are scored 0,
+   * then the duel moves to the next round or finishes. Returns null when another caller already
+   * closed it (so only one process posts the next message).
+   */
+  async closeRound(duelId: string, round: number): Promise<{ duel: DuelRow; finished: boolean } | null> {
+    const now = this.clock();
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<DuelRow[]>`SELECT id, status, round, questions, seconds_per_round AS "secondsPerRound", challenger_id AS "challengerId", opponent_id AS "opponentId" FROM duels WHERE id = ${duelId}::uuid FOR UPDATE`;
+      const d = rows[0];
+      if (!d || d.status !== 'active' || d.round !== round) return null;
+      for (const userId of [d.challengerId, d.opponentId]) {
+        await tx.$executeRaw`INSERT INTO duel_answers (duel_id, round, user_id, option_id, correct, response_ms, points, answered_at)
+          VALUES (${duelId}::uuid, ${round}, ${userId}, NULL, false, NULL, 0, ${now}) ON CONFLICT DO NOTHING`;
+      }
+      const last = round + 1 >= d.questions.length;
+      if (last) {
+        await tx.duel.update({ where: { id: duelId }, data: { status: 'scoring', roundDeadline: null } });
+      } else {
+        await tx.duel.update({
+          where: { id: duelId },
+          data: { round: round + 1, roundStartedAt: now, roundDeadline: new Date(now.getTime() + d.secondsPerRound * 1000) },
+        });
+      }
+      return { duel: (await tx.duel.findUniqueOrThrow({ where: { id: duelId } })) as DuelRow, finished: last };
+    });
+  }
+
+  async scores(duel: DuelRow): Promise<{ a: Score; b: Score; perRound: { round: number; userId: string; correct: boolean; points: number; answered: boolean }[] }> {
+    const rows = await this.prisma.duelAnswer.findMany({ where: { duelId: duel.id }, orderBy: [{ round: 'asc' }, { userId: 'asc' }] });
+    const score = (userId: string): Score => {
+      const mine = rows.filter((r) => r.userId === userId);
+      return { userId, points: mine.reduce((n, r) => n + r.points, 0), correct: mine.filter((r) => r.correct).length, answered: mine.filter((r) => r.optionId !== null).length };
+    };
+    return {
+      a: score(duel.challengerId),
+      b: score(duel.opponentId),
+      perRound: rows.map((r) => ({ round: r.round, userId: r.userId, correct: r.correct, points: r.points, answered: r.optionId !== null })),
+    };
+  }
+
+  /**
+   * Decides the result once (status scoring → finished/abandoned). A player who answered
+   * nothing at all loses to one who answered (an abandoned duel); if neither answered, nobody
+   * wins and Elo does not move. Otherwise more points win; equal points are a tie.
+   */
+  async finish(duelId: string): Promise<{ duel: DuelRow; a: Score; b: Score; scoreA: number | null } | null> {
+    const duel = await this.get(duelId);
+    const { a, b } = await this.scores(duel);
+    let scoreA: number | null;
+    if (a.answered === 0 && b.answered === 0) scoreA = null;
+    else if (a.answered === 0) scoreA = 0;
+    else if (b.answered === 0) scoreA = 1;
+    else scoreA = a.points > b.points ? 1 : a.points < b.points ? 0 : 0.5;
+    const winnerId = scoreA === 1 ? duel.challengerId : scoreA === 0 ? duel.opponentId : null;
+    const { count } = await this.prisma.duel.updateMany({
+      where: { id: duelId, status: 'scoring' },
+      data: { status: scoreA === null ? 'abandoned' : 'finished', winnerId, finishedAt: this.clock() },
+    });
+    if (count === 0) return null;
+    return { duel: await this.get(duelId), a, b, scoreA };
+  }
+
+  async setEloChange(duelId: string, change: number): Promise<void> {
+    await this.prisma.duel.update({ where: { id: duelId }, data: { eloChange: change } });
+  }
+
+  /** Active duels whose round deadline has passed (after a restart, or when a timer was lost). */
+  async overdue(): Promise<DuelRow[]> {
+    return this.prisma.duel.findMany({ where: { status: 'active', roundDeadline: { lte: this.clock() } } }) as Promise<DuelRow[]>;
+  }
+
+  async active(): Promise<DuelRow[]> {
+    return this.prisma.duel.findMany({ where: { status: { in: ['active', 'scoring'] } } }) as Promise<DuelRow[]>;
+  }
+}
