@@ -5,6 +5,7 @@ import drop from './drop.js';
 import duel from './duel.js';
 import forgetMe from './forget-me.js';
 import help from './help.js';
+import leaderboard from './leaderboard.js';
 import mastery from './mastery.js';
 import review from './review.js';
 import roc from './roc.js';
@@ -15,4 +16,4 @@ import tex from './tex.js';
 import whiteboard from './whiteboard.js';
 
 /** Every slash command Backprop serves. Adding a command = one file here + one line below. */
-export const commands: SlashCommand[] = [help, chain, review, drill, mastery, duel, sprint, tex, roc, whiteboard, forgetMe, schedule, drop, settings];
+export const commands: SlashCommand[] = [help, chain, review, drill, mastery, duel, sprint, leaderboard, tex, roc, whiteboard, forgetMe, schedule, drop, settings];

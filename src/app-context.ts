@@ -13,6 +13,7 @@ import type { DuelDriver } from './duel/discord.js';
 import type { DuelService } from './duel/service.js';
 import type { SprintDriver } from './sprint/discord.js';
 import type { SprintService } from './sprint/service.js';
+import type { Leaderboards } from './leaderboard/queries.js';
 import type { WhiteboardService } from './whiteboard/service.js';
 
 /** A source of "now"; injected so tests can move time. */
@@ -38,6 +39,7 @@ export interface AppContext {
   duelDriver: DuelDriver;
   sprints: SprintService;
   sprintDriver: SprintDriver;
+  leaderboards: Leaderboards;
   /** The commands this process serves (for /help). */
   commands: readonly { name: string; summary: string; audience: 'members' | 'admins' }[];
 }

@@ -27,6 +27,7 @@ import { DuelDriver } from './duel/discord.js';
 import { DuelService } from './duel/service.js';
 import { SprintDriver } from './sprint/discord.js';
 import { SprintService } from './sprint/service.js';
+import { Leaderboards } from './leaderboard/queries.js';
 
 export interface RunningApp {
   app: AppContext;
@@ -98,6 +99,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       duelDriver: undefined as unknown as DuelDriver,
       sprints: new SprintService(db.prisma, bank, answers, clock),
       sprintDriver: undefined as unknown as SprintDriver,
+      leaderboards: new Leaderboards(db.prisma),
       commands: commands.map((c) => ({ name: c.data.name, summary: c.summary, audience: c.audience })),
     };
     // The drivers post to Discord, so they need the client and the finished context.

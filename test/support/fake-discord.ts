@@ -656,6 +656,10 @@ export class FakeDiscord {
       return json(res, 200, { id: this.applicationId, name: 'Backprop', icon: null, description: '', bot_public: true, bot_require_code_grant: false, verify_key: 'x', flags: 0, owner: this.botUser, team: null });
     }
     if (route(/^\/users\/@me$/, 'GET')) return json(res, 200, this.botUser);
+    if ((match = route(/^\/users\/(\d+)$/, 'GET'))) {
+      const u = [...this.users.values()].find((x) => x.id === match![1]);
+      return u ? json(res, 200, u) : json(res, 404, { message: 'Unknown User', code: 10013 });
+    }
     if ((match = route(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/, 'PUT'))) {
       this.registeredCommands = (body as Record<string, unknown>[]).map((c) => ({ ...c, id: snowflake(), application_id: this.applicationId, version: snowflake(), guild_id: match![2] }));
       return json(res, 200, this.registeredCommands);

@@ -1,0 +1,95 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { FakeDiscord, type FakeUser } from '../support/fake-discord.js';
+import { BotProcess, botEnv } from '../support/bot-process.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { decodePng } from '../support/png.js';
+
+let discord: FakeDiscord;
+let db: TestDatabase;
+let bot: BotProcess;
+let sql: pg.Client;
+let members: FakeUser[];
+
+/** Answers straight into the answer store's table; the trigger keeps the leaderboard aggregates. */
+let batch = 0;
+async function answer(user: FakeUser, at: string, points: number, correct: boolean, n = 1) {
+  batch++;
+  await sql.query(
+    `INSERT INTO answers (event_key, user_id, guild_id, channel_id, prompt_id, topic, mode, given, verdict, score, points, answered_at)
+     SELECT 'seed:' || $9 || ':' || g, $1, $3, $4, 'auc-probabilistic-meaning', 'roc-auc', 'drop', 'x', $5::"Verdict", $6, $7, $2::timestamptz
+     FROM generate_series(1, $8) AS g`,
+    [user.id, at, discord.guild.id, discord.channel.id, correct ? 'correct' : 'wrong', correct ? 1 : 0, points, n, batch],
+  );
+}
+
+beforeAll(async () => {
+  discord = await FakeDiscord.start({ commands: commands.map((c) => c.data.toJSON()) });
+  db = await createTestDatabase('leaderboard');
+  bot = BotProcess.start(botEnv(discord.apiUrl, db.url));
+  await bot.ready();
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  members = Array.from({ length: 14 }, (_, i) => discord.user(`m${String(i).padStart(2, '0')}`));
+  const now = new Date();
+  const iso = (d: Date) => d.toISOString();
+  const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
+  // In time order, as answers really arrive (the aggregates are maintained on write).
+  for (const [i, m] of members.entries()) {
+    // Long ago: only the all-time board sees these (reversed order, so the boards differ).
+    await answer(m, iso(daysAgo(400)), 1000 * (i + 1), true);
+    // Streaks: member i was active on each of the last 13 - i days before today.
+    for (let d = 13 - i; d >= 1; d--) await answer(m, iso(daysAgo(d)), 0, true);
+    // Today: 20 answers each, fewer right and fewer points down the list.
+    await answer(m, iso(now), 100, true, 20 - i);
+    if (i > 0) await answer(m, iso(now), 0, false, i);
+    await sql.query(`INSERT INTO ratings (guild_id, user_id, elo, games) VALUES ($1, $2, $3, 1)`, [discord.guild.id, m.id, 1400 - i * 10]);
+  }
+});
+
+afterAll(async () => {
+  await sql?.end();
+  await bot?.stop();
+  await discord?.close();
+  await db?.drop();
+});
+
+const caller = () => members[13]!; // last on every recent board: outside the top ten
+const lines = (text: string) => text.split('\n').filter((l) => /^\d+\. /.test(l));
+
+describe('/leaderboard', () => {
+  it('points this week: the top ten and the caller outside it', async () => {
+    const res = await discord.slash(caller(), 'leaderboard', { period: 'week', board: 'points' });
+    expect(res.ephemeral).toBe(false);
+    expect(lines(res.content)).toEqual(members.slice(0, 10).map((m, i) => `${i + 1}. ${m.username}: ${((20 - i) * 100).toLocaleString('en-US')}`));
+    expect(res.content).toContain('You: #14 with 700');
+    expect(res.content).toContain('Weeks start on Monday (UTC)');
+    expect((await decodePng(res.files[0]!.data)).height).toBeGreaterThan(400);
+  });
+
+  it('points all time includes the old answers', async () => {
+    const res = await discord.slash(caller(), 'leaderboard', { period: 'all', board: 'points' });
+    // m13: 700 this week + 14,000 long ago = 14,700, the most.
+    expect(lines(res.content)[0]).toBe(`1. ${caller().username}: 14,700`);
+    expect(res.content).toContain('You: #1 with 14,700');
+  });
+
+  it('points this month', async () => {
+    const res = await discord.slash(caller(), 'leaderboard', { period: 'month', board: 'points' });
+    expect(lines(res.content)[0]).toMatch(/^1\. m00: 2,000$/);
+  });
+
+  it('accuracy (minimum answers stated), elo and streak', async () => {
+    const acc = await discord.slash(caller(), 'leaderboard', { period: 'week', board: 'accuracy' });
+    expect(lines(acc.content)[0]).toBe('1. m00: 100%');
+    expect(acc.content).toMatch(/You: #14 with 35%/);
+    expect(acc.content).toMatch(/at least 20 answers/);
+    const elo = await discord.slash(caller(), 'leaderboard', { period: 'week', board: 'elo' });
+    expect(lines(elo.content).slice(0, 2)).toEqual(['1. m00: 1400', '2. m01: 1390']);
+    expect(elo.content).toContain('You: #14 with 1270');
+    const streak = await discord.slash(caller(), 'leaderboard', { period: 'all', board: 'streak' });
+    expect(lines(streak.content)[0]).toBe('1. m00: 14 days');
+    expect(streak.content).toContain('You: #14 with 1 day');
+  });
+});
