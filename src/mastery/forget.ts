@@ -1,11 +1,14 @@
 /**
  * `/forget-me`: deletes everything stored about one member, in one transaction. Shared work
  * they took part in stays for the others but no longer names them: their whiteboard steps are
- * kept as "former member" and boards they started lose their starter.
+ * kept as "former member" and boards they started lose their starter; duels they played and
+ * sprints they started stay, with FORGOTTEN_ID in place of their id.
  */
 import type { PrismaClient } from '../generated/prisma/client.js';
 
 export const FORMER_MEMBER = 'former member';
+/** Put in place of a forgotten member's id in NOT NULL id columns of shared rows (duels, sprints). */
+export const FORGOTTEN_ID = 'forgotten';
 
 export interface ForgetResult {
   answers: number;
@@ -14,24 +17,52 @@ export interface ForgetResult {
   whiteboardStepsAnonymised: number;
   whiteboardsAnonymised: number;
   users: number;
+  /** Leaderboard aggregates: rows of daily_scores, streaks and ratings (Elo), in every server. */
+  dailyScores: number;
+  streaks: number;
+  ratings: number;
+  /** Their answers in duels and sprints, and their sprint registrations. */
+  duelAnswers: number;
+  sprintAnswers: number;
+  sprintPlayers: number;
+  /** Duels they played (as challenger or opponent) now naming FORGOTTEN_ID instead (winner too, if they won). */
+  duelsAnonymised: number;
+  /** Sprints they started, now started by FORGOTTEN_ID. */
+  sprintsAnonymised: number;
 }
 
 /**
- * Deletes the member's answers, FSRS cards, practice sessions and `users` row, and anonymises
- * their whiteboard authorship; returns how many rows each step touched. Idempotent: a second
+ * Deletes the member's answers, FSRS cards, practice sessions, `users` row, leaderboard
+ * aggregates (daily_scores, streaks: the answers trigger only adds, so they are deleted here
+ * explicitly), Elo ratings, duel and sprint answers and sprint registrations; anonymises their
+ * whiteboard authorship and the duels and sprints they took part in; returns how many rows each
+ * step touched. Other members' ratings are left as the duels made them. Idempotent: a second
  * call finds nothing and returns zeros. A table added later that holds a user id must be added
  * here too.
  */
 export async function forgetUser(prisma: PrismaClient, userId: string): Promise<ForgetResult> {
   if (!userId) throw new TypeError('forgetUser: userId is required');
-  const [answers, cards, sessions, steps, boards, users] = await prisma.$transaction([
-    prisma.answer.deleteMany({ where: { userId } }),
-    prisma.card.deleteMany({ where: { userId } }),
-    prisma.practiceSession.deleteMany({ where: { userId } }),
-    prisma.whiteboardStep.updateMany({ where: { authorId: userId }, data: { authorId: null, authorName: FORMER_MEMBER } }),
-    prisma.whiteboard.updateMany({ where: { startedBy: userId }, data: { startedBy: null } }),
-    prisma.user.deleteMany({ where: { id: userId } }),
-  ]);
+  if (userId === FORGOTTEN_ID) throw new TypeError(`forgetUser: "${FORGOTTEN_ID}" is the placeholder of forgotten members`);
+  const [answers, cards, sessions, steps, boards, users, dailyScores, streaks, ratings, duelAnswers, sprintAnswers, sprintPlayers, , asChallenger, asOpponent, sprints] =
+    await prisma.$transaction([
+      prisma.answer.deleteMany({ where: { userId } }),
+      prisma.card.deleteMany({ where: { userId } }),
+      prisma.practiceSession.deleteMany({ where: { userId } }),
+      prisma.whiteboardStep.updateMany({ where: { authorId: userId }, data: { authorId: null, authorName: FORMER_MEMBER } }),
+      prisma.whiteboard.updateMany({ where: { startedBy: userId }, data: { startedBy: null } }),
+      prisma.user.deleteMany({ where: { id: userId } }),
+      prisma.dailyScore.deleteMany({ where: { userId } }),
+      prisma.streak.deleteMany({ where: { userId } }),
+      prisma.rating.deleteMany({ where: { userId } }),
+      prisma.duelAnswer.deleteMany({ where: { userId } }),
+      prisma.sprintAnswer.deleteMany({ where: { userId } }),
+      prisma.sprintPlayer.deleteMany({ where: { userId } }),
+      // Winner first: a duel they won is one they played, counted by the two updates after.
+      prisma.duel.updateMany({ where: { winnerId: userId }, data: { winnerId: FORGOTTEN_ID } }),
+      prisma.duel.updateMany({ where: { challengerId: userId }, data: { challengerId: FORGOTTEN_ID } }),
+      prisma.duel.updateMany({ where: { opponentId: userId }, data: { opponentId: FORGOTTEN_ID } }),
+      prisma.sprint.updateMany({ where: { starterId: userId }, data: { starterId: FORGOTTEN_ID } }),
+    ]);
   return {
     answers: answers.count,
     cards: cards.count,
@@ -39,5 +70,13 @@ export async function forgetUser(prisma: PrismaClient, userId: string): Promise<
     whiteboardStepsAnonymised: steps.count,
     whiteboardsAnonymised: boards.count,
     users: users.count,
+    dailyScores: dailyScores.count,
+    streaks: streaks.count,
+    ratings: ratings.count,
+    duelAnswers: duelAnswers.count,
+    sprintAnswers: sprintAnswers.count,
+    sprintPlayers: sprintPlayers.count,
+    duelsAnonymised: asChallenger.count + asOpponent.count,
+    sprintsAnonymised: sprints.count,
   };
 }
