@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['test/faults/**', '**/node_modules/**'],
     // Integration and end-to-end tests start real processes and databases.
     testTimeout: 30_000,
     hookTimeout: 60_000,

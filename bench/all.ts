@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
-const suites = ['bank', 'render', 'answers', 'drops', 'compete'].filter((s) => existsSync(`bench/${s}.ts`));
+const suites = ['bank', 'render', 'answers', 'leaderboard', 'drops', 'compete'].filter((s) => existsSync(`bench/${s}.ts`));
 const report: Record<string, unknown> = {
   at: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },

@@ -370,7 +370,8 @@ export class FakeDiscord {
   // -------------------------------------------------------------------------------------------
   // Simulated users
 
-  private baseInteraction(type: number, user: FakeUser, opts: InteractionOptions): Record<string, unknown> & { id: string; token: string } {
+  /** A realistic interaction payload of `type` from `user` (tests may derive hostile variants). */
+  baseInteraction(type: number, user: FakeUser, opts: InteractionOptions = {}): Record<string, unknown> & { id: string; token: string } {
     const guild = opts.guild ?? this.guild;
     const channel = opts.channel ?? this.channel;
     const id = snowflake();
