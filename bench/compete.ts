@@ -41,12 +41,14 @@ await discord.waitForBot(120_000);
 await new Promise((r) => setTimeout(r, 1000));
 
 const latencies: number[] = [];
+const acks: number[] = [];
 let errors = 0;
 async function timed(p: () => Promise<InteractionHandle>): Promise<InteractionHandle | null> {
   const t0 = performance.now();
   try {
     const h = await p();
     latencies.push(performance.now() - t0);
+    if (h.ackAt !== undefined) acks.push(h.ackAt - h.sentAt);
     return h;
   } catch {
     errors++;
@@ -114,7 +116,10 @@ console.log(
     {
       duels: { parallel: DUELS, players: DUELS * 2, rounds: ROUNDS, finished: duelsFinished, seconds: duelSeconds, answersRecorded: answers.duel ?? 0, answersPerSecond: Number(((answers.duel ?? 0) / duelSeconds).toFixed(1)) },
       sprint: { players: SPRINTERS, rounds: ROUNDS, seconds: sprintSeconds, answersRecorded: answers.sprint ?? 0, answersPerSecond: Number(((answers.sprint ?? 0) / sprintSeconds).toFixed(1)) },
-      interactionMs: { n: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99), max: pct(latencies, 100) },
+      // ack: from sending the interaction to the bot's first callback (what Discord's 3 s applies to)
+      ackMs: { n: acks.length, p50: pct(acks, 50), p99: pct(acks, 99), max: pct(acks, 100) },
+      // response: until the member sees the final answer (after a defer, the edit)
+      responseMs: { n: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99), max: pct(latencies, 100) },
       errors,
     },
     null,

@@ -184,8 +184,10 @@ export const duelRoutes: ComponentRoute[] = [
       const r = Number(round);
       const opt = Number(option);
       if (!Number.isInteger(r) || !Number.isInteger(opt)) throw new UserError('This button is damaged.', 'invalid-input');
+      // Acknowledge at once (Discord's 3 s), then record and answer privately.
+      await (interaction as ButtonInteraction).deferReply({ flags: MessageFlags.Ephemeral });
       const result = await app.duels.answer(id ?? '', r, interaction.user.id, opt);
-      await interaction.reply({
+      await interaction.editReply({
         content: !result.stored
           ? 'You already answered this round; your first answer counts.'
           : result.late
@@ -193,7 +195,6 @@ export const duelRoutes: ComponentRoute[] = [
             : result.correct
               ? `✅ Right! +${fmt(result.points)} points.`
               : '❌ Wrong: 0 points.',
-        flags: MessageFlags.Ephemeral,
       });
       if (result.bothAnswered) await app.duelDriver.advance(result.duel.id, r);
     },

@@ -127,8 +127,9 @@ export const sprintRoutes: ComponentRoute[] = [
     route: SPRINT_ROUTES.join,
     async handle(interaction, [id], app) {
       const name = interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : (interaction.user.globalName ?? interaction.user.username);
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const r = await app.sprints.join(id ?? '', interaction.user.id, name);
-      await interaction.reply({ content: r.joined ? `You're in! ${r.players} player${r.players === 1 ? '' : 's'} so far.` : "You've already joined.", flags: MessageFlags.Ephemeral });
+      await interaction.editReply({ content: r.joined ? `You're in! ${r.players} player${r.players === 1 ? '' : 's'} so far.` : "You've already joined." });
     },
   },
   {
@@ -146,10 +147,10 @@ export const sprintRoutes: ComponentRoute[] = [
       const r = Number(round);
       const opt = Number(option);
       if (!Number.isInteger(r) || !Number.isInteger(opt)) throw new UserError('This button is damaged.', 'invalid-input');
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const res = await app.sprints.answer(id ?? '', r, interaction.user.id, opt);
-      await interaction.reply({
+      await interaction.editReply({
         content: res.stored ? (res.correct ? `✅ Right! +${fmt(res.points)}` : '❌ Wrong: 0 points') : 'Your first click already counts for this question.',
-        flags: MessageFlags.Ephemeral,
       });
       if (res.stored && (await app.sprints.allAnswered(id!, r))) await app.sprintDriver.advance(id!, r);
     },

@@ -138,6 +138,9 @@ export class InteractionHandle {
   modal?: ModalShown;
   choices?: { name: string; value: string | number }[];
   deferredEphemeral = false;
+  /** When the interaction was sent to the bot, and when the bot acknowledged it (any callback). */
+  readonly sentAt = performance.now();
+  ackAt?: number;
   private listeners = new Set<() => void>();
 
   constructor(
@@ -789,6 +792,7 @@ export class FakeDiscord {
     if (!h || h.token !== token) return json(res, 404, { message: 'Unknown interaction', code: 10062 });
     if (h.callbackType !== undefined) return json(res, 400, { message: 'Interaction has already been acknowledged.', code: 40060 });
     h.callbackType = body.type;
+    h.ackAt = performance.now();
     const channelId = (h.payload.channel_id as string) ?? this.channel.id;
     const data = body.data ?? {};
     switch (body.type) {
