@@ -469,7 +469,7 @@ export class FakeDiscord {
     if (opts.raw) {
       // Skips Discord's validation (lengths, ranges, required) but keeps each option's declared type.
       const defs = sub ? def?.options?.find((o) => o.name === sub)?.options : def?.options;
-      const list = Object.entries(options).map(([n, v]) => {
+      const list = Object.entries(options).filter(([, v]) => v !== undefined).map(([n, v]) => {
         const d = defs?.find((o) => o.name === n);
         if (d && [6, 7, 8, 11].includes(d.type)) return this.optionPayload(d, v, resolved);
         return { name: n, type: d?.type ?? (typeof v === 'number' ? 10 : typeof v === 'boolean' ? 5 : 3), value: v };
