@@ -78,6 +78,13 @@ export interface DuelResult {
   b: RatingChange;
 }
 
+/**
+ * Prisma's interactive-transaction limits. Its defaults (2 s to get a connection, 5 s in all)
+ * are too tight when many duels finish at once and queue for the pool: waiting is fine, the
+ * transaction itself is three short statements.
+ */
+const TRANSACTION_LIMITS = { maxWait: 15_000, timeout: 15_000 };
+
 /** Transient failures worth retrying the whole transaction for: deadlock, serialization failure. */
 export function isRetryable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
@@ -137,7 +144,7 @@ export async function applyDuelResult(prisma: PrismaClient, input: DuelResultInp
           a: { before: ra, after: next.a, delta },
           b: { before: rb, after: next.b, delta: delta === 0 ? 0 : -delta },
         };
-      });
+      }, TRANSACTION_LIMITS);
     } catch (err) {
       if (attempt >= 3 || !isRetryable(err)) throw err;
     }

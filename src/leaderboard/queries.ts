@@ -73,6 +73,8 @@ export const TOP = 10;
 export const MIN_ACCURACY_ANSWERS = 20;
 export const BOARDS: readonly BoardKind[] = ['points', 'elo', 'accuracy', 'streak'];
 export const PERIODS: readonly Period[] = ['week', 'month', 'all'];
+/** Entries per text chunk of a snapshot, and per slice of work between two yields to the event loop. */
+export const SNAPSHOT_CHUNK = 5_000;
 
 export interface LeaderboardOptions {
   /** A snapshot older than this is refreshed in the background (the old one is served meanwhile). 0: no snapshots, everything live. Default 30 s. */
@@ -157,17 +159,37 @@ export const leaderboardSql = {
              (SELECT count(*) FROM streaks o WHERE o.guild_id = ${guildId} AND o.last_day >= ${yesterday}::date AND o.current > me.current)
       FROM streaks me WHERE guild_id = ${guildId} AND user_id = ${callerId} AND last_day >= ${yesterday}::date`;
   },
-  /** Snapshot of the period's totals: every member's sums, as parallel arrays, and how many rows were read. */
+  /**
+   * Snapshot of the period's totals, sorted by PostgreSQL and sent as text chunks of
+   * SNAPSHOT_CHUNK entries (so that Node never parses one huge value and can yield between
+   * chunks): kind 'p' = members in points order, "id US points US answers US correct" joined
+   * by RS; kind 'a' = the points-order positions of the members ranked on accuracy, in accuracy
+   * order; kind 'n' = how many daily_scores rows were read.
+   */
   snapshotTotals: (guildId: string, startDay: string | null) => Prisma.sql`
-    SELECT coalesce(array_agg(user_id), '{}') AS ids, coalesce(array_agg(points), '{}') AS points,
-           coalesce(array_agg(answers), '{}') AS answers, coalesce(array_agg(correct), '{}') AS correct,
-           coalesce(sum(n), 0)::float8 AS "rowsRead"
-    FROM (SELECT user_id, sum(points)::float8 AS points, sum(answers)::float8 AS answers, sum(correct)::float8 AS correct, count(*) AS n
-          FROM daily_scores WHERE guild_id = ${guildId} ${since(startDay)} GROUP BY user_id) t`,
+    WITH t AS MATERIALIZED (
+      SELECT user_id, sum(points)::int8 AS points, sum(answers)::int8 AS answers, sum(correct)::int8 AS correct, count(*) AS n
+      FROM daily_scores WHERE guild_id = ${guildId} ${since(startDay)} GROUP BY user_id
+    ), p AS MATERIALIZED (
+      SELECT user_id, points, answers, correct, row_number() OVER (ORDER BY points DESC, user_id COLLATE "C") - 1 AS pos FROM t
+    )
+    SELECT 'p' AS kind, pos / ${SNAPSHOT_CHUNK}::int8 AS chunk,
+           string_agg(user_id || chr(31) || points || chr(31) || answers || chr(31) || correct, chr(30) ORDER BY pos) AS data
+    FROM p GROUP BY 2
+    UNION ALL
+    SELECT 'a', rk / ${SNAPSHOT_CHUNK}::int8, string_agg(pos::text, chr(30) ORDER BY rk)
+    FROM (SELECT pos, row_number() OVER (ORDER BY correct::float8 / answers DESC, user_id COLLATE "C") - 1 AS rk
+          FROM p WHERE answers >= ${MIN_ACCURACY_ANSWERS}::int8) a
+    GROUP BY 2
+    UNION ALL
+    SELECT 'n', 0, (SELECT coalesce(sum(n), 0) FROM t)::text
+    ORDER BY 1, 2`,
+  /** Snapshot of the ratings, the same way: kind 'e' = "id US elo US games" in board order. */
   snapshotElo: (guildId: string) => Prisma.sql`
-    SELECT coalesce(array_agg(user_id), '{}') AS ids, coalesce(array_agg(elo), '{}') AS elo, coalesce(array_agg(games), '{}') AS games,
-           count(*)::float8 AS "rowsRead"
-    FROM ratings WHERE guild_id = ${guildId}`,
+    SELECT 'e' AS kind, rk / ${SNAPSHOT_CHUNK}::int8 AS chunk,
+           string_agg(user_id || chr(31) || elo::text || chr(31) || games, chr(30) ORDER BY rk) AS data
+    FROM (SELECT user_id, elo, games, row_number() OVER (ORDER BY elo DESC, user_id COLLATE "C") - 1 AS rk FROM ratings WHERE guild_id = ${guildId}) r
+    GROUP BY 2 ORDER BY 2`,
   /** The caller's own totals over the period (index daily_scores(guild_id, user_id, day)). */
   callerTotals: (guildId: string, startDay: string | null, callerId: string) => Prisma.sql`
     SELECT sum(points)::float8 AS points, sum(answers)::float8 AS answers, sum(correct)::float8 AS correct
@@ -260,60 +282,37 @@ function eloDetail(games: number): string {
   return plural(games, 'game');
 }
 
-/** Orders `n` rows by value descending then id: a permutation, and the values in that order. */
-function sortedOrder(n: number, value: (i: number) => number, id: (i: number) => string): { order: Uint32Array; desc: Float64Array } {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => {
-    const d = value(b) - value(a);
-    if (d !== 0) return d;
-    const ia = id(a);
-    const ib = id(b);
-    return ia < ib ? -1 : ia > ib ? 1 : 0;
-  });
-  const desc = new Float64Array(n);
-  for (let i = 0; i < n; i++) desc[i] = value(order[i]!);
-  return { order, desc };
-}
+/** Lets other work run (interactions, timers) between slices of a snapshot build. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-class ArrayRanking implements Ranking {
-  private readonly order: Uint32Array;
-  private readonly desc: Float64Array;
-  /** Row index -> ranked? (null = all rows ranked). */
+/**
+ * A ranking over rows already in board order (sorted by PostgreSQL): `order[k]` is the row at
+ * place k (identity when null), `desc[k]` its value.
+ */
+class SortedRanking implements Ranking {
   constructor(
     private readonly ids: readonly string[],
     private readonly rowOf: ReadonlyMap<string, number>,
-    private readonly value: (row: number) => number,
-    private readonly detail: (row: number) => string | undefined,
-    private readonly ranked: (row: number) => boolean = () => true,
-  ) {
-    const rows: number[] = [];
-    for (let i = 0; i < ids.length; i++) if (ranked(i)) rows.push(i);
-    const sorted = sortedOrder(rows.length, (k) => value(rows[k]!), (k) => ids[rows[k]!]!);
-    this.order = sorted.order.map((k) => rows[k]!);
-    this.desc = sorted.desc;
-  }
+    private readonly order: Uint32Array | null,
+    private readonly desc: Float64Array,
+    /** The row's value on this board, or null when the row is not ranked on it. */
+    private readonly rankedValue: (row: number) => number | null,
+    private readonly detail: (row: number) => string,
+  ) {}
   get size() {
-    return this.order.length;
+    return this.desc.length;
   }
   entryAt(i: number): Entry {
-    const row = this.order[i]!;
-    const detail = this.detail(row);
-    return detail === undefined ? { userId: this.ids[row]!, value: this.value(row) } : { userId: this.ids[row]!, value: this.value(row), detail };
+    const row = this.order ? this.order[i]! : i;
+    return { userId: this.ids[row]!, value: this.desc[i]!, detail: this.detail(row) };
   }
   valueOf(userId: string): number | null {
     const row = this.rowOf.get(userId);
-    return row === undefined || !this.ranked(row) ? null : this.value(row);
+    return row === undefined ? null : this.rankedValue(row);
   }
   countAbove(v: number): number {
     return countAboveSorted(this.desc, v);
   }
-}
-
-function rowIndex(ids: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  ids.forEach((id, i) => m.set(id, i));
-  return m;
 }
 
 interface TotalsSnapshot {
@@ -321,21 +320,83 @@ interface TotalsSnapshot {
   accuracy: Ranking;
 }
 
-function totalsSnapshot(ids: string[], points: number[], answers: number[], correct: number[]): TotalsSnapshot {
-  const rowOf = rowIndex(ids);
-  const p = Float64Array.from(points);
-  const a = Float64Array.from(answers);
-  const c = Float64Array.from(correct);
+interface Chunk {
+  kind: string;
+  chunk: bigint | number;
+  data: string | null;
+}
+
+const RS = '\u001e';
+const US = '\u001f';
+
+/** Decodes the chunks of a kind: one entry per record, fields split by US; yields between chunks. */
+async function decodeEntries(chunks: readonly Chunk[], kind: string, fields: number, onEntry: (f: string[], row: number) => void): Promise<number> {
+  let row = 0;
+  for (const c of chunks) {
+    if (c.kind !== kind || !c.data) continue;
+    for (const record of c.data.split(RS)) {
+      const f = record.split(US);
+      if (f.length !== fields) throw new Error(`leaderboard snapshot: malformed ${kind} entry`);
+      onEntry(f, row++);
+    }
+    await yieldToEventLoop();
+  }
+  return row;
+}
+
+async function totalsSnapshot(chunks: readonly Chunk[], members: number): Promise<TotalsSnapshot> {
+  const ids: string[] = new Array<string>(members);
+  const points = new Float64Array(members);
+  const answers = new Float64Array(members);
+  const correct = new Float64Array(members);
+  const rowOf = new Map<string, number>();
+  await decodeEntries(chunks, 'p', 4, (f, row) => {
+    ids[row] = f[0]!;
+    points[row] = Number(f[1]);
+    answers[row] = Number(f[2]);
+    correct[row] = Number(f[3]);
+    rowOf.set(f[0]!, row);
+  });
+  const ranked = entriesIn(chunks, 'a');
+  const order = new Uint32Array(ranked);
+  const accuracy = new Float64Array(ranked);
+  await decodeEntries(chunks, 'a', 1, (f, k) => {
+    const row = Number(f[0]);
+    order[k] = row;
+    accuracy[k] = correct[row]! / answers[row]!;
+  });
   return {
-    points: new ArrayRanking(ids, rowOf, (i) => p[i]!, (i) => pointsDetail(a[i]!)),
-    accuracy: new ArrayRanking(ids, rowOf, (i) => c[i]! / a[i]!, (i) => accuracyDetail(c[i]!, a[i]!), (i) => a[i]! >= MIN_ACCURACY_ANSWERS),
+    points: new SortedRanking(ids, rowOf, null, points, (row) => points[row]!, (row) => pointsDetail(answers[row]!)),
+    accuracy: new SortedRanking(
+      ids,
+      rowOf,
+      order,
+      accuracy,
+      (row) => (answers[row]! >= MIN_ACCURACY_ANSWERS ? correct[row]! / answers[row]! : null),
+      (row) => accuracyDetail(correct[row]!, answers[row]!),
+    ),
   };
 }
 
-function eloSnapshot(ids: string[], elo: number[], games: number[]): Ranking {
-  const e = Float64Array.from(elo);
-  const g = Int32Array.from(games);
-  return new ArrayRanking(ids, rowIndex(ids), (i) => e[i]!, (i) => eloDetail(g[i]!));
+async function eloSnapshot(chunks: readonly Chunk[], members: number): Promise<Ranking> {
+  const ids: string[] = new Array<string>(members);
+  const elo = new Float64Array(members);
+  const games = new Int32Array(members);
+  const rowOf = new Map<string, number>();
+  await decodeEntries(chunks, 'e', 3, (f, row) => {
+    ids[row] = f[0]!;
+    elo[row] = Number(f[1]);
+    games[row] = Number(f[2]);
+    rowOf.set(f[0]!, row);
+  });
+  return new SortedRanking(ids, rowOf, null, elo, (row) => elo[row]!, (row) => eloDetail(games[row]!));
+}
+
+/** Entries in the chunks of a kind (each chunk is full but the last). */
+function entriesIn(chunks: readonly Chunk[], kind: string): number {
+  const mine = chunks.filter((c) => c.kind === kind && c.data);
+  if (mine.length === 0) return 0;
+  return (mine.length - 1) * SNAPSHOT_CHUNK + mine[mine.length - 1]!.data!.split(RS).length;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -512,26 +573,41 @@ export class Leaderboards {
     this.stats.lastBuild = { key: key.replace('\u0000', ' '), ms: Math.round(this.monotonic() - at), rowsRead, members, kept };
   }
 
+  /**
+   * Runs a snapshot statement in its own short transaction with settings for one big
+   * aggregation: no JIT (compiling costs ~100 ms and gains nothing here) and enough work_mem to
+   * aggregate and sort 100,000 members without spilling to disk (~20 % faster).
+   */
+  private snapshotQuery(sql: Prisma.Sql): Promise<Chunk[]> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
+        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '32MB'`);
+        return tx.$queryRaw<Chunk[]>(sql);
+      },
+      { maxWait: 10_000, timeout: 120_000 },
+    );
+  }
+
   private async buildTotals(guildId: string, startDay: string | null): Promise<Built> {
     const at = this.monotonic();
-    const [r] = await this.prisma.$queryRaw<{ ids: string[]; points: number[]; answers: number[]; correct: number[]; rowsRead: number }[]>(
-      leaderboardSql.snapshotTotals(guildId, startDay),
-    );
-    const rowsRead = r?.rowsRead ?? 0;
+    const chunks = await this.snapshotQuery(leaderboardSql.snapshotTotals(guildId, startDay));
+    const rowsRead = Number(chunks.find((c) => c.kind === 'n')?.data ?? 0);
+    const members = entriesIn(chunks, 'p');
     const kept = rowsRead >= this.liveBelowRows;
-    this.note(`${guildId} ${startDay ?? '*'}`, at, rowsRead, r?.ids.length ?? 0, kept);
-    if (!r || !kept) return { kind: 'live' };
-    return { kind: 'totals', snap: totalsSnapshot(r.ids, r.points, r.answers, r.correct) };
+    this.note(`${guildId} ${startDay ?? '*'}`, at, rowsRead, members, kept);
+    if (!kept) return { kind: 'live' };
+    return { kind: 'totals', snap: await totalsSnapshot(chunks, members) };
   }
 
   private async buildElo(guildId: string): Promise<Built> {
     const at = this.monotonic();
-    const [r] = await this.prisma.$queryRaw<{ ids: string[]; elo: number[]; games: number[]; rowsRead: number }[]>(leaderboardSql.snapshotElo(guildId));
-    const rowsRead = r?.rowsRead ?? 0;
-    const kept = rowsRead >= this.liveBelowRows;
-    this.note(`${guildId} elo`, at, rowsRead, r?.ids.length ?? 0, kept);
-    if (!r || !kept) return { kind: 'live' };
-    return { kind: 'elo', snap: eloSnapshot(r.ids, r.elo, r.games) };
+    const chunks = await this.snapshotQuery(leaderboardSql.snapshotElo(guildId));
+    const members = entriesIn(chunks, 'e');
+    const kept = members >= this.liveBelowRows;
+    this.note(`${guildId} elo`, at, members, members, kept);
+    if (!kept) return { kind: 'live' };
+    return { kind: 'elo', snap: await eloSnapshot(chunks, members) };
   }
 
   /** Drops every snapshot (e.g. after /forget-me, so the member disappears from the others' boards at once). */
