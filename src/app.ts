@@ -28,6 +28,7 @@ import { DuelService } from './duel/service.js';
 import { SprintDriver } from './sprint/discord.js';
 import { SprintService } from './sprint/service.js';
 import { Leaderboards } from './leaderboard/queries.js';
+import { currentShardScope } from './discord/shards.js';
 
 export interface RunningApp {
   app: AppContext;
@@ -74,6 +75,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       onEvent: (event) => log.warn({ event }, 'render worker event'),
     });
     const client = createDiscordClient(config);
+    const shard = currentShardScope();
     const answers = new AnswerStore(db.prisma, bank, clock);
     const dropAnswers = new DropAnswers(db.prisma, bank, answers, clock);
     const mastery = new MasteryQueries(db.prisma, bank);
@@ -93,11 +95,11 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       drops: {
         answers: dropAnswers,
         // The publisher looks the theme up through `app` when it posts, after construction.
-        engine: new DropEngine(db.prisma, bank, new DiscordDropPublisher(client, renderer, dropAnswers, (guildId) => themeFor(app, guildId)), clock, log),
+        engine: new DropEngine(db.prisma, bank, new DiscordDropPublisher(client, renderer, dropAnswers, (guildId) => themeFor(app, guildId)), clock, log, { shard }),
       },
-      duels: new DuelService(db.prisma, bank, answers, clock),
+      duels: new DuelService(db.prisma, bank, answers, clock, shard),
       duelDriver: undefined as unknown as DuelDriver,
-      sprints: new SprintService(db.prisma, bank, answers, clock),
+      sprints: new SprintService(db.prisma, bank, answers, clock, shard),
       sprintDriver: undefined as unknown as SprintDriver,
       leaderboards: new Leaderboards(db.prisma),
       commands: commands.map((c) => ({ name: c.data.name, summary: c.summary, audience: c.audience })),
@@ -119,7 +121,8 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     client.on(Events.ShardDisconnect, (event, shardId) => log.warn({ code: event.code, shardId }, 'gateway disconnected'));
     client.on(Events.ShardResume, (shardId, replayed) => log.info({ shardId, replayed }, 'gateway resumed'));
 
-    const ops = await startOpsServer(config.METRICS_PORT, metrics, {
+    // One port per shard process: METRICS_PORT + shard id (0 stays "any free port").
+    const ops = await startOpsServer(config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + (shard.ids[0] ?? 0), metrics, {
       database: () => db!.ping(),
       gateway: () => ({ ready: client.isReady(), status: String(client.ws.status), ping: client.ws.ping }),
     });
@@ -127,7 +130,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     const ready = new Promise<void>((resolve) => {
       client.once(Events.ClientReady, (c) => {
         log.info(
-          { user: c.user.tag, guilds: c.guilds.cache.size, msSinceStart: Math.round(performance.now() - startedAt), metricsPort: ops.port },
+          { user: c.user.tag, guilds: c.guilds.cache.size, shards: shard.ids, shardCount: shard.count, msSinceStart: Math.round(performance.now() - startedAt), metricsPort: ops.port },
           'ready',
         );
         for (const guild of c.guilds.cache.values()) {

@@ -27,6 +27,13 @@ export const configSchema = z.object({
     .min(0, 'must be a port number (0-65535; 0 picks a free port)')
     .max(65535, 'must be a port number (0-65535; 0 picks a free port)')
     .default(9464),
+  /** auto or a number: run one process per Discord shard (ShardingManager). Inside a shard, discord.js's own JSON list. */
+  SHARDS: z
+    .string()
+    .trim()
+    .regex(/^(auto|\d+|\[[\d,\s]*\])$/, 'must be "auto" or a number of shards, like 2')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   /** Shifts the bot's clock (tests and demos of spaced repetition and schedules; never needed in production). */
   CLOCK_OFFSET_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').default(0),

@@ -1,27 +1,52 @@
 // Entry point of `npm start`: configuration, then the app, then signal handling.
 import 'dotenv/config';
 import { commands } from '../commands/index.js';
+import { fileURLToPath } from 'node:url';
 import { startApp, type RunningApp } from './app.js';
+import { runShardManager } from './discord/shards.js';
 import { BankError } from './bank/load.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { MigrationError } from './db/migrate.js';
 import { createLogger } from './log.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
   }
-  throw err;
 }
+const config = readConfig();
 
 const log = createLogger(config.LOG_LEVEL);
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 process.on('uncaughtException', (err) => log.fatal({ err }, 'uncaught exception'));
 
+// SHARDS=auto|N: this process only manages one child process per shard (each runs this file).
+if (config.SHARDS && process.env.SHARDING_MANAGER !== 'true') {
+  try {
+    const stopShards = await runShardManager(fileURLToPath(import.meta.url), config, log);
+    const stop = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'stopping every shard');
+      setTimeout(() => process.exit(1), 9_500).unref();
+      void stopShards().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  } catch (err) {
+    log.fatal({ err }, 'could not start the shards');
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+} else {
+  await runSingle();
+}
+
+async function runSingle(): Promise<void> {
 // Signals are handled from the first moment: one arriving during start-up stops the app as
 // soon as it is up (or gives up after 10 s), never killing it half-way through a migration.
 let running: RunningApp | undefined;
@@ -70,4 +95,5 @@ try {
     log.fatal({ err }, 'could not start');
   }
   process.exit(1);
+}
 }

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log.js';
 import { chooseChain, type ChannelHistory } from './choose.js';
 import { nextRun } from '../schedule/timing.js';
+import { shardCondition, type ShardScope } from '../discord/shards.js';
 
 /** Defaults for when a schedule leaves the cadence open. */
 export const DROP_DEFAULTS = {
@@ -57,8 +58,13 @@ export class DropEngine {
     private readonly publisher: DropPublisher,
     private readonly clock: () => Date,
     private readonly log: Logger,
-    private readonly options: { graceMs?: number; leaseMs?: number; random?: () => number } = {},
+    private readonly options: { graceMs?: number; leaseMs?: number; random?: () => number; shard?: ShardScope } = {},
   ) {}
+
+  /** Only guilds of this process's shards (see discord/shards.ts). */
+  private get shardSql() {
+    return shardCondition(this.options.shard ?? { ids: [0], count: 1 });
+  }
 
   private get graceMs() {
     return this.options.graceMs ?? DROP_DEFAULTS.graceMs;
@@ -90,7 +96,7 @@ export class DropEngine {
       const due = await tx.$queryRaw<
         { id: string; guild_id: string; channel_id: string; cron: string; time_zone: string; topics: string[]; level: string | null; role_id: string | null; reveal_every_minutes: number | null; reveal_after_answers: number | null; next_run_at: Date }[]
       >`SELECT id, guild_id, channel_id, cron, time_zone, topics, level, role_id, reveal_every_minutes, reveal_after_answers, next_run_at
-        FROM schedules WHERE NOT paused AND next_run_at <= ${now} ORDER BY next_run_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+        FROM schedules WHERE NOT paused AND next_run_at <= ${now} AND ${this.shardSql} ORDER BY next_run_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
       for (const s of due) {
         const slot = s.next_run_at;
         const following = nextRun(s.cron, s.time_zone, now.getTime() > slot.getTime() ? now : slot);
@@ -151,7 +157,7 @@ export class DropEngine {
       UPDATE drops SET lease_until = ${until}
       WHERE id IN (
         SELECT id FROM drops
-        WHERE status = 'active' AND next_step_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now})
+        WHERE status = 'active' AND next_step_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now}) AND ${this.shardSql}
         ORDER BY next_step_at LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
       RETURNING id, schedule_id AS "scheduleId", slot_at AS "slotAt", guild_id AS "guildId", channel_id AS "channelId", chain_id AS "chainId",

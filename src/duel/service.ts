@@ -5,6 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
 import { choiceOptions, gradeChoice, type ChoiceOption } from '../quiz/grade.js';
 import { speedPoints } from '../drop/answers.js';
+import { ownsGuild, shardCondition, type ShardScope } from '../discord/shards.js';
 
 export const DUEL_LIMITS = { maxRounds: 20, defaultRounds: 5, defaultSeconds: 20, challengeMinutes: 5 } as const;
 
@@ -53,6 +54,7 @@ export class DuelService {
     private readonly bank: Bank,
     private readonly answers: AnswerStore,
     private readonly clock: () => Date,
+    private readonly shard: ShardScope = { ids: [0], count: 1 },
   ) {}
 
   async get(duelId: string): Promise<DuelRow> {
@@ -148,7 +150,7 @@ export class DuelService {
   async expireChallenges(): Promise<DuelRow[]> {
     return this.prisma.$queryRaw<DuelRow[]>`
       UPDATE duels SET status = 'expired', finished_at = ${this.clock()}
-      WHERE status = 'pending' AND challenge_expires_at <= ${this.clock()}
+      WHERE status = 'pending' AND challenge_expires_at <= ${this.clock()} AND ${shardCondition(this.shard)}
       RETURNING id, guild_id AS "guildId", channel_id AS "channelId", challenger_id AS "challengerId", opponent_id AS "opponentId", message_id AS "messageId", status`;
   }
 
@@ -261,10 +263,12 @@ export class DuelService {
 
   /** Active duels whose round deadline has passed (after a restart, or when a timer was lost). */
   async overdue(): Promise<DuelRow[]> {
-    return this.prisma.duel.findMany({ where: { status: 'active', roundDeadline: { lte: this.clock() } } }) as Promise<DuelRow[]>;
+    const rows = (await this.prisma.duel.findMany({ where: { status: 'active', roundDeadline: { lte: this.clock() } } })) as DuelRow[];
+    return rows.filter((d) => ownsGuild(this.shard, d.guildId));
   }
 
   async active(): Promise<DuelRow[]> {
-    return this.prisma.duel.findMany({ where: { status: { in: ['active', 'scoring'] } } }) as Promise<DuelRow[]>;
+    const rows = (await this.prisma.duel.findMany({ where: { status: { in: ['active', 'scoring'] } } })) as DuelRow[];
+    return rows.filter((d) => ownsGuild(this.shard, d.guildId));
   }
 }

@@ -5,6 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
 import { choiceOptions, gradeChoice, type ChoiceOption } from '../quiz/grade.js';
 import { speedPoints } from '../drop/answers.js';
+import { ownsGuild, type ShardScope } from '../discord/shards.js';
 
 export const SPRINT_LIMITS = { lobbySeconds: 30, defaultRounds: 5, maxRounds: 20, defaultSeconds: 20, maxPlayers: 500 } as const;
 
@@ -48,6 +49,7 @@ export class SprintService {
     private readonly bank: Bank,
     private readonly answers: AnswerStore,
     private readonly clock: () => Date,
+    private readonly shard: ShardScope = { ids: [0], count: 1 },
   ) {}
 
   async get(id: string): Promise<SprintRow> {
@@ -185,6 +187,7 @@ export class SprintService {
 
   /** Lobbies whose 30 s are over, and rounds past their deadline. */
   async due(): Promise<SprintRow[]> {
-    return this.prisma.sprint.findMany({ where: { status: { in: ['lobby', 'active'] }, deadline: { lte: this.clock() } } }) as Promise<SprintRow[]>;
+    const rows = (await this.prisma.sprint.findMany({ where: { status: { in: ['lobby', 'active'] }, deadline: { lte: this.clock() } } })) as SprintRow[];
+    return rows.filter((s) => ownsGuild(this.shard, s.guildId));
   }
 }

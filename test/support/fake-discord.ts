@@ -249,6 +249,8 @@ export interface FakeDiscordOptions {
   guilds?: { name: string; channels?: string[]; /** Channels where the bot lacks Send Messages. */ botDenied?: string[] }[];
   /** Milliseconds between gateway heartbeats the fake asks for. */
   heartbeatInterval?: number;
+  /** Shard count recommended by GET /gateway/bot. */
+  shards?: number;
 }
 
 interface GatewaySession {
@@ -256,6 +258,13 @@ interface GatewaySession {
   sessionId: string;
   seq: number;
   identified: boolean;
+  /** [shard id, shard count] from IDENTIFY. */
+  shard: [number, number];
+}
+
+/** Discord's routing: a guild belongs to shard (guild_id >> 22) % count. */
+export function shardOf(guildId: string, count: number): number {
+  return count <= 1 ? 0 : Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
 export class FakeDiscord {
@@ -286,8 +295,9 @@ export class FakeDiscord {
 
   private constructor(private readonly opts: FakeDiscordOptions) {
     this.commandDefs = new Map((opts.commands ?? []).map((c) => [c.name, c]));
-    for (const g of opts.guilds ?? [{ name: 'Study Group', channels: ['general', 'study'] }]) {
-      const id = snowflake();
+    for (const [index, g] of (opts.guilds ?? [{ name: 'Study Group', channels: ['general', 'study'] }]).entries()) {
+      // Distinct timestamps, so guilds spread over shards ((id >> 22) % count) as real ones do.
+      const id = snowflake(Date.now() - 1_000_000 + index * 7);
       const channels = (g.channels ?? ['general']).map((name, position): FakeChannel => ({ id: snowflake(), type: 0, name, guild_id: id, position, permission_overwrites: [] }));
       for (const c of channels) {
         if (g.botDenied?.includes(c.name)) {
@@ -541,8 +551,10 @@ export class FakeDiscord {
   dispatchInteraction(payload: Record<string, unknown> & { id: string; token: string }, source?: FakeMessage): InteractionHandle {
     const h = new InteractionHandle(payload.id, payload.token, payload.type as number, payload, source);
     this.interactions.set(payload.id, h);
-    // Like Discord, an interaction goes to one connection only (round robin between several bots).
-    const live = [...this.sessions].filter((s) => s.identified);
+    // Like Discord, an interaction goes to one connection only: the shard owning its guild
+    // (round robin between several unsharded bots).
+    const guildId = payload.guild_id as string | undefined;
+    const live = [...this.sessions].filter((s) => s.identified && (!guildId || s.shard[1] <= 1 || shardOf(guildId, s.shard[1]) === s.shard[0]));
     if (live.length === 0) throw new Error('fake discord: no bot connected to receive INTERACTION_CREATE');
     const s = live[this.nextSession++ % live.length]!;
     s.seq += 1;
@@ -552,7 +564,8 @@ export class FakeDiscord {
 
   /** Sends a raw gateway dispatch to every connected bot. */
   dispatch(t: string, d: unknown): void {
-    const live = [...this.sessions].filter((s) => s.identified);
+    const guildId = (d as { guild_id?: unknown } | null)?.guild_id;
+    const live = [...this.sessions].filter((s) => s.identified && (typeof guildId !== 'string' || !/^\d+$/.test(guildId) || s.shard[1] <= 1 || shardOf(guildId, s.shard[1]) === s.shard[0]));
     if (live.length === 0) throw new Error(`fake discord: no bot connected to receive ${t}`);
     for (const s of live) {
       s.seq += 1;
@@ -652,7 +665,7 @@ export class FakeDiscord {
     if ((match = route(/^\/gateway(\/bot)?$/, 'GET'))) {
       return json(res, 200, {
         url: this.gatewayUrl,
-        shards: 1,
+        shards: this.opts.shards ?? 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
       });
     }
@@ -907,7 +920,7 @@ export class FakeDiscord {
   // Gateway
 
   private onGateway(ws: WebSocket): void {
-    const session: GatewaySession = { ws, sessionId: snowflake(), seq: 0, identified: false };
+    const session: GatewaySession = { ws, sessionId: snowflake(), seq: 0, identified: false, shard: [0, 1] };
     this.sessions.add(session);
     ws.on('close', () => this.sessions.delete(session));
     ws.on('error', () => this.sessions.delete(session));
@@ -934,6 +947,9 @@ export class FakeDiscord {
 
   private onIdentify(session: GatewaySession, d: Record<string, unknown>): void {
     this.identifies.push({ ...d, token: '[seen]' });
+    const shard = (d.shard as [number, number] | undefined) ?? [0, 1];
+    session.shard = shard;
+    const mine = this.guilds.filter((g) => shardOf(g.id, shard[1]) === shard[0]);
     const send = (t: string, data: unknown) => {
       session.seq += 1;
       session.ws.send(JSON.stringify({ op: 0, t, s: session.seq, d: data }));
@@ -941,7 +957,7 @@ export class FakeDiscord {
     send('READY', {
       v: 10,
       user: this.botUser,
-      guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
+      guilds: mine.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.sessionId,
       resume_gateway_url: this.gatewayUrl,
       application: { id: this.applicationId, flags: 0 },
@@ -950,7 +966,7 @@ export class FakeDiscord {
       presences: [],
       shard: (d.shard as number[] | undefined) ?? [0, 1],
     });
-    for (const g of this.guilds) {
+    for (const g of mine) {
       send('GUILD_CREATE', {
         id: g.id,
         name: g.name,
