@@ -46,9 +46,9 @@ describe('duels', () => {
   });
 
   it('plays a full duel: right, wrong and late answers, a third user refused, a restart mid-duel, the result card and Elo', async () => {
-    const challenge = await discord.slash(alice, 'duel', { opponent: bob, topic: 'distillation', rounds: 3, seconds: 5 });
+    const challenge = await discord.slash(alice, 'duel', { opponent: bob, topic: 'distillation', rounds: 3, seconds: 12 });
     expect(challenge.ephemeral).toBe(false);
-    expect(challenge.content).toContain(`<@${bob.id}>, <@${alice.id}> challenges you to a duel: 3 rounds on **distillation**`);
+    expect(challenge.content).toContain(`<@${bob.id}>, <@${alice.id}> challenges you to a duel: 3 rounds on **distillation**, 12 s each`);
     expect(challenge.message!.allowed_mentions).toEqual({ parse: [], users: [bob.id] });
     const busy = await discord.slash(carol, 'duel', { opponent: bob });
     expect(busy.content).toMatch(/is already in a duel here/);
@@ -67,7 +67,7 @@ describe('duels', () => {
     const r2 = await roundMessage(2);
     expect(embedText(r2.embeds[0]!)).toMatch(/Round 1: the answer was [A-E]/);
     await discord.click(alice, r2, button(r2, 'bp1:dzq:', ':0'));
-    await new Promise((r) => setTimeout(r, 5_600));
+    await new Promise((r) => setTimeout(r, 12_600));
     const late = await discord.click(bob, r2, button(r2, 'bp1:dzq:', ':0'));
     expect(late.content).toMatch(/Too late for this round: 0 points|This round is over/);
 
