@@ -22,4 +22,28 @@ for (const suite of suites) {
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2));
+
+// A short table of the headline figures (targets from the issues).
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const r = report as Any;
+const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Any)[k] : undefined), r);
+const rows: [string, string, string][] = [
+  ['bank: cold load (ms)', String(get('bank.load.firstMs') ?? '-'), '< 200'],
+  ['render: formula p50 / p99 (ms)', `${get('render.formulaTexToPngMs.p50')} / ${get('render.formulaTexToPngMs.p99')}`, 'p50 <= 25'],
+  ['render: ROC+PR 1k p50 (ms)', String(get('render.rocPr1kMs.p50')), '<= 60'],
+  ['render: ROC+PR 100k p50 (ms)', String(get('render.rocPr100kMs.p50')), '<= 400'],
+  ['render: cached p50 (ms)', String(get('render.cachedHitMs.tex.p50')), '<= 1'],
+  ['render: RSS growth over 10k renders (MB)', String(get('render.memory.rssGrowthMb')), '<= 100'],
+  ['answers: record p99 (ms)', String(get('answers.record.ms.p99')), '<= 15'],
+  ['answers: /mastery p99 (ms)', String(get('answers.mastery.parallelMs.p99')), '<= 30'],
+  ['answers: /review p99 (ms)', String(get('answers.review.heavyMemberMs.p99')), '<= 10'],
+  ['drops: 10k fan-out (s, floor)', `${get('drops.fanOut.secondsFromSlotUntilAllPosted')} (${get('drops.fanOut.floorSeconds')})`, 'near the floor'],
+  ['drops: idle tick CPU p99 (ms, 100k schedules)', String(get('drops.idle.tickCpuMs.p99')), 'small'],
+  ['drops: interaction p99 during fan-out (ms)', String(get('drops.fanOut.interactionMs.p99')), '< 3000'],
+  ['compete: ack p99 / max (ms)', `${get('compete.ackMs.p99')} / ${get('compete.ackMs.max')}`, '< 3000'],
+  ['answers: sustained (per s, errors)', `${get('answers.sustained.achievedPerSecond')} (${get('answers.sustained.errors')})`, '500, 0'],
+  ['compete: errors', String(get('compete.errors')), '0'],
+  ['leaderboard: worst p99 (ms)', String(get('leaderboard.worstP99Ms') ?? '-'), '<= 20'],
+];
 console.log(JSON.stringify(report, null, 2));
+console.log(['', '| figure | value | target |', '|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n'));
