@@ -73,6 +73,8 @@ export const TOP = 10;
 export const MIN_ACCURACY_ANSWERS = 20;
 export const BOARDS: readonly BoardKind[] = ['points', 'elo', 'accuracy', 'streak'];
 export const PERIODS: readonly Period[] = ['week', 'month', 'all'];
+/** How snapshot statements run (in their own transaction): see Leaderboards.snapshotQuery. */
+export const SNAPSHOT_SETTINGS: readonly string[] = [`SET LOCAL jit = off`, `SET LOCAL work_mem = '32MB'`, `SET LOCAL max_parallel_workers_per_gather = 0`];
 /** Entries per text chunk of a snapshot, and per slice of work between two yields to the event loop. */
 export const SNAPSHOT_CHUNK = 5_000;
 
@@ -575,14 +577,15 @@ export class Leaderboards {
 
   /**
    * Runs a snapshot statement in its own short transaction with settings for one big
-   * aggregation: no JIT (compiling costs ~100 ms and gains nothing here) and enough work_mem to
-   * aggregate and sort 100,000 members without spilling to disk (~20 % faster).
+   * aggregation: no JIT (compiling costs ~100 ms and gains nothing here), enough work_mem to
+   * aggregate and sort 100,000 members without spilling to disk (~20 % faster), and no
+   * parallel workers: a build mostly runs in the background, and should leave the other cores
+   * to the interactive queries (on a 2-core server it was not faster with them anyway).
    */
   private snapshotQuery(sql: Prisma.Sql): Promise<Chunk[]> {
     return this.prisma.$transaction(
       async (tx) => {
-        await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
-        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '32MB'`);
+        for (const setting of SNAPSHOT_SETTINGS) await tx.$executeRawUnsafe(setting);
         return tx.$queryRaw<Chunk[]>(sql);
       },
       { maxWait: 10_000, timeout: 120_000 },
