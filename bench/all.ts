@@ -43,7 +43,7 @@ const rows: [string, string, string][] = [
   ['compete: ack p99 / max (ms)', `${get('compete.ackMs.p99')} / ${get('compete.ackMs.max')}`, '< 3000'],
   ['answers: sustained (per s, errors)', `${get('answers.sustained.achievedPerSecond')} (${get('answers.sustained.errors')})`, '500, 0'],
   ['compete: errors', String(get('compete.errors')), '0'],
-  ['leaderboard: worst p99 (ms)', String(get('leaderboard.worstP99Ms') ?? '-'), '<= 20'],
+  ['leaderboard: worst served p99 (ms)', String(Math.max(...Object.values((get('leaderboard.served.byBoard') as Record<string, { ms: { p99: number } }> | undefined) ?? {}).map((v) => v.ms.p99))), '<= 20'],
 ];
 console.log(JSON.stringify(report, null, 2));
 console.log(['', '| figure | value | target |', '|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n'));

@@ -20,6 +20,7 @@ export default defineCommand({
         }
         await button.deferUpdate();
         const r = await forgetUser(app.db.prisma, interaction.user.id);
+        app.leaderboards.clear(); // cached rankings must not show the member any more
         await button.editReply({
           content: [
             '🗑️ Done. Deleted:',

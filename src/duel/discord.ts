@@ -109,7 +109,7 @@ export class DuelDriver {
     let elo: Awaited<ReturnType<typeof applyDuelResult>> | null = null;
     if (scoreA !== null) {
       elo = await applyDuelResult(this.app.db.prisma, { guildId: duel.guildId, aId: a.userId, bId: b.userId, scoreA }, this.app.clock());
-      await this.duels.setEloChange(duel.id, elo.a.after - elo.a.before);
+      await this.duels.setEloChange(duel.id, elo.a.delta);
     }
     const name = async (id: string) => this.client.users.fetch(id).then((u) => u.displayName, () => 'a member');
     const [na, nb] = [await name(a.userId), await name(b.userId)];
