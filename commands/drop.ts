@@ -21,7 +21,7 @@ export default defineCommand({
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const drop = await app.drops.engine.dropNow({ guildId: interaction.guildId!, channelId: interaction.channelId }, { topics: topic ? [topic] : [], level: null });
     if (!drop) throw new UserError('No chain matches that topic.');
-    await app.drops.engine.tick();
+    await app.drops.engine.postNow(drop.id); // only this drop: the scheduler's tick does the rest
     await interaction.editReply({ content: `Posted a drop: **${app.bank.chainById.get(drop.chainId)?.title}**. Follow-ups arrive in its thread every 60 minutes.` });
   },
   async autocomplete(interaction, app) {

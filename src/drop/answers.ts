@@ -1,15 +1,14 @@
 import type { Bank, Prompt } from '../bank/load.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, RESPONSE_TIMES, ratingFor } from '../mastery/index.js';
-import { choiceOptions, gradeChoice, gradeFreeText, type ChoiceOption } from '../quiz/grade.js';
+import { gradeChoice, gradeFreeText, type ChoiceOption } from '../quiz/grade.js';
+import { sharedOptions } from '../quiz/shared-options.js';
 import { UserError } from '../errors.js';
 import { DROP_DEFAULTS, type DropRow } from './engine.js';
 
 /** Same option order for everyone: derived from the drop and the step. */
 export function dropOptions(prompt: Prompt, dropId: string, step: number): ChoiceOption[] {
-  let h = 2166136261;
-  for (const c of `${dropId}:${step}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  return choiceOptions(prompt.choice, h);
+  return sharedOptions(prompt, `${dropId}:${step}`);
 }
 
 /** Speed-round score: 1000 + a bonus that falls from 999 to 0 over the window; 0 when wrong. */

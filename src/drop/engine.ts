@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../log.js';
 import { chooseChain, type ChannelHistory } from './choose.js';
 import { nextRun } from '../schedule/timing.js';
+import { UserError } from '../errors.js';
 import { shardCondition, type ShardScope } from '../discord/shards.js';
 
 /** Defaults for when a schedule leaves the cadence open. */
@@ -124,9 +125,13 @@ export class DropEngine {
     return { claimed, skipped };
   }
 
-  /** A drop posted now, outside any schedule (/drop). */
+  /** A drop posted now, outside any schedule (/drop). One unfinished /drop per channel at a time. */
   async dropNow(where: { guildId: string; channelId: string }, filter: { topics: string[]; level: string | null }): Promise<DropRow | null> {
     const now = this.clock();
+    const running = await this.prisma.drop.findFirst({ where: { channelId: where.channelId, scheduleId: null, status: 'active' } });
+    if (running) {
+      throw new UserError('A drop started with /drop is still running in this channel. Let it finish (its follow-ups are in its thread) before posting another.', 'conflict');
+    }
     const chain = chooseChain(this.bank, filter, await this.history(this.prisma, where.channelId, now), now, this.options.random ?? Math.random);
     if (!chain) return null;
     return (await this.prisma.drop.create({
@@ -147,6 +152,21 @@ export class DropEngine {
       recent: recent.map((r) => ({ chainId: r.chainId, topic: this.bank.chainById.get(r.chainId)?.topic ?? '', at: r.createdAt })),
       topicAccuracy: new Map(accuracy.map((a) => [a.topic, { correct: Number(a.correct), total: Number(a.total) }])),
     };
+  }
+
+  /** Posts the next step of one drop now (used by /drop), under the same lease as the ticker. */
+  async postNow(dropId: string): Promise<boolean> {
+    const now = this.clock();
+    const until = new Date(now.getTime() + (this.options.leaseMs ?? DROP_DEFAULTS.leaseMs));
+    const leased = await this.prisma.$queryRaw<DropRow[]>`
+      UPDATE drops SET lease_until = ${until}
+      WHERE id = ${dropId}::uuid AND status = 'active' AND next_step_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now})
+      RETURNING id, schedule_id AS "scheduleId", slot_at AS "slotAt", guild_id AS "guildId", channel_id AS "channelId", chain_id AS "chainId",
+                role_id AS "roleId", reveal_every_minutes AS "revealEveryMinutes", reveal_after_answers AS "revealAfterAnswers", late, status, posted,
+                next_step_at AS "nextStepAt", thread_id AS "threadId"`;
+    if (!leased[0]) return false;
+    await this.advance(leased[0]);
+    return true;
   }
 
   /** Takes a lease on drops whose next step is due and that no live process holds. */

@@ -3,7 +3,8 @@ import type { Bank, Prompt } from '../bank/load.js';
 import { UserError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
-import { choiceOptions, gradeChoice, type ChoiceOption } from '../quiz/grade.js';
+import { gradeChoice, type ChoiceOption } from '../quiz/grade.js';
+import { sharedOptions } from '../quiz/shared-options.js';
 import { speedPoints } from '../drop/answers.js';
 import { ownsGuild, shardCondition, type ShardScope } from '../discord/shards.js';
 
@@ -38,9 +39,7 @@ export interface Score {
 
 /** Same option order for both players: derived from the duel and the round. */
 export function duelOptions(prompt: Prompt, duelId: string, round: number): ChoiceOption[] {
-  let h = 2166136261;
-  for (const c of `duel:${duelId}:${round}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  return choiceOptions(prompt.choice, h);
+  return sharedOptions(prompt, `duel:${duelId}:${round}`);
 }
 
 /**

@@ -3,7 +3,8 @@ import type { Bank, Prompt } from '../bank/load.js';
 import { UserError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
-import { choiceOptions, gradeChoice, type ChoiceOption } from '../quiz/grade.js';
+import { gradeChoice, type ChoiceOption } from '../quiz/grade.js';
+import { sharedOptions } from '../quiz/shared-options.js';
 import { speedPoints } from '../drop/answers.js';
 import { ownsGuild, type ShardScope } from '../discord/shards.js';
 
@@ -25,9 +26,7 @@ export interface SprintRow {
 }
 
 export function sprintOptions(prompt: Prompt, sprintId: string, round: number): ChoiceOption[] {
-  let h = 2166136261;
-  for (const c of `sprint:${sprintId}:${round}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  return choiceOptions(prompt.choice, h);
+  return sharedOptions(prompt, `sprint:${sprintId}:${round}`);
 }
 
 export interface Standing {

@@ -157,7 +157,7 @@ describe('hostile input', () => {
     expect(slow).toEqual([]);
     // Every deferred interaction was eventually answered (no "thinking..." left forever).
     const pending = () => [...discord.interactions.values()].filter((h) => (h.callbackType === 5 || h.callbackType === 6) && !h.answered);
-    for (let i = 0; i < 60 && pending().length > 0; i++) await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 120 && pending().length > 0; i++) await new Promise((r) => setTimeout(r, 500));
     expect(pending().map((h) => JSON.stringify((h.payload as { data?: unknown }).data).slice(0, 200))).toEqual([]);
     // No message may ping @everyone/@here, and roles only where a schedule asked for one.
     const messages = [...discord.messages.values()];
