@@ -47,6 +47,21 @@ export interface StartOptions {
   bank?: Bank;
 }
 
+async function isPglite(url: string): Promise<boolean> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: url });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    const { rows } = await c.query<{ v: string }>('SELECT version() AS v');
+    return /PGlite/i.test(rows[0]?.v ?? '');
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
 /** The composition root: builds every service once and wires them together. */
 export async function startApp({ config, log, commands, clock = systemClock, bank: givenBank }: StartOptions): Promise<RunningApp> {
   const startedAt = performance.now();
@@ -67,7 +82,11 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
   try {
     const migrated = await migrate(url, { log });
     log.info({ applied: migrated.applied, upToDate: migrated.alreadyApplied }, 'database migrations checked');
-    db = connectDatabase(url, { poolSize: embedded ? 5 : config.DATABASE_POOL_SIZE, log });
+    // PGlite is PostgreSQL in one session: several connections give no parallelism, and under
+    // many concurrent interactions they were seen to interfere. Serialise through one.
+    const single = embedded !== undefined || (await isPglite(url));
+    if (single) log.info('embedded PostgreSQL (PGlite): using a single database connection');
+    db = connectDatabase(url, { poolSize: single ? 1 : config.DATABASE_POOL_SIZE, log });
 
     const metrics = createMetrics();
     // Rendering runs in worker threads with a time limit, so a formula bomb never stalls the gateway.
