@@ -1,6 +1,6 @@
 import type { Bank, Prompt } from '../bank/load.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { type AnswerStore, RESPONSE_TIMES, ratingFor } from '../mastery/index.js';
+import { type AnswerStore, type Grade, RESPONSE_TIMES, ratingFor } from '../mastery/index.js';
 import { gradeChoice, gradeFreeText, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
 import { UserError } from '../errors.js';
@@ -17,6 +17,8 @@ export function speedPoints(correct: boolean, responseMs: number, windowMs: numb
   const t = Math.min(Math.max(responseMs, 0), windowMs);
   return 1000 + Math.round(999 * (1 - t / windowMs));
 }
+
+type Who = { userId: string; guildId: string | null; channelId: string | null };
 
 export interface DropAnswerResult {
   stored: boolean;
@@ -58,57 +60,57 @@ export class DropAnswers {
     return (drop.revealEveryMinutes ?? DROP_DEFAULTS.revealEveryMinutes) * 60_000;
   }
 
-  async answerChoice(dropId: string, step: number, optionId: number, who: { userId: string; guildId: string | null; channelId: string | null }): Promise<DropAnswerResult> {
-    const { drop, prompt, postedAt, live } = await this.context(dropId, step);
-    const options = dropOptions(prompt, dropId, step);
+  async answerChoice(dropId: string, step: number, optionId: number, who: Who): Promise<DropAnswerResult> {
+    const ctx = await this.context(dropId, step);
+    const options = dropOptions(ctx.prompt, dropId, step);
     const picked = options.find((o) => o.id === optionId);
     if (!picked) throw new UserError('That option does not exist.', 'invalid-input');
     const now = this.clock();
-    const responseMs = Math.max(0, now.getTime() - postedAt.getTime());
-    const grade = gradeChoice(prompt.choice, optionId, { responseMs, ...RESPONSE_TIMES.choice });
-    const correct = grade.verdict === 'correct';
-    const points = live ? speedPoints(correct, responseMs, this.windowMs(drop)) : correct ? 1000 : 0;
-    const r = await this.answers.record({
-      eventKey: `drop:${dropId}:${step}:${who.userId}`,
-      userId: who.userId,
-      guildId: who.guildId,
-      channelId: drop.channelId,
-      promptId: prompt.id,
-      mode: 'drop',
-      given: picked.text,
-      verdict: grade.verdict,
-      score: correct ? 1 : 0,
-      points,
-      responseMs,
-      rating: grade.rating,
-      at: now,
-    });
-    return { stored: r.stored, live, correct, verdict: grade.verdict, points, prompt, options };
+    const responseMs = Math.max(0, now.getTime() - ctx.postedAt.getTime());
+    const grade = gradeChoice(ctx.prompt.choice, optionId, { responseMs, ...RESPONSE_TIMES.choice });
+    const r = await this.store(ctx, step, who, now, responseMs, { given: picked.text, verdict: grade.verdict, score: grade.verdict === 'correct' ? 1 : 0, rating: grade.rating });
+    return { ...r, options };
   }
 
-  async answerText(dropId: string, step: number, text: string, who: { userId: string; guildId: string | null; channelId: string | null }): Promise<DropAnswerResult & { hit: string[]; missed: string[] }> {
-    const { drop, prompt, postedAt, live } = await this.context(dropId, step);
+  async answerText(dropId: string, step: number, text: string, who: Who): Promise<DropAnswerResult & { hit: string[]; missed: string[] }> {
+    const ctx = await this.context(dropId, step);
     const now = this.clock();
-    const responseMs = Math.max(0, now.getTime() - postedAt.getTime());
-    const grade = gradeFreeText(text, prompt.keyPoints, { responseMs, ...RESPONSE_TIMES.freeText });
-    const correct = grade.verdict === 'correct';
-    const points = live ? speedPoints(correct, responseMs, this.windowMs(drop)) : correct ? 1000 : 0;
-    const r = await this.answers.record({
-      eventKey: `drop:${dropId}:${step}:${who.userId}`,
-      userId: who.userId,
-      guildId: who.guildId,
-      channelId: drop.channelId,
-      promptId: prompt.id,
-      mode: 'drop',
+    const responseMs = Math.max(0, now.getTime() - ctx.postedAt.getTime());
+    const grade = gradeFreeText(text, ctx.prompt.keyPoints, { responseMs, ...RESPONSE_TIMES.freeText });
+    const r = await this.store(ctx, step, who, now, responseMs, {
       given: text.trim() || '(empty)',
       verdict: grade.verdict,
       score: grade.score,
+      rating: ratingFor(grade.verdict, responseMs, RESPONSE_TIMES.freeText.fastMs, RESPONSE_TIMES.freeText.slowMs),
+    });
+    return { ...r, options: [], hit: grade.hit.map((k) => k.point), missed: grade.missed.map((k) => k.point) };
+  }
+
+  /** Scores a graded answer (speed bonus only while live) and records it once per member and step. */
+  private async store(
+    ctx: { drop: DropRow; prompt: Prompt; live: boolean },
+    step: number,
+    who: Who,
+    now: Date,
+    responseMs: number,
+    graded: { given: string; verdict: DropAnswerResult['verdict']; score: number; rating: Grade },
+  ): Promise<Omit<DropAnswerResult, 'options'>> {
+    const { drop, prompt, live } = ctx;
+    const correct = graded.verdict === 'correct';
+    const points = live ? speedPoints(correct, responseMs, this.windowMs(drop)) : correct ? 1000 : 0;
+    const r = await this.answers.record({
+      eventKey: `drop:${drop.id}:${step}:${who.userId}`,
+      userId: who.userId,
+      guildId: who.guildId,
+      channelId: drop.channelId,
+      promptId: prompt.id,
+      mode: 'drop',
+      ...graded,
       points,
       responseMs,
-      rating: ratingFor(grade.verdict, responseMs, RESPONSE_TIMES.freeText.fastMs, RESPONSE_TIMES.freeText.slowMs),
       at: now,
     });
-    return { stored: r.stored, live, correct, verdict: grade.verdict, points, prompt, options: [], hit: grade.hit.map((k) => k.point), missed: grade.missed.map((k) => k.point) };
+    return { stored: r.stored, live, correct, verdict: graded.verdict, points, prompt };
   }
 
   /** How the channel answered a step: counts per option text (free-text answers under "own words"). */
