@@ -16,6 +16,11 @@ beforeAll(async () => {
   db = await createTestDatabase('shards');
   bot = BotProcess.start(botEnv(discord.apiUrl, db.url, { SHARDS: '2', SCHEDULER_TICK_SECONDS: '1', CLOCK_SPEED: '60', CLOCK_ANCHOR_MS: String(Date.now()) }));
   await bot.waitForLog((l) => l.msg === 'all shards ready', 120_000, '"all shards ready"');
+  // The manager hears a shard is ready over IPC before that shard's own "ready" line reaches the
+  // shared stdout, so wait for each shard's line too (CI once read the logs between the two).
+  for (const id of [0, 1]) {
+    await bot.waitForLog((l) => l.msg === 'ready' && (l.shards as number[] | undefined)?.[0] === id, 30_000, `"ready" of shard ${id}`);
+  }
 }, 180_000);
 
 afterAll(async () => {
