@@ -14,7 +14,7 @@ beforeAll(async () => {
   if (!sharedServer) return;
   discord = await FakeDiscord.start({ commands: commands.map((c) => c.data.toJSON()), shards: 2, guilds: Array.from({ length: 4 }, (_, i) => ({ name: `Server ${i}`, channels: ['general'] })) });
   db = await createTestDatabase('shards');
-  bot = BotProcess.start(botEnv(discord.apiUrl, db.url, { SHARDS: '2', SCHEDULER_TICK_SECONDS: '1', CLOCK_SPEED: '60', CLOCK_ANCHOR_MS: String(Date.now()) }));
+  bot = BotProcess.start(botEnv(discord.apiUrl, db.url, { SHARDS: 'auto', SCHEDULER_TICK_SECONDS: '1', CLOCK_SPEED: '60', CLOCK_ANCHOR_MS: String(Date.now()) }));
   await bot.waitForLog((l) => l.msg === 'all shards ready', 120_000, '"all shards ready"');
   // The manager hears a shard is ready over IPC before that shard's own "ready" line reaches the
   // shared stdout, so wait for each shard's line too (CI once read the logs between the two).
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 // Several processes need a shared PostgreSQL server (the embedded one is single-process).
-describe.skipIf(!sharedServer)('SHARDS=2', () => {
+describe.skipIf(!sharedServer)('SHARDS=auto (the fake recommends 2)', () => {
   it('runs one process per shard, each identifying with its shard and receiving its guilds only', async () => {
     const shards = discord.identifies.map((d) => d.shard as number[]).sort();
     expect(shards).toEqual([
