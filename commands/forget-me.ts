@@ -2,7 +2,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashComman
 import { defineCommand } from '../src/discord/command.js';
 import { encodeCustomId } from '../src/discord/custom-id.js';
 import { UserError } from '../src/errors.js';
-import { forgetUser } from '../src/mastery/index.js';
+import { forgetUser, type ForgetResult } from '../src/mastery/index.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder().setName('forget-me').setDescription('Delete everything Backprop stores about you (asks first)'),
@@ -22,13 +22,7 @@ export default defineCommand({
         const r = await forgetUser(app.db.prisma, interaction.user.id);
         app.leaderboards.clear(); // cached rankings must not show the member any more
         await button.editReply({
-          content: [
-            '🗑️ Done. Deleted:',
-            `- ${r.answers} answer${r.answers === 1 ? '' : 's'}`,
-            `- ${r.cards} spaced-repetition card${r.cards === 1 ? '' : 's'}`,
-            `- ${r.sessions} practice session${r.sessions === 1 ? '' : 's'}`,
-            `Anonymised: ${r.whiteboardStepsAnonymised} whiteboard step${r.whiteboardStepsAnonymised === 1 ? '' : 's'} (now by "former member"), ${r.whiteboardsAnonymised} board${r.whiteboardsAnonymised === 1 ? '' : 's'} you started.`,
-          ].join('\n'),
+          content: forgetSummary(r),
           components: [],
         });
       },
@@ -41,9 +35,24 @@ export default defineCommand({
     );
     await interaction.reply({
       content:
-        'This deletes every answer, spaced-repetition card and practice session Backprop stores about you, and removes your name from whiteboard steps. It cannot be undone. Continue?',
+        'This deletes every answer, spaced-repetition card, practice session, leaderboard entry and Elo rating Backprop stores about you, in every server, and removes your name from whiteboard steps, duels, sprints and drop schedules (they stay for the others). It cannot be undone. Continue?',
       components: [row],
       flags: MessageFlags.Ephemeral,
     });
   },
 });
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What /forget-me did, in the member's words: every count it touched. */
+export function forgetSummary(r: ForgetResult): string {
+  return [
+    '🗑️ Done. Deleted:',
+    `- ${plural(r.answers, 'answer')}`,
+    `- ${plural(r.cards, 'spaced-repetition card')}`,
+    `- ${plural(r.sessions, 'practice session')}`,
+    `- leaderboards: ${plural(r.dailyScores, 'day')} of points, ${plural(r.streaks, 'streak')}, ${plural(r.ratings, 'Elo rating')}`,
+    `- ${plural(r.duelAnswers + r.sprintAnswers, 'duel or sprint answer')} and ${plural(r.sprintPlayers, 'sprint registration')}`,
+    `Kept for the others, no longer naming you: ${plural(r.whiteboardStepsAnonymised, 'whiteboard step')} (now by "former member"), ${plural(r.whiteboardsAnonymised, 'board')} you started, ${plural(r.duelsAnonymised, 'duel')}, ${plural(r.sprintsAnonymised, 'sprint')} you started, ${plural(r.schedulesAnonymised, 'drop schedule')} you created.`,
+  ].join('\n');
+}

@@ -2,12 +2,13 @@
  * `/forget-me`: deletes everything stored about one member, in one transaction. Shared work
  * they took part in stays for the others but no longer names them: their whiteboard steps are
  * kept as "former member" and boards they started lose their starter; duels they played and
- * sprints they started stay, with FORGOTTEN_ID in place of their id.
+ * sprints they started stay, with FORGOTTEN_ID in place of their id; so do the drop schedules
+ * they set up for their server.
  */
 import type { PrismaClient } from '../generated/prisma/client.js';
 
 export const FORMER_MEMBER = 'former member';
-/** Put in place of a forgotten member's id in NOT NULL id columns of shared rows (duels, sprints). */
+/** Put in place of a forgotten member's id in NOT NULL id columns of shared rows (duels, sprints, schedules). */
 export const FORGOTTEN_ID = 'forgotten';
 
 export interface ForgetResult {
@@ -29,13 +30,15 @@ export interface ForgetResult {
   duelsAnonymised: number;
   /** Sprints they started, now started by FORGOTTEN_ID. */
   sprintsAnonymised: number;
+  /** Drop schedules they created (they keep running for the server), now created by FORGOTTEN_ID. */
+  schedulesAnonymised: number;
 }
 
 /**
  * Deletes the member's answers, FSRS cards, practice sessions, `users` row, leaderboard
  * aggregates (daily_scores, streaks: the answers trigger only adds, so they are deleted here
  * explicitly), Elo ratings, duel and sprint answers and sprint registrations; anonymises their
- * whiteboard authorship and the duels and sprints they took part in; returns how many rows each
+ * whiteboard authorship, the duels and sprints they took part in and the schedules they created; returns how many rows each
  * step touched. Other members' ratings are left as the duels made them. Idempotent: a second
  * call finds nothing and returns zeros. A table added later that holds a user id must be added
  * here too.
@@ -43,7 +46,7 @@ export interface ForgetResult {
 export async function forgetUser(prisma: PrismaClient, userId: string): Promise<ForgetResult> {
   if (!userId) throw new TypeError('forgetUser: userId is required');
   if (userId === FORGOTTEN_ID) throw new TypeError(`forgetUser: "${FORGOTTEN_ID}" is the placeholder of forgotten members`);
-  const [answers, cards, sessions, steps, boards, users, dailyScores, streaks, ratings, duelAnswers, sprintAnswers, sprintPlayers, , asChallenger, asOpponent, sprints] =
+  const [answers, cards, sessions, steps, boards, users, dailyScores, streaks, ratings, duelAnswers, sprintAnswers, sprintPlayers, , asChallenger, asOpponent, sprints, schedules] =
     await prisma.$transaction([
       prisma.answer.deleteMany({ where: { userId } }),
       prisma.card.deleteMany({ where: { userId } }),
@@ -62,6 +65,7 @@ export async function forgetUser(prisma: PrismaClient, userId: string): Promise<
       prisma.duel.updateMany({ where: { challengerId: userId }, data: { challengerId: FORGOTTEN_ID } }),
       prisma.duel.updateMany({ where: { opponentId: userId }, data: { opponentId: FORGOTTEN_ID } }),
       prisma.sprint.updateMany({ where: { starterId: userId }, data: { starterId: FORGOTTEN_ID } }),
+      prisma.schedule.updateMany({ where: { createdBy: userId }, data: { createdBy: FORGOTTEN_ID } }),
     ]);
   return {
     answers: answers.count,
@@ -78,5 +82,6 @@ export async function forgetUser(prisma: PrismaClient, userId: string): Promise<
     sprintPlayers: sprintPlayers.count,
     duelsAnonymised: asChallenger.count + asOpponent.count,
     sprintsAnonymised: sprints.count,
+    schedulesAnonymised: schedules.count,
   };
 }

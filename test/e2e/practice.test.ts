@@ -179,6 +179,8 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
     const yes = buttons(ask).find((b) => b.custom_id.endsWith(':yes'))!;
     const done = await discord.click(alice, ask.message!, yes.custom_id);
     expect(done.content).toContain(`${before} answers`);
+    expect(done.content).toMatch(/leaderboards: \d+ days? of points, 1 streak, 0 Elo ratings/);
+    expect(done.content).toContain('0 drop schedules you created');
     for (const table of ['answers', 'cards', 'practice_sessions']) expect(await count(table, alice.id)).toBe(0);
   });
 });

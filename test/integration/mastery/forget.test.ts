@@ -54,6 +54,10 @@ beforeAll(async () => {
   });
   // Another day in another server, so that alice has two daily_scores rows and two streaks.
   await store.record({ eventKey: `f:${++k}`, userId: alice, guildId: 'g2', drill: { kind: 'auc', seed: 2 }, mode: 'drill', given: '1', verdict: 'correct', score: 1, points: 10, at: new Date(now.getTime() + 86_400_000) });
+  // A drop schedule alice set up for the server: it keeps running, without her id.
+  for (const createdBy of [alice, bob]) {
+    await db.prisma.schedule.create({ data: { guildId: 'g', channelId: `sch-${createdBy}`, cron: '0 9 * * *', timeZone: 'UTC', topics: [], createdBy, nextRunAt: now } });
+  }
   const board = await db.prisma.whiteboard.create({ data: { guildId: 'g', channelId: 'ch1', title: 'T', startedBy: alice } });
   const board2 = await db.prisma.whiteboard.create({ data: { guildId: 'g', channelId: 'ch2', title: 'U', startedBy: bob } });
   await db.prisma.whiteboardStep.createMany({
@@ -84,10 +88,11 @@ async function counts(userId: string) {
     sprintPlayers: await p.sprintPlayer.count({ where: { userId } }),
     duels: await p.duel.count({ where: { OR: [{ challengerId: userId }, { opponentId: userId }, { winnerId: userId }] } }),
     sprints: await p.sprint.count({ where: { starterId: userId } }),
+    schedules: await p.schedule.count({ where: { createdBy: userId } }),
   };
 }
 
-const none = { dailyScores: 0, streaks: 0, ratings: 0, duelAnswers: 0, sprintAnswers: 0, sprintPlayers: 0, duelsAnonymised: 0, sprintsAnonymised: 0 };
+const none = { dailyScores: 0, streaks: 0, ratings: 0, duelAnswers: 0, sprintAnswers: 0, sprintPlayers: 0, duelsAnonymised: 0, sprintsAnonymised: 0, schedulesAnonymised: 0 };
 
 describe('forgetUser', () => {
   it('deletes the caller’s rows, anonymises their whiteboard work, and leaves others untouched', async () => {
@@ -108,6 +113,7 @@ describe('forgetUser', () => {
       sprintPlayers: 2,
       duels: 2,
       sprints: 1,
+      schedules: 1,
     });
     const totalSteps = await db.prisma.whiteboardStep.count();
 
@@ -126,6 +132,7 @@ describe('forgetUser', () => {
       sprintPlayers: 2,
       duelsAnonymised: 2,
       sprintsAnonymised: 1,
+      schedulesAnonymised: 1,
     });
 
     expect(await counts(alice)).toEqual({
@@ -143,6 +150,7 @@ describe('forgetUser', () => {
       sprintPlayers: 0,
       duels: 0,
       sprints: 0,
+      schedules: 0,
     });
     expect(await counts(bob)).toEqual(bobBefore);
     // Bob keeps his rating, his duels (now against FORGOTTEN_ID, the one alice won naming it as winner) and his sprint answers.
@@ -156,6 +164,11 @@ describe('forgetUser', () => {
     expect(await db.prisma.duelAnswer.count()).toBe(4);
     expect(await db.prisma.sprint.count({ where: { starterId: FORGOTTEN_ID } })).toBe(1);
     expect(await db.prisma.sprintPlayer.count()).toBe(2);
+    // Her schedule still runs for the server, created by FORGOTTEN_ID; bob's is untouched.
+    expect((await db.prisma.schedule.findMany({ orderBy: { channelId: 'asc' } })).map((x) => [x.channelId, x.createdBy])).toEqual([
+      ['sch-alice-1', FORGOTTEN_ID],
+      ['sch-bob-2', bob],
+    ]);
     // The boards and every step stay, for the others; alice's steps no longer name her.
     expect(await db.prisma.whiteboardStep.count()).toBe(totalSteps);
     expect(await db.prisma.whiteboardStep.count({ where: { authorId: null, authorName: FORMER_MEMBER } })).toBe(3);
