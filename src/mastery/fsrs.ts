@@ -78,27 +78,15 @@ export function review(row: CardState, now: Date, grade: Grade): CardState {
 }
 
 /**
- * Probability of recall at `now`, per ts-fsrs: 0 for a New card, else the forgetting curve at
- * the whole days since the last review (so 1 on the day of a review, whatever the rating).
+ * Probability of recall at `now`: 0 for a New card, else ts-fsrs's forgetting curve (FSRS-6,
+ * the scheduler's own parameters) at the time elapsed since the last review in fractional
+ * days. ts-fsrs's `get_retrievability` counts whole calendar days, which would read 1 all day
+ * after a failed review; Anki's FSRS likewise uses elapsed seconds for its R column.
  */
-export function retrievability(row: Pick<CardState, 'stability' | 'state' | 'lastReview'> & Partial<CardState>, now: Date): number {
-  if (row.state === State.New || !row.lastReview) return 0;
-  return scheduler.get_retrievability(
-    toFsrsCard({
-      due: row.due ?? now,
-      stability: row.stability,
-      difficulty: row.difficulty ?? 0,
-      elapsedDays: row.elapsedDays ?? 0,
-      scheduledDays: row.scheduledDays ?? 0,
-      learningSteps: row.learningSteps ?? 0,
-      reps: row.reps ?? 0,
-      lapses: row.lapses ?? 0,
-      state: row.state,
-      lastReview: row.lastReview,
-    }),
-    now,
-    false,
-  );
+export function retrievability(row: Pick<CardState, 'stability' | 'state' | 'lastReview'>, now: Date): number {
+  if (row.state === State.New || !row.lastReview || !(row.stability > 0)) return 0;
+  const elapsedDays = Math.max(0, (now.getTime() - row.lastReview.getTime()) / 86_400_000);
+  return scheduler.forgetting_curve(elapsedDays, row.stability);
 }
 
 export function isGrade(value: unknown): value is Grade {

@@ -110,16 +110,33 @@ describe('fsrs mapping', () => {
     expect(review(emptyCard(now), now, Rating.Easy).due).toEqual(due);
   });
 
-  it('computes retrievability as the FSRS-6 forgetting curve on whole days', () => {
+  it('computes retrievability as the FSRS-6 forgetting curve on the fractional days elapsed', () => {
     const now = new Date('2026-01-20T12:00:00Z');
     const decay = -FSRS6_DEFAULT_DECAY;
     const hand = (t: number, s: number) => Math.pow(1 + ((Math.pow(0.9, 1 / decay) - 1) * t) / s, decay);
     const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY);
     expect(retrievability({ stability: 4, state: State.Review, lastReview: at(4) }, now)).toBeCloseTo(0.9, 6);
     expect(retrievability({ stability: 4, state: State.Review, lastReview: at(13) }, now)).toBeCloseTo(hand(13, 4), 6);
-    expect(retrievability({ stability: 4, state: State.Review, lastReview: at(13.9) }, now)).toBeCloseTo(hand(13, 4), 6);
-    expect(retrievability({ stability: 4, state: State.Review, lastReview: at(0.5) }, now)).toBe(1);
+    expect(retrievability({ stability: 4, state: State.Review, lastReview: at(13.9) }, now)).toBeCloseTo(hand(13.9, 4), 6);
+    expect(retrievability({ stability: 4, state: State.Review, lastReview: at(0.5) }, now)).toBeCloseTo(hand(0.5, 4), 6);
+    expect(retrievability({ stability: 4, state: State.Review, lastReview: at(0) }, now)).toBe(1);
+    // A review recorded a little in the future (clock skew between processes) reads as just reviewed.
+    expect(retrievability({ stability: 4, state: State.Review, lastReview: at(-0.01) }, now)).toBe(1);
     expect(retrievability({ stability: 0, state: State.New, lastReview: null }, now)).toBe(0);
+  });
+
+  it('lets a card failed this morning fade during the day, faster than one remembered (not 1 until midnight)', () => {
+    const morning = new Date('2026-01-20T08:00:00Z');
+    const evening = new Date('2026-01-20T20:00:00Z');
+    let row = review(emptyCard(new Date('2026-01-01T08:00:00Z')), new Date('2026-01-01T08:00:00Z'), Rating.Good);
+    row = review(row, new Date('2026-01-10T08:00:00Z'), Rating.Good);
+    const remembered = review(row, morning, Rating.Good);
+    const failed = review(row, morning, Rating.Again);
+    expect(retrievability(failed, morning)).toBe(1);
+    expect(retrievability(failed, evening)).toBeLessThan(0.99);
+    expect(1 - retrievability(failed, evening)).toBeGreaterThan(3 * (1 - retrievability(remembered, evening)));
+    // ts-fsrs's own reading counts calendar days: 1 all day.
+    expect(scheduler.get_retrievability(toFsrsCard(failed), evening, false)).toBe(1);
   });
 
   it('recognises grades', () => {
