@@ -9,6 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    setupFiles: ['test/support/fast-check-seed.ts'],
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 1,
+    setupFiles: ['test/support/fast-check-seed.ts'],
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

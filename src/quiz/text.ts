@@ -41,17 +41,22 @@ export function normalizeText(input: string): string {
   s = s.normalize('NFKC').toLowerCase().replace(/ß/g, 'ss');
   // Strip accents from Latin letters only (naïve → naive), leaving marks that other scripts need.
   s = s.normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').normalize('NFC');
-  s = s.replace(/(?<!\p{Script=Greek})\p{Script=Greek}(?!\p{Script=Greek})/gu, (ch) => {
-    const name = GREEK_NAMES[ch];
-    return name ? ` ${name} ` : ch;
-  });
   // Apostrophes inside words join them: "doesn't" → "doesnt".
   s = s.replace(/(\p{L})['’ʼ](?=\p{L})/gu, '$1');
   // Keep the decimal point of numbers, everything else that is not a letter, digit or mark becomes a space.
   s = s.replace(/(\d)\.(?=\d)/g, '$1\u0000');
   s = s.replace(/[^\p{L}\p{N}\p{M}\u0000]+/gu, ' ');
+  // Combining marks left with no letter to sit on (NFKC turns the Greek tonos "΄" into a space and a mark).
+  s = s.replace(/(?<![\p{L}\p{N}\p{M}])\p{M}+/gu, '');
   s = s.replace(/\u0000/g, '.');
-  return s.trim();
+  // A lone Greek letter is spelled out (λ → lambda); Greek words stay. Done after the
+  // punctuation pass, so that a Greek sign removed there cannot leave a letter alone that the
+  // next pass would spell out (normalising twice must change nothing).
+  s = s.replace(/(?<![\p{Script=Greek}\p{M}])\p{Script=Greek}(?![\p{Script=Greek}\p{M}])/gu, (ch) => {
+    const name = GREEK_NAMES[ch];
+    return name ? ` ${name} ` : ch;
+  });
+  return s.replace(/ {2,}/g, ' ').trim();
 }
 
 /** Words dropped before phrase matching: they carry no meaning for key points and vary freely. */

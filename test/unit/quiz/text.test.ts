@@ -45,6 +45,11 @@ describe('normalizeText', () => {
     expect(normalizeText('H + λ')).toBe('h lambda');
     expect(normalizeText('σ²')).toBe('sigma 2');
     expect(normalizeText('ελληνικά')).toBe('ελληνικά');
+    // Found by the idempotence property: a Greek numeral sign (removed as punctuation) next to
+    // a letter left it alone only after the first pass, so a second pass changed "α" to "alpha".
+    expect(normalizeText('͵α')).toBe('alpha');
+    expect(normalizeText(normalizeText('͵α'))).toBe('alpha');
+    expect(normalizeText('λ-regularised, β΄')).toBe('lambda regularised beta');
   });
 
   it('returns an empty string for blank or odd input', () => {
