@@ -2,7 +2,7 @@
  * Benchmarks the answer store and the mastery queries at scale. Prints JSON.
  *   npx tsx bench/answers.ts
  *
- * Creates its own database (bp_bench_<random>) on BENCH_ADMIN_URL (default
+ * Creates its own database (bp_bench_answers_<random>) on BENCH_ADMIN_URL (default
  * postgresql://postgres@127.0.0.1:5432/postgres), applies the migrations, seeds 100,000 users,
  * 2,000,000 answers (one member with 5,000 of them, answering every day) and their cards
  * server-side (INSERT ... SELECT over generate_series), runs VACUUM ANALYZE, then measures
@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { benchDatabase } from './support.js';
 import { loadBank } from '../src/bank/load.js';
 import { connectDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
@@ -30,7 +31,6 @@ import { createLogger } from '../src/log.js';
 import { AnswerStore, ratingFor, type AnswerEvent, type Verdict } from '../src/mastery/answer-store.js';
 import { MasteryQueries, masterySql } from '../src/mastery/mastery.js';
 
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const USERS = 100_000;
 const ANSWERS = 2_000_000;
@@ -160,29 +160,14 @@ async function main() {
   const promptIds = bank.prompts.map((p) => p.id);
   const topics = bank.prompts.map((p) => p.topic);
   const reuse = process.env.BENCH_DATABASE;
-  const keep = reuse !== undefined || process.env.BENCH_KEEP === '1';
-  const name = reuse ?? `bp_bench_${randomBytes(4).toString('hex')}`;
-  if (!reuse) {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const bench = await benchDatabase('answers', { reuse, keep: process.env.BENCH_KEEP === '1' });
+  const { name } = bench;
+  const url = new URL(bench.url);
   let db: Database | undefined;
   const dropDatabase = async () => {
     await db?.close();
-    if (keep) return;
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
+    await bench.drop();
   };
-  process.once('SIGINT', () => {
-    void dropDatabase().finally(() => process.exit(130));
-  });
-
   const total = performance.now();
   const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
   try {

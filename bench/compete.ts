@@ -5,8 +5,8 @@
  * Discord's 3 s), answers recorded per second and errors. The leaderboard query benchmark with
  * 100,000 users is `bench/leaderboard.ts` (run by `npm run bench` too).
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { benchDatabase, pct } from './support.js';
 import { commands } from '../commands/index.js';
 import { migrate } from '../src/db/migrate.js';
 import { BotProcess, botEnv } from '../test/support/bot-process.js';
@@ -15,19 +15,8 @@ import { FakeDiscord, componentsOf, type FakeMessage, type FakeUser, type Intera
 const DUELS = Number(process.env.BENCH_DUELS ?? 200);
 const SPRINTERS = Number(process.env.BENCH_SPRINTERS ?? 200);
 const ROUNDS = 3;
-const admin = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(1)) : null;
-};
-
-const name = `bp_bench_compete_${randomBytes(4).toString('hex')}`;
-const c = new pg.Client({ connectionString: admin });
-await c.connect();
-await c.query(`CREATE DATABASE "${name}"`);
-await c.end();
-const url = new URL(admin);
-url.pathname = `/${name}`;
+const bench = await benchDatabase('compete');
+const url = new URL(bench.url);
 await migrate(url.toString());
 
 // Each duel in its own channel (rounds are posted to the duel's channel).
@@ -105,10 +94,7 @@ const duelsFinished = (await sql.query(`SELECT count(*)::int AS n FROM duels WHE
 await sql.end();
 await bot.stop();
 await discord.close();
-const d = new pg.Client({ connectionString: admin });
-await d.connect();
-await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-await d.end();
+await bench.drop();
 
 const answers = Object.fromEntries(counts.map((r) => [r.mode, r.n]));
 console.log(

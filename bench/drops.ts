@@ -8,8 +8,8 @@
  * - interaction latency (a /help every 100 ms) while the fan-out runs;
  * - the scheduler's CPU time per tick with 100,000 schedules of which none is due.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { benchDatabase, pct } from './support.js';
 import { commands } from '../commands/index.js';
 import { loadBank } from '../src/bank/load.js';
 import { connectDatabase } from '../src/db/client.js';
@@ -25,36 +25,11 @@ const arg = (name: string, fallback: number) => {
 };
 const N = arg('schedules', 10_000);
 const IDLE = arg('idle', 100_000);
-const admin = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(1)) : null;
-};
-
-async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `bp_bench_drops_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE "${name}"`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await d.end();
-    },
-  };
-}
-
 async function fanOut() {
   const perGuild = 500; // Discord's channel limit per server
   const guilds = Array.from({ length: Math.ceil(N / perGuild) }, (_, g) => ({ name: `Bench ${g}`, channels: Array.from({ length: Math.min(perGuild, N - g * perGuild) }, (_, i) => `c${i}`) }));
   const discord = await FakeDiscord.start({ commands: commands.map((c) => c.data.toJSON()), guilds });
-  const db = await database();
+  const db = await benchDatabase('drops');
   await migrate(db.url);
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
@@ -114,7 +89,7 @@ async function fanOut() {
 }
 
 async function idleTick() {
-  const db = await database();
+  const db = await benchDatabase('drops');
   await migrate(db.url);
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();

@@ -29,17 +29,16 @@
  * Target: p99 <= 20 ms. BENCH_KEEP=1 keeps the database, BENCH_DATABASE=<name> measures an
  * existing seeded one.
  */
-import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { benchDatabase } from './support.js';
 import { connectDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/log.js';
 import { addDays, localDate, periodStartDay } from '../src/leaderboard/period.js';
 import { BOARDS, Leaderboards, leaderboardSql, PERIODS, SNAPSHOT_SETTINGS, type BoardResult } from '../src/leaderboard/queries.js';
 
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const USERS = 100_000;
 const ANSWERS = 2_000_000;
 const REGULARS = 2_000;
@@ -221,28 +220,14 @@ async function verifySample(c: pg.Client, steps: Record<string, number>) {
 
 async function main() {
   const reuse = process.env.BENCH_DATABASE;
-  const keep = reuse !== undefined || process.env.BENCH_KEEP === '1';
-  const name = reuse ?? `bp_bench_lb_${randomBytes(4).toString('hex')}`;
-  if (!reuse) {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const bench = await benchDatabase('lb', { reuse, keep: process.env.BENCH_KEEP === '1' });
+  const { name } = bench;
+  const url = new URL(bench.url);
   let db: Database | undefined;
   const dropDatabase = async () => {
     await db?.close();
-    if (keep) return;
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
+    await bench.drop();
   };
-  process.once('SIGINT', () => {
-    void dropDatabase().finally(() => process.exit(130));
-  });
   const total = performance.now();
   const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
   try {

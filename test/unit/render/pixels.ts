@@ -1,20 +1,8 @@
 /** Decode PNGs and inspect real pixels (test helper). */
-import { createCanvas, loadImage } from 'canvas';
+import { decodePng, type DecodedImage } from '../../support/png.js';
 
-export interface Pixels {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
-
-export async function decodePng(png: Buffer): Promise<Pixels> {
-  const img = await loadImage(png);
-  const canvas = createCanvas(img.width, img.height);
-  const ctx = canvas.getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const { data } = ctx.getImageData(0, 0, img.width, img.height);
-  return { width: img.width, height: img.height, data };
-}
+export { decodePng };
+export type Pixels = DecodedImage;
 
 export function hexToRgb(hex: string): [number, number, number] {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
