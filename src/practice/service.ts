@@ -178,6 +178,29 @@ export class PracticeService {
     if (index !== session.position) throw new UserError('That question was already answered; carry on from the latest one.', 'conflict');
   }
 
+  /** One step's answer into the answer store, keyed by (session, step) so a repeat is stored once. */
+  private recordStep(
+    session: Session,
+    index: number,
+    prompt: Prompt,
+    at: Date,
+    responseMs: number,
+    answer: { given: string; verdict: Verdict; score: number; rating: Grade | null },
+  ) {
+    return this.answers.record({
+      eventKey: this.eventKey(session, index),
+      userId: session.userId,
+      guildId: session.guildId,
+      channelId: session.channelId,
+      promptId: prompt.id,
+      mode: session.kind === 'review' ? 'review' : 'chain',
+      ...answer,
+      points: points(answer.score),
+      responseMs,
+      at,
+    });
+  }
+
   /** Records a multiple-choice answer (once per step, whatever the clicking) and rates the card. */
   async answerChoice(session: Session, index: number, optionId: number): Promise<Step> {
     this.checkStep(session, index);
@@ -188,21 +211,8 @@ export class PracticeService {
     const now = this.clock();
     const responseMs = Math.max(0, now.getTime() - session.askedAt.getTime());
     const grade = gradeChoice(prompt.choice, optionId, { responseMs, ...RESPONSE_TIMES.choice });
-    await this.answers.record({
-      eventKey: this.eventKey(session, index),
-      userId: session.userId,
-      guildId: session.guildId,
-      channelId: session.channelId,
-      promptId: prompt.id,
-      mode: session.kind === 'review' ? 'review' : 'chain',
-      given: picked.text,
-      verdict: grade.verdict,
-      score: grade.verdict === 'correct' ? 1 : 0,
-      points: grade.verdict === 'correct' ? 100 : 0,
-      responseMs,
-      rating: grade.rating,
-      at: now,
-    });
+    const score = grade.verdict === 'correct' ? 1 : 0;
+    await this.recordStep(session, index, prompt, now, responseMs, { given: picked.text, verdict: grade.verdict, score, rating: grade.rating });
     return this.step(session, index);
   }
 
@@ -217,21 +227,7 @@ export class PracticeService {
     const now = this.clock();
     const responseMs = Math.max(0, now.getTime() - session.askedAt.getTime());
     const grade = gradeFreeText(text, prompt.keyPoints, { responseMs, ...RESPONSE_TIMES.freeText });
-    await this.answers.record({
-      eventKey: this.eventKey(session, index),
-      userId: session.userId,
-      guildId: session.guildId,
-      channelId: session.channelId,
-      promptId: prompt.id,
-      mode: session.kind === 'review' ? 'review' : 'chain',
-      given: text.trim() || '(empty)',
-      verdict: grade.verdict,
-      score: grade.score,
-      points: points(grade.score),
-      responseMs,
-      rating: null,
-      at: now,
-    });
+    await this.recordStep(session, index, prompt, now, responseMs, { given: text.trim() || '(empty)', verdict: grade.verdict, score: grade.score, rating: null });
     return this.step(session, index);
   }
 
