@@ -21,7 +21,7 @@ RUN npm run build && npm run bank:check && npm prune --omit=dev
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangocairo-1.0-0 \
-      libjpeg62-turbo libgif7 librsvg2-2 fontconfig fonts-dejavu-core tini \
+      libjpeg62-turbo libgif7 librsvg2-2 fontconfig fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji tini \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production DATA_DIR=/app/data METRICS_PORT=9464
 WORKDIR /app

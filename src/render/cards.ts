@@ -1,8 +1,9 @@
 /**
  * Cards: question, result summary, mastery chart, leaderboard. Each is a vertical stack of
  * sections measured first (logical px), then drawn on one canvas. Any text may contain
- * emoji, CJK, Arabic or combining marks: with only DejaVu installed some glyphs come out
- * as boxes, but nothing throws, and cuts happen on grapheme boundaries.
+ * emoji, CJK, Arabic or combining marks: fontconfig falls back from DejaVu to the Noto CJK
+ * and emoji fonts (installed by CI and the Docker image); a glyph no font has comes out as a
+ * box, never an error, and cuts happen on grapheme boundaries.
  */
 import type { CanvasRenderingContext2D } from 'canvas';
 import { RenderError } from './errors.js';

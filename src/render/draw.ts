@@ -21,7 +21,7 @@ export const MAX_IMAGE_SIDE = 4000;
  */
 export const DEFAULT_SCALE = 2;
 
-/** Only DejaVu is installed; glyphs it lacks (emoji, CJK) come out as boxes, never errors. */
+/** DejaVu first; fontconfig falls back to Noto CJK / Noto Color Emoji for what it lacks (boxes if absent, never errors). */
 export const FONT_FAMILY = '"DejaVu Sans", sans-serif';
 
 export function font(sizePx: number, weight: 'normal' | 'bold' = 'normal', style: 'normal' | 'italic' = 'normal'): string {

@@ -119,6 +119,22 @@ describe('cards: real pixels', () => {
     }
   });
 
+  it('draws CJK names with their real glyphs, not "missing glyph" boxes (needs fonts-noto-cjk, as CI and the Docker image install)', async () => {
+    // Dark pixels a one-row leaderboard gains from the name: a missing glyph is a box of about
+    // the same ink whatever the character; real glyphs differ (one stroke vs sixteen).
+    const ink = async (name: string) => {
+      const px = await decodePng(renderLeaderboard({ title: 'T', rows: [{ rank: 1, name, value: 1 }] }, { theme: 'light' }).png);
+      let n = 0;
+      for (let i = 0; i < px.data.length; i += 4) if (px.data[i]! < 128 && px.data[i + 1]! < 128 && px.data[i + 2]! < 128) n++;
+      return n;
+    };
+    const base = await ink('x');
+    const one = (await ink('一一一一一一')) - base;
+    const dragon = (await ink('龍龍龍龍龍龍')) - base;
+    expect(one).toBeGreaterThan(0);
+    expect(dragon).toBeGreaterThan(3 * one);
+  });
+
   it('leaderboard highlights the caller in place when in the top ten', async () => {
     const rows = Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, name: `user ${i + 1}`, value: 100 - i }));
     const inPlace = renderLeaderboard({ title: 'Top', rows, caller: { rank: 3, name: 'user 3', value: 98 } }, { theme: 'dark' });
