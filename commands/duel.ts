@@ -3,7 +3,7 @@ import { topicChoices } from '../src/bank/autocomplete.js';
 import { levels } from '../src/bank/schema.js';
 import { defineCommand } from '../src/discord/command.js';
 import { challengeMessage, duelRoutes } from '../src/duel/discord.js';
-import { DUEL_LIMITS } from '../src/duel/service.js';
+import { DUEL_LIMITS, type DuelFormat } from '../src/duel/service.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -14,13 +14,22 @@ export default defineCommand({
     .addStringOption((o) => o.setName('topic').setDescription('Topic (default: any)').setAutocomplete(true).setMaxLength(40))
     .addIntegerOption((o) => o.setName('rounds').setDescription(`Questions (default ${DUEL_LIMITS.defaultRounds}, at most ${DUEL_LIMITS.maxRounds})`).setMinValue(1).setMaxValue(DUEL_LIMITS.maxRounds))
     .addStringOption((o) => o.setName('level').setDescription('Only questions at this level').addChoices(...levels.map((l) => ({ name: l, value: l }))))
-    .addIntegerOption((o) => o.setName('seconds').setDescription(`Seconds per question (default ${DUEL_LIMITS.defaultSeconds})`).setMinValue(5).setMaxValue(120)),
-  summary: 'challenge a member to a head-to-head speed round (Elo per server)',
+    .addIntegerOption((o) =>
+      o.setName('seconds').setDescription(`Seconds per question (default ${DUEL_LIMITS.defaultSeconds}; ${DUEL_LIMITS.drillDefaultSeconds} with drills)`).setMinValue(5).setMaxValue(120),
+    )
+    .addStringOption((o) =>
+      o
+        .setName('format')
+        .setDescription('Multiple-choice questions (default), numeric drills typed in, or both alternating')
+        .addChoices({ name: 'questions', value: 'questions' }, { name: 'numeric drills', value: 'drills' }, { name: 'mixed', value: 'mixed' }),
+    ),
+  summary: 'challenge a member to a head-to-head speed round: questions, numeric drills or both (Elo per server)',
   audience: 'members',
   requires: { guild: true },
   components: duelRoutes,
   async execute(interaction, app) {
     const opponent = interaction.options.getUser('opponent', true);
+    const format = (interaction.options.getString('format') ?? 'questions') as DuelFormat;
     const duel = await app.duels.challenge({
       guildId: interaction.guildId!,
       channelId: interaction.channelId,
@@ -29,7 +38,8 @@ export default defineCommand({
       topic: interaction.options.getString('topic'),
       level: interaction.options.getString('level'),
       rounds: interaction.options.getInteger('rounds') ?? DUEL_LIMITS.defaultRounds,
-      seconds: interaction.options.getInteger('seconds') ?? DUEL_LIMITS.defaultSeconds,
+      seconds: interaction.options.getInteger('seconds') ?? (format === 'questions' ? DUEL_LIMITS.defaultSeconds : DUEL_LIMITS.drillDefaultSeconds),
+      format,
     });
     const reply = await interaction.reply({ ...challengeMessage(duel), withResponse: true });
     const messageId = reply.resource?.message?.id;

@@ -1,4 +1,18 @@
-import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, MessageFlags, type ButtonInteraction, type Client, type SendableChannels } from 'discord.js';
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  MessageFlags,
+  ModalBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  type ButtonInteraction,
+  type Client,
+  type ModalSubmitInteraction,
+  type SendableChannels,
+} from 'discord.js';
 import type { AppContext } from '../app-context.js';
 import type { ComponentRoute } from '../discord/command.js';
 import { encodeCustomId } from '../discord/custom-id.js';
@@ -8,15 +22,17 @@ import type { Logger } from '../log.js';
 import { applyDuelResult } from './elo.js';
 import { duelOptions, type DuelRow, type DuelService } from './service.js';
 
-export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq' } as const;
+export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq', numberOpen: 'dzn', numberSubmit: 'dzm' } as const;
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function challengeMessage(duel: DuelRow) {
-  const what = [duel.topic ? `on **${duel.topic}**` : 'on any topic', duel.level ? `at ${duel.level}` : ''].filter(Boolean).join(' ');
+  const drills = duel.questions.filter((q) => q.startsWith('drill:')).length;
+  const kind = drills === 0 ? '' : drills === duel.questions.length ? 'numeric drills ' : 'questions and numeric drills ';
+  const what = [kind + (duel.topic ? `on **${duel.topic}**` : drills === duel.questions.length ? '' : 'on any topic'), duel.level ? `at ${duel.level}` : ''].filter(Boolean).join(' ');
   return {
-    content: `⚔️ <@${duel.opponentId}>, <@${duel.challengerId}> challenges you to a duel: ${duel.questions.length} round${duel.questions.length === 1 ? '' : 's'} ${what}, ${duel.secondsPerRound} s each. The challenge expires <t:${Math.floor(duel.challengeExpiresAt.getTime() / 1000)}:R>.`,
+    content: `⚔️ <@${duel.opponentId}>, <@${duel.challengerId}> challenges you to a duel: ${duel.questions.length} round${duel.questions.length === 1 ? '' : 's'} ${what.trim()}, ${duel.secondsPerRound} s each. The challenge expires <t:${Math.floor(duel.challengeExpiresAt.getTime() / 1000)}:R>.`,
     components: [
       new ActionRowBuilder<ButtonBuilder>().addComponents(
         new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.accept, duel.id)).setLabel('Accept').setStyle(ButtonStyle.Success),
@@ -49,31 +65,49 @@ export class DuelDriver {
     return c;
   }
 
-  roundEmbed(duel: DuelRow, round: number): { embed: EmbedBuilder; row: ActionRowBuilder<ButtonBuilder> } {
-    const prompt = this.duels.prompt(duel, round);
+  /** The round's public message: a question with letter buttons, or a drill (card image, figure) with an answer form. */
+  async roundMessage(duel: DuelRow, round: number): Promise<{ embed: EmbedBuilder; row: ActionRowBuilder<ButtonBuilder>; files: AttachmentBuilder[] }> {
+    const q = this.duels.question(duel, round);
+    const footer = `${duel.secondsPerRound} s · only the two duelists can answer · your answer stays private`;
+    if (q.type === 'drill') {
+      const theme = await themeFor(this.app, duel.guildId);
+      const { drill } = q;
+      const files = [new AttachmentBuilder((await this.app.renderer.questionCard({ topic: 'drill', level: drill.kind, prompt: drill.question, title: drill.title }, { theme })).png, { name: `duel-${round}.png` })];
+      if (drill.figure?.type === 'roc') files.push(new AttachmentBuilder((await this.app.renderer.roc(drill.figure.labels, drill.figure.scores, { theme, title: 'The sample' })).png, { name: `duel-${round}-figure.png` }));
+      const embed = new EmbedBuilder()
+        .setColor(0xed4245)
+        .setTitle(`Round ${round + 1} of ${duel.questions.length} · numeric drill · ${clip(drill.title, 150)}`)
+        .setDescription(clip(drill.question, 2500))
+        .setImage(`attachment://duel-${round}.png`)
+        .setFooter({ text: `${footer} · tolerance as the question says` });
+      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.numberOpen, duel.id, round)).setLabel('Enter my answer').setEmoji('✍️').setStyle(ButtonStyle.Primary),
+      );
+      return { embed, row, files };
+    }
+    const { prompt } = q;
     const options = duelOptions(prompt, duel.id, round);
     const embed = new EmbedBuilder()
       .setColor(0xed4245)
       .setTitle(`Round ${round + 1} of ${duel.questions.length} · ${prompt.level} · ${prompt.topic}`)
       .setDescription(clip(prompt.question, 2500))
       .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
-      .setFooter({ text: `${duel.secondsPerRound} s · only the two duelists can answer · your answer stays private` });
+      .setFooter({ text: footer });
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.answer, duel.id, round, o.id)).setLabel(LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
     );
-    return { embed, row };
+    return { embed, row, files: [] };
   }
 
   async postRound(duel: DuelRow, round: number, previous?: EmbedBuilder): Promise<void> {
-    const { embed, row } = this.roundEmbed(duel, round);
+    const { embed, row, files } = await this.roundMessage(duel, round);
     const channel = await this.channel(duel.channelId);
-    await channel.send({ content: `<@${duel.challengerId}> vs <@${duel.opponentId}>`, embeds: previous ? [previous, embed] : [embed], components: [row], allowedMentions: { parse: [] } });
+    await channel.send({ content: `<@${duel.challengerId}> vs <@${duel.opponentId}>`, embeds: previous ? [previous, embed] : [embed], components: [row], files, allowedMentions: { parse: [] } });
   }
 
   private async scoreboard(duel: DuelRow, round: number): Promise<EmbedBuilder> {
-    const prompt = this.duels.prompt(duel, round);
-    const options = duelOptions(prompt, duel.id, round);
-    const correct = options.findIndex((o) => o.correct);
+    const q = this.duels.question(duel, round);
+    const answer = q.type === 'drill' ? q.drill.answerText : LETTERS[duelOptions(q.prompt, duel.id, round).findIndex((o) => o.correct)];
     const { a, b, perRound } = await this.duels.scores(duel);
     const line = (userId: string) => {
       const r = perRound.find((x) => x.round === round && x.userId === userId);
@@ -81,7 +115,7 @@ export class DuelDriver {
     };
     return new EmbedBuilder()
       .setColor(0x3ba55d)
-      .setTitle(`Round ${round + 1}: the answer was ${LETTERS[correct]}`)
+      .setTitle(`Round ${round + 1}: the answer was ${answer}`)
       .setDescription(
         [
           `<@${a.userId}> ${line(a.userId)} · total **${fmt(a.points)}**`,
@@ -187,6 +221,45 @@ export const duelRoutes: ComponentRoute[] = [
       // Acknowledge at once (Discord's 3 s), then record and answer privately.
       await (interaction as ButtonInteraction).deferReply({ flags: MessageFlags.Ephemeral });
       const result = await app.duels.answer(id ?? '', r, interaction.user.id, opt);
+      await interaction.editReply({
+        content: !result.stored
+          ? 'You already answered this round; your first answer counts.'
+          : result.late
+            ? 'Too late for this round: 0 points.'
+            : result.correct
+              ? `✅ Right! +${fmt(result.points)} points.`
+              : '❌ Wrong: 0 points.',
+      });
+      if (result.bothAnswered) await app.duelDriver.advance(result.duel.id, r);
+    },
+  },
+  {
+    // A drill round: a duelist opens the answer form (others are told it is not their duel).
+    route: DUEL_ROUTES.numberOpen,
+    async handle(interaction, [id, round], app) {
+      const r = Number(round);
+      if (!Number.isInteger(r)) throw new UserError('This button is damaged.', 'invalid-input');
+      const drill = await app.duels.checkDrillRound(id ?? '', r, interaction.user.id);
+      await (interaction as ButtonInteraction).showModal(
+        new ModalBuilder()
+          .setCustomId(encodeCustomId(DUEL_ROUTES.numberSubmit, id ?? '', r))
+          .setTitle(clip(`Round ${r + 1}: ${drill.title}`, 45))
+          .addComponents(
+            new ActionRowBuilder<TextInputBuilder>().addComponents(
+              new TextInputBuilder().setCustomId('answer').setLabel('Your answer').setPlaceholder('e.g. 0.75, 3/4 or 75%').setStyle(TextInputStyle.Short).setMaxLength(100).setRequired(true),
+            ),
+          ),
+      );
+    },
+  },
+  {
+    route: DUEL_ROUTES.numberSubmit,
+    async handle(interaction, [id, round], app) {
+      const r = Number(round);
+      if (!Number.isInteger(r)) throw new UserError('This form is damaged.', 'invalid-input');
+      const modal = interaction as ModalSubmitInteraction;
+      await modal.deferReply({ flags: MessageFlags.Ephemeral });
+      const result = await app.duels.answerNumber(id ?? '', r, interaction.user.id, modal.fields.getTextInputValue('answer'));
       await interaction.editReply({
         content: !result.stored
           ? 'You already answered this round; your first answer counts.'

@@ -3,12 +3,23 @@ import type { Bank, Prompt } from '../bank/load.js';
 import { UserError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
-import { gradeChoice, type ChoiceOption } from '../quiz/grade.js';
+import { generateDrill, drillKinds, type Drill } from '../drills/index.js';
+import { gradeChoice, gradeNumeric, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
 import { speedPoints } from '../drop/answers.js';
 import { ownsGuild, shardCondition, type ShardScope } from '../discord/shards.js';
 
-export const DUEL_LIMITS = { maxRounds: 20, defaultRounds: 5, defaultSeconds: 20, challengeMinutes: 5 } as const;
+export const DUEL_LIMITS = { maxRounds: 20, defaultRounds: 5, defaultSeconds: 20, drillDefaultSeconds: 90, challengeMinutes: 5 } as const;
+
+/** What a duel asks: bank questions (multiple choice), numeric drills (typed), or both alternating. */
+export const DUEL_FORMATS = ['questions', 'drills', 'mixed'] as const;
+export type DuelFormat = (typeof DUEL_FORMATS)[number];
+
+/** One round's question: a bank prompt answered by buttons, or a drill answered with a number. */
+export type DuelQuestion = { type: 'prompt'; prompt: Prompt } | { type: 'drill'; drill: Drill };
+
+const DRILL_REF = /^drill:([a-z0-9-]+):(\d{1,10})$/;
+export const drillRef = (drill: Pick<Drill, 'kind' | 'seed'>) => `drill:${drill.kind}:${drill.seed}`;
 
 export interface DuelRow {
   id: string;
@@ -64,9 +75,23 @@ export class DuelService {
   }
 
   prompt(duel: DuelRow, round: number): Prompt {
-    const p = this.bank.promptById.get(duel.questions[round] ?? '');
-    if (!p) throw new UserError('This duel question is no longer in the bank.', 'not-found');
-    return p;
+    const q = this.question(duel, round);
+    if (q.type !== 'prompt') throw new UserError('This round wants a number: press "Enter my answer".', 'invalid-input');
+    return q.prompt;
+  }
+
+  /** The round's question: a prompt id from the bank, or a drill rebuilt from its kind and seed. */
+  question(duel: DuelRow, round: number): DuelQuestion {
+    const ref = duel.questions[round] ?? '';
+    const m = DRILL_REF.exec(ref);
+    if (m) {
+      const drill = generateDrill(m[1]!, Number(m[2]));
+      if (!drill) throw new UserError('This duel drill no longer exists.', 'not-found');
+      return { type: 'drill', drill };
+    }
+    const prompt = this.bank.promptById.get(ref);
+    if (!prompt) throw new UserError('This duel question is no longer in the bank.', 'not-found');
+    return { type: 'prompt', prompt };
   }
 
   async challenge(input: {
@@ -78,14 +103,23 @@ export class DuelService {
     level: string | null;
     rounds: number;
     seconds: number;
+    format?: DuelFormat;
   }): Promise<DuelRow> {
+    const format = input.format ?? 'questions';
     if (input.opponent.id === input.challengerId) throw new UserError("You can't duel yourself. Pick another member.");
     if (input.opponent.bot) throw new UserError("Bots don't duel. Pick a member.");
     if (!Number.isInteger(input.rounds) || input.rounds < 1 || input.rounds > DUEL_LIMITS.maxRounds) throw new UserError(`A duel has 1 to ${DUEL_LIMITS.maxRounds} rounds.`, 'limit');
     if (!Number.isInteger(input.seconds) || input.seconds < 5 || input.seconds > 120) throw new UserError('A round lasts 5 to 120 seconds.', 'limit');
+    if (!DUEL_FORMATS.includes(format)) throw new UserError(`A duel asks ${DUEL_FORMATS.join(', ')}.`, 'invalid-input');
     if (input.topic && !this.bank.topicById.has(input.topic)) throw new UserError(`I have no topic called "${input.topic.slice(0, 40)}".`);
+    if (format === 'drills' && (input.topic || input.level)) {
+      throw new UserError('Numeric drills have no topic or level: leave those out, or pick format "questions" or "mixed".', 'invalid-input');
+    }
+    // Mixed: questions on even rounds (the first one included), drills on odd ones.
+    const isDrill = (i: number) => format === 'drills' || (format === 'mixed' && i % 2 === 1);
+    const questionRounds = Array.from({ length: input.rounds }, (_, i) => i).filter((i) => !isDrill(i)).length;
     const pool = this.bank.prompts.filter((p) => (!input.topic || p.topic === input.topic) && (!input.level || p.level === input.level));
-    if (pool.length < input.rounds) throw new UserError(`Only ${pool.length} questions match that topic and level; ask for fewer rounds or widen the filter.`, 'limit');
+    if (pool.length < questionRounds) throw new UserError(`Only ${pool.length} questions match that topic and level; ask for fewer rounds or widen the filter.`, 'limit');
     const now = this.clock();
     const busy = await this.prisma.duel.findFirst({
       where: {
@@ -103,7 +137,17 @@ export class DuelService {
     }
     const chosen: string[] = [];
     const left = [...pool];
-    for (let i = 0; i < input.rounds; i++) chosen.push(left.splice(randomInt(left.length), 1)[0]!.id);
+    // Drill kinds without repeats until every kind has been used.
+    let kinds: string[] = [];
+    for (let i = 0; i < input.rounds; i++) {
+      if (!isDrill(i)) {
+        chosen.push(left.splice(randomInt(left.length), 1)[0]!.id);
+        continue;
+      }
+      if (kinds.length === 0) kinds = drillKinds.map((k) => k.id);
+      const kind = kinds.splice(randomInt(kinds.length), 1)[0]!;
+      chosen.push(drillRef({ kind, seed: randomInt(2 ** 32) }));
+    }
     return (await this.prisma.duel.create({
       data: {
         guildId: input.guildId,
@@ -155,10 +199,9 @@ export class DuelService {
 
   /** One answer per player per round; answers after the deadline count as late (0 points). */
   async answer(duelId: string, round: number, userId: string, optionId: number): Promise<{ duel: DuelRow; stored: boolean; correct: boolean; points: number; late: boolean; bothAnswered: boolean }> {
-    const duel = await this.get(duelId);
-    if (userId !== duel.challengerId && userId !== duel.opponentId) throw new UserError('This is not your duel.', 'forbidden');
-    if (duel.status !== 'active' || duel.round !== round) throw new UserError('This round is over.', 'expired');
-    const prompt = this.prompt(duel, round);
+    const { duel, question } = await this.openRound(duelId, round, userId);
+    if (question.type !== 'prompt') throw new UserError('This round wants a number: press "Enter my answer".', 'invalid-input');
+    const prompt = question.prompt;
     const options = duelOptions(prompt, duel.id, round);
     if (!options.some((o) => o.id === optionId)) throw new UserError('That option does not exist.', 'invalid-input');
     const now = this.clock();
@@ -193,6 +236,63 @@ export class DuelService {
     return { duel, stored: inserted > 0, correct, points, late, bothAnswered: n >= 2 };
   }
 
+  /** The checks every answer goes through: a duelist, the round open, the question of the right type. */
+  private async openRound(duelId: string, round: number, userId: string) {
+    const duel = await this.get(duelId);
+    if (userId !== duel.challengerId && userId !== duel.opponentId) throw new UserError('This is not your duel.', 'forbidden');
+    if (duel.status !== 'active' || duel.round !== round) throw new UserError('This round is over.', 'expired');
+    return { duel, question: this.question(duel, round) };
+  }
+
+  /** May this member open the answer form of this (drill) round now? Throws the reason if not. */
+  async checkDrillRound(duelId: string, round: number, userId: string): Promise<Drill> {
+    const { question } = await this.openRound(duelId, round, userId);
+    if (question.type !== 'drill') throw new UserError('This round is multiple choice: press a letter.', 'invalid-input');
+    return question.drill;
+  }
+
+  /**
+   * A typed answer to a numeric drill round, graded with the drill's tolerance. Text that is not
+   * a number is refused with the reason and nothing is stored (the player may try again before
+   * the deadline); the first readable answer counts, late ones score 0.
+   */
+  async answerNumber(duelId: string, round: number, userId: string, text: string): Promise<{ duel: DuelRow; drill: Drill; stored: boolean; correct: boolean; points: number; late: boolean; bothAnswered: boolean }> {
+    const { duel, question } = await this.openRound(duelId, round, userId);
+    if (question.type !== 'drill') throw new UserError('This round is multiple choice: press a letter.', 'invalid-input');
+    const drill = question.drill;
+    const now = this.clock();
+    const T = duel.secondsPerRound * 1000;
+    const t = now.getTime() - duel.roundStartedAt!.getTime();
+    const late = now.getTime() > duel.roundDeadline!.getTime();
+    const grade = gradeNumeric(text, { answer: drill.answer, tolerance: drill.tolerance, answerText: drill.answerText, ...(drill.unit ? { unit: drill.unit } : {}) }, { responseMs: t, ...RESPONSE_TIMES.drill });
+    if (!grade.ok) throw new UserError(`I could not read that as a number: ${grade.message}`, 'invalid-input');
+    const correct = grade.verdict === 'correct';
+    const points = late ? 0 : speedPoints(correct, t, T);
+    const given = text.trim().slice(0, 100);
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO duel_answers (duel_id, round, user_id, option_id, given, correct, response_ms, points, answered_at)
+      VALUES (${duelId}::uuid, ${round}, ${userId}, NULL, ${given}, ${correct}, ${Math.round(t)}, ${points}, ${now})
+      ON CONFLICT DO NOTHING`;
+    if (inserted) {
+      await this.answers.record({
+        eventKey: `duel:${duelId}:${round}:${userId}`,
+        userId,
+        guildId: duel.guildId,
+        channelId: duel.channelId,
+        drill: { kind: drill.kind, seed: drill.seed },
+        mode: 'duel',
+        given,
+        verdict: grade.verdict,
+        score: correct ? 1 : 0,
+        points,
+        responseMs: t,
+        at: now,
+      });
+    }
+    const n = await this.prisma.duelAnswer.count({ where: { duelId, round } });
+    return { duel, drill, stored: inserted > 0, correct, points, late, bothAnswered: n >= 2 };
+  }
+
   /**
    * Closes round `round` (both answered, or its deadline passed): missing answers are scored 0,
    * then the duel moves to the next round or finishes. Returns null when another caller already
@@ -225,12 +325,12 @@ export class DuelService {
     const rows = await this.prisma.duelAnswer.findMany({ where: { duelId: duel.id }, orderBy: [{ round: 'asc' }, { userId: 'asc' }] });
     const score = (userId: string): Score => {
       const mine = rows.filter((r) => r.userId === userId);
-      return { userId, points: mine.reduce((n, r) => n + r.points, 0), correct: mine.filter((r) => r.correct).length, answered: mine.filter((r) => r.optionId !== null).length };
+      return { userId, points: mine.reduce((n, r) => n + r.points, 0), correct: mine.filter((r) => r.correct).length, answered: mine.filter((r) => r.optionId !== null || r.given !== null).length };
     };
     return {
       a: score(duel.challengerId),
       b: score(duel.opponentId),
-      perRound: rows.map((r) => ({ round: r.round, userId: r.userId, correct: r.correct, points: r.points, answered: r.optionId !== null })),
+      perRound: rows.map((r) => ({ round: r.round, userId: r.userId, correct: r.correct, points: r.points, answered: r.optionId !== null || r.given !== null })),
     };
   }
 

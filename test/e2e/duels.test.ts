@@ -5,6 +5,7 @@ import { FakeDiscord, componentsOf, embedText, type FakeMessage, type FakeUser }
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { decodePng } from '../support/png.js';
+import { generateDrill } from '../../src/drills/index.js';
 
 let discord: FakeDiscord;
 let db: TestDatabase;
@@ -113,4 +114,53 @@ describe('duels', () => {
     const tooLate = await discord.click(carol, expiring.message!, acceptId, { raw: true });
     expect(tooLate.content).toMatch(/expired|no longer open/);
   });
+
+  it('plays a duel of numeric drills typed into a form: unreadable, right and wrong answers, a stranger refused', async () => {
+    expect((await discord.slash(alice, 'duel', { opponent: bob, format: 'drills', topic: 'distillation' })).content).toMatch(/Numeric drills have no topic or level/);
+    const challenge = await discord.slash(alice, 'duel', { opponent: bob, format: 'drills', rounds: 2 });
+    expect(challenge.content).toContain('2 rounds numeric drills, 90 s each');
+    await discord.click(bob, challenge.message!, button(challenge.message!, 'bp1:dza:'));
+    const { rows } = await sql.query(`SELECT id, questions FROM duels WHERE status = 'active'`);
+    expect(rows).toHaveLength(1);
+    const drills = (rows[0].questions as string[]).map((q) => {
+      const [, kind, seed] = q.split(':');
+      return generateDrill(kind!, Number(seed))!;
+    });
+    expect(drills.every(Boolean)).toBe(true);
+    const dump = (e: unknown) => {
+      console.log('DEBUG', bot.logs.slice(-12).map((l) => JSON.stringify(l)).join('\n'));
+      console.log('DEBUG', [...discord.messages.values()].slice(-4).map((m) => JSON.stringify([m.content.slice(0, 80), m.embeds.map((x) => x.title), m.attachments.map((a) => a.filename)])).join('\n'));
+      throw e;
+    };
+    const drillRound = (n: number) =>
+      discord.waitForMessage((m) => m.origin === 'channel' && m.embeds.some((e) => typeof e.title === 'string' && e.title.startsWith(`Round ${n} of 2 · numeric drill`)), 20_000).catch(dump);
+
+    const r1 = await drillRound(1);
+    expect(embedText(r1.embeds.at(-1)!)).toContain(drills[0]!.title);
+    expect((await decodePng(r1.attachments.find((a) => a.filename === 'duel-0.png')!.data)).width).toBeGreaterThan(300);
+    expect((await discord.click(carol, r1, button(r1, 'bp1:dzn:'))).content).toMatch(/not your duel/);
+    const form = await discord.click(alice, r1, button(r1, 'bp1:dzn:'));
+    expect(form.modal?.custom_id).toMatch(/^bp1:dzm:/);
+    const unreadable = await discord.submitModal(alice, form.modal!, { answer: 'about half' }, { message: r1 });
+    expect(unreadable.ephemeral).toBe(true);
+    expect(unreadable.text).toMatch(/could not read that as a number/);
+    expect((await discord.submitModal(alice, form.modal!, { answer: drills[0]!.answerText }, { message: r1 })).content).toMatch(/✅ Right! \+1,\d{3} points/);
+    expect((await discord.submitModal(alice, form.modal!, { answer: '42' }, { message: r1 })).content).toMatch(/already answered/);
+    const wrong = String(drills[0]!.answer * 3 + 7);
+    expect((await discord.submitModal(bob, form.modal!, { answer: wrong }, { message: r1 })).content).toMatch(/❌ Wrong: 0 points/);
+
+    const r2 = await drillRound(2);
+    expect(embedText(r2.embeds[0]!)).toContain(`Round 1: the answer was ${drills[0]!.answerText}`);
+    const form2 = await discord.click(bob, r2, button(r2, 'bp1:dzn:'));
+    expect((await discord.submitModal(bob, form2.modal!, { answer: drills[1]!.answerText }, { message: r2 })).content).toMatch(/✅ Right!/);
+    expect((await discord.submitModal(alice, form2.modal!, { answer: drills[1]!.answerText }, { message: r2 })).content).toMatch(/✅ Right!/);
+
+    const result = await discord.waitForMessage((m) => m.attachments.some((a) => a.filename === 'duel.png') && BigInt(m.id) > BigInt(r2.id), 20_000).catch(dump);
+    expect(result.content).toMatch(/🏆 alice wins!/);
+    const answers = await sql.query(`SELECT user_id, round, given, correct FROM duel_answers WHERE duel_id = $1 ORDER BY round, user_id`, [rows[0].id]);
+    expect(answers.rows.find((r) => r.user_id === alice.id && r.round === 0)).toMatchObject({ given: drills[0]!.answerText, correct: true });
+    expect(answers.rows.find((r) => r.user_id === bob.id && r.round === 0)).toMatchObject({ given: wrong, correct: false });
+    const stored = await sql.query(`SELECT count(*)::int AS n FROM answers WHERE mode = 'duel' AND drill_kind IS NOT NULL AND event_key LIKE $1`, [`duel:${rows[0].id}:%`]);
+    expect(stored.rows[0].n).toBe(4);
+  }, 60_000);
 });

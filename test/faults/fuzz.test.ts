@@ -21,7 +21,7 @@ let bot: BotProcess;
 let sql: pg.Client;
 let victim: FakeUser;
 let victimMessage: FakeMessage;
-const ROUTES = ['pa', 'pw', 'pm', 'pr', 'pn', 'dw', 'dm', 'fg', 'da', 'dx', 'dy', 'dza', 'dzd', 'dzq', 'spj', 'sps', 'spa', 'nope'];
+const ROUTES = ['pa', 'pw', 'pm', 'pr', 'pn', 'dw', 'dm', 'fg', 'da', 'dx', 'dy', 'dza', 'dzd', 'dzq', 'dzn', 'dzm', 'spj', 'sps', 'spa', 'nope'];
 
 beforeAll(async () => {
   discord = await FakeDiscord.start({ commands: defs as never, guilds: [{ name: 'Fuzz', channels: ['general', 'other'] }] });

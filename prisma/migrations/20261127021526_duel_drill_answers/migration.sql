@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "duel_answers" ADD COLUMN     "given" TEXT;
