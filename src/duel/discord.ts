@@ -19,6 +19,7 @@ import { encodeCustomId } from '../discord/custom-id.js';
 import { UserError } from '../errors.js';
 import { themeFor } from '../guilds/theme.js';
 import type { Logger } from '../log.js';
+import { drillCard } from '../practice/screens.js';
 import { applyDuelResult } from './elo.js';
 import { duelOptions, type DuelRow, type DuelService } from './service.js';
 
@@ -72,7 +73,7 @@ export class DuelDriver {
     if (q.type === 'drill') {
       const theme = await themeFor(this.app, duel.guildId);
       const { drill } = q;
-      const files = [new AttachmentBuilder((await this.app.renderer.questionCard({ topic: 'drill', level: drill.kind, prompt: drill.question, title: drill.title }, { theme })).png, { name: `duel-${round}.png` })];
+      const files = [new AttachmentBuilder((await this.app.renderer.questionCard(drillCard(drill), { theme })).png, { name: `duel-${round}.png` })];
       if (drill.figure?.type === 'roc') files.push(new AttachmentBuilder((await this.app.renderer.roc(drill.figure.labels, drill.figure.scores, { theme, title: 'The sample' })).png, { name: `duel-${round}-figure.png` }));
       const embed = new EmbedBuilder()
         .setColor(0xed4245)

@@ -11,7 +11,7 @@ import {
 } from 'discord.js';
 import type { Drill } from '../drills/index.js';
 import { encodeCustomId } from '../discord/custom-id.js';
-import type { Renderer, ThemeName } from '../render/index.js';
+import type { QuestionCardSpec, Renderer, ThemeName } from '../render/index.js';
 import type { Step } from './service.js';
 import type { gradeNumeric } from '../quiz/grade.js';
 
@@ -161,9 +161,14 @@ export function finishedScreen(summary: { answered: number; correct: number; kin
 // ---------------------------------------------------------------------------------------------
 // Drills
 
+/** The question card of a drill (for /drill and duel rounds): the kind as the topic line, "drill" as the level badge. */
+export function drillCard(drill: Drill): QuestionCardSpec {
+  return { topic: `numeric drill · ${drill.kind}`, level: 'drill', prompt: drill.question, title: drill.title };
+}
+
 export async function drillScreen(sessionId: string, drill: Drill, renderer: Renderer, theme: ThemeName): Promise<Screen> {
   const files: AttachmentBuilder[] = [];
-  const card = await renderer.questionCard({ topic: 'drill', level: drill.kind, prompt: drill.question, title: drill.title }, { theme });
+  const card = await renderer.questionCard(drillCard(drill), { theme });
   files.push(new AttachmentBuilder(card.png, { name: 'drill.png' }));
   const fig = drill.figure;
   if (fig && fig.type === 'roc') {

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { loadBank } from '../../src/bank/load.js';
-import { generateDrill } from '../../src/drills/index.js';
+import { drillKinds, generateDrill } from '../../src/drills/index.js';
 import { FakeDiscord, componentsOf, type FakeUser, type InteractionHandle } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -151,6 +151,14 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
     expect(bad.message!.embeds[0]!.title).toBe(`❌ Not quite: the answer is ${second.drill.answerText}`);
     const verdicts = await sql.query(`SELECT verdict FROM answers WHERE user_id = $1 AND mode = 'drill' ORDER BY id`, [alice.id]);
     expect(verdicts.rows.map((r) => r.verdict)).toEqual(['correct', 'wrong']);
+  });
+
+  it('shows a drill of every kind with its question card', async () => {
+    for (const kind of drillKinds) {
+      const res = await discord.slash(alice, 'drill', { kind: kind.id });
+      expect(res.text, kind.id).not.toMatch(/Invalid|went wrong/);
+      expect(res.files.find((f) => f.filename === 'drill.png'), kind.id).toBeDefined();
+    }
   });
 
   it('draws /mastery from the stored data', async () => {

@@ -6,6 +6,9 @@ import { cleanLine, ellipsize, graphemes, measureContext, font } from '../../../
 import { RenderError } from '../../../src/render/errors.js';
 import { themes } from '../../../src/render/theme.js';
 import { countColor, decodePng } from './pixels.js';
+import { drillKinds } from '../../../src/drills/index.js';
+import { drillCard } from '../../../src/practice/screens.js';
+import { questionCardSpec } from '../../../src/render/specs.js';
 
 const HARD_NAMES = [
   '🦊🔥 foxfire 👩‍👩‍👧‍👦',
@@ -92,6 +95,14 @@ describe('cards: real pixels', () => {
     expect(() => renderQuestionCard({ topic: 't', level: 'L4', prompt: 'ok $x$ then $\\foo$' }, { theme: 'dark' })).toThrow(
       /Formula 2: Undefined control sequence \\foo/,
     );
+  });
+
+  it('every drill kind has a valid question card that renders (a kind id longer than the level badge once broke /drill)', () => {
+    for (const kind of drillKinds) {
+      const spec = drillCard(kind.generate(7));
+      expect(questionCardSpec.safeParse(spec).success, kind.id).toBe(true);
+      expect(renderQuestionCard(questionCardSpec.parse(spec), { theme: 'dark' }).width).toBeGreaterThan(300);
+    }
   });
 
   it('long text wraps instead of overflowing (taller, same width)', () => {
