@@ -1,7 +1,8 @@
 /**
  * A small pool of render workers. MathJax and canvas are synchronous: run on the main
  * thread, one expansion bomb would freeze the bot. Here each job gets a time limit; a worker
- * that overruns is terminated and replaced, and `resourceLimits` caps its heap.
+ * that overruns is replaced at once and terminated as soon as it is somewhere safe to stop
+ * (interrupt.ts), and `resourceLimits` caps its heap.
  */
 import { Worker } from 'node:worker_threads';
 // Keep canvas's native library loaded on the main thread. Loaded only in workers, it is
@@ -13,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RenderError, type SerializedRenderError } from './errors.js';
+import { newInterruptWord, terminateWhenSafe } from './interrupt.js';
 import type { JobMeta, JobResult, RenderJob } from './jobs.js';
 
 export interface WorkerRequest {
@@ -73,6 +75,8 @@ interface Slot {
   task: Task | null;
   spawnedAt: number;
   lastError?: Error;
+  /** Shared with the worker: whether it may be terminated now (see interrupt.ts). */
+  interrupt: SharedArrayBuffer;
 }
 
 const MAX_START_FAILURES = 3;
@@ -172,12 +176,12 @@ export class RenderPool {
     this.closed = true;
     const err = new RenderError('closed', 'The renderer has been shut down');
     for (const task of this.queue.splice(0)) task.reject(err);
-    const exits: Promise<number>[] = [];
+    const exits: Promise<void>[] = [];
     for (const slot of this.slots.splice(0)) {
       slot.retired = true;
       const task = slot.task;
       if (task) this.finish(slot, task, () => task.reject(err));
-      exits.push(slot.worker.terminate());
+      exits.push(terminateWhenSafe(slot.worker, slot.interrupt, 2_000));
     }
     await Promise.allSettled(exits);
   }
@@ -185,14 +189,16 @@ export class RenderPool {
   private spawn(): void {
     if (this.closed) return;
     const entry = workerEntry();
+    const interrupt = newInterruptWord();
     const worker = new Worker(entry.source, {
       eval: entry.eval,
+      workerData: { interrupt },
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.maxOldMb, maxYoungGenerationSizeMb: this.maxYoungMb },
       stdout: false,
       stderr: false,
     });
-    const slot: Slot = { id: this.nextWorkerId++, worker, ready: false, retired: false, task: null, spawnedAt: performance.now() };
+    const slot: Slot = { id: this.nextWorkerId++, worker, ready: false, retired: false, task: null, spawnedAt: performance.now(), interrupt };
     this.slots.push(slot);
     worker.on('message', (msg: WorkerReply) => this.onMessage(slot, msg));
     worker.on('error', (err) => {
@@ -273,7 +279,8 @@ export class RenderPool {
     this.onEvent({ type: 'timeout', workerId: slot.id, job: task.job.kind, ms: performance.now() - (task.startedAt ?? 0) });
     this.retire(slot);
     this.finish(slot, task, () => task.reject(new RenderError('timeout', timeoutMessage(task.job))));
-    void slot.worker.terminate();
+    // Not in the middle of native code (that can abort the process): see interrupt.ts.
+    void terminateWhenSafe(slot.worker, slot.interrupt);
     this.spawn();
     this.pump();
   }

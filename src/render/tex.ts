@@ -15,6 +15,7 @@ import { RegisterHTMLHandler } from 'mathjax-full/js/handlers/html.js';
 import { AllPackages } from 'mathjax-full/js/input/tex/AllPackages.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { LiteElement } from 'mathjax-full/js/adaptors/lite/Element.js';
+import { interruptible } from './interrupt.js';
 import { RenderError } from './errors.js';
 import { MAX_CAPTION_LENGTH, checkTex, formatInt } from './limits.js';
 import { getTheme, type ThemeName } from './theme.js';
@@ -129,7 +130,8 @@ export function texToBox(tex: string, options: TexBoxOptions): TexBox {
   try {
     // Forget \label and equation numbers from earlier jobs ("Label 'a' multiply defined").
     input.reset();
-    const container = doc.convert(source, { display: options.display }) as LiteElement;
+    // Pure JavaScript, where runaway formulas spend their time: the pool may stop us here.
+    const container = interruptible(() => doc.convert(source, { display: options.display }) as LiteElement);
     svgNode = adaptor.firstChild(container) as LiteElement;
   } catch (err) {
     throw texErrorMessage(err);

@@ -1,8 +1,10 @@
 /**
  * Worker-thread entry: loads MathJax and canvas once, then runs render jobs one at a time.
- * A job that runs too long is stopped by the pool terminating this thread.
+ * A job that runs too long is stopped by the pool terminating this thread, only while the
+ * thread is idle or in pure JavaScript (interrupt.ts).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { enterSafe, leaveSafe, useInterruptWord } from './interrupt.js';
 import { RenderError } from './errors.js';
 import { runJob } from './jobs.js';
 import { warmUpTex } from './tex.js';
@@ -11,9 +13,11 @@ import type { WorkerReply, WorkerRequest } from './pool.js';
 const port = parentPort;
 if (!port) throw new Error('render worker must run in a worker thread');
 
+useInterruptWord((workerData as { interrupt?: SharedArrayBuffer } | null)?.interrupt);
 warmUpTex();
 
 port.on('message', (msg: WorkerRequest) => {
+  leaveSafe();
   let reply: WorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
@@ -34,6 +38,8 @@ port.on('message', (msg: WorkerRequest) => {
     reply = { type: 'error', id: msg.id, error: e.toJSON() };
   }
   port.postMessage(reply, transfer);
+  enterSafe();
 });
 
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
+enterSafe();

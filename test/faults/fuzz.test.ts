@@ -152,7 +152,10 @@ describe('hostile input', () => {
       );
       if (bot.exitCode !== null) break;
     }
-    expect(bot.exitCode).toBeNull();
+    if (bot.exitCode !== null) {
+      // Say what killed it: the last log lines and stderr (a native crash prints nothing else).
+      throw new Error(`the bot exited (${bot.exitCode}, signal ${bot.signal ?? 'none'}) after ${sent} interactions.\nstderr: ${bot.stderr.join('').slice(-3000)}\nlast logs:\n${bot.logs.slice(-15).map((l) => JSON.stringify(l).slice(0, 400)).join('\n')}`);
+    }
     expect(sent).toBeGreaterThanOrEqual(RUNS * 0.99);
     expect(slow).toEqual([]);
     // Every deferred interaction was eventually answered (no "thinking..." left forever).

@@ -17,6 +17,8 @@ export class BotProcess {
   readonly logs: LogLine[] = [];
   readonly stderr: string[] = [];
   exitCode: number | null = null;
+  /** The signal that ended the process, if one did (SIGSEGV, SIGABRT, SIGKILL...). */
+  signal: NodeJS.Signals | null = null;
   private listeners = new Set<() => void>();
   readonly exited: Promise<number | null>;
 
@@ -43,6 +45,7 @@ export class BotProcess {
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         this.exitCode = code ?? (signal ? 128 : null);
+        this.signal = signal;
         this.notify();
         resolve(this.exitCode);
       });
