@@ -21,7 +21,7 @@ import { themeFor } from '../guilds/theme.js';
 import type { Logger } from '../log.js';
 import { drillCard } from '../practice/screens.js';
 import { applyDuelResult } from './elo.js';
-import { duelOptions, type DuelRow, type DuelService } from './service.js';
+import { duelOptions, type AnswerResult, type DuelRow, type DuelService } from './service.js';
 
 export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq', numberOpen: 'dzn', numberSubmit: 'dzm' } as const;
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
@@ -196,6 +196,13 @@ export class DuelDriver {
   }
 }
 
+/** The private confirmation of an answer. */
+function answerReply(result: AnswerResult): string {
+  if (!result.stored) return 'You already answered this round; your first answer counts.';
+  if (result.late) return 'Too late for this round: 0 points.';
+  return result.correct ? `✅ Right! +${fmt(result.points)} points.` : '❌ Wrong: 0 points.';
+}
+
 export const duelRoutes: ComponentRoute[] = [
   {
     route: DUEL_ROUTES.accept,
@@ -222,15 +229,7 @@ export const duelRoutes: ComponentRoute[] = [
       // Acknowledge at once (Discord's 3 s), then record and answer privately.
       await (interaction as ButtonInteraction).deferReply({ flags: MessageFlags.Ephemeral });
       const result = await app.duels.answer(id ?? '', r, interaction.user.id, opt);
-      await interaction.editReply({
-        content: !result.stored
-          ? 'You already answered this round; your first answer counts.'
-          : result.late
-            ? 'Too late for this round: 0 points.'
-            : result.correct
-              ? `✅ Right! +${fmt(result.points)} points.`
-              : '❌ Wrong: 0 points.',
-      });
+      await interaction.editReply({ content: answerReply(result) });
       if (result.bothAnswered) await app.duelDriver.advance(result.duel.id, r);
     },
   },
@@ -261,15 +260,7 @@ export const duelRoutes: ComponentRoute[] = [
       const modal = interaction as ModalSubmitInteraction;
       await modal.deferReply({ flags: MessageFlags.Ephemeral });
       const result = await app.duels.answerNumber(id ?? '', r, interaction.user.id, modal.fields.getTextInputValue('answer'));
-      await interaction.editReply({
-        content: !result.stored
-          ? 'You already answered this round; your first answer counts.'
-          : result.late
-            ? 'Too late for this round: 0 points.'
-            : result.correct
-              ? `✅ Right! +${fmt(result.points)} points.`
-              : '❌ Wrong: 0 points.',
-      });
+      await interaction.editReply({ content: answerReply(result) });
       if (result.bothAnswered) await app.duelDriver.advance(result.duel.id, r);
     },
   },

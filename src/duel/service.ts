@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
 import { UserError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
+import { type AnswerStore, type Grade, type Verdict, RESPONSE_TIMES } from '../mastery/index.js';
 import { generateDrill, drillKinds, type Drill } from '../drills/index.js';
 import { gradeChoice, gradeNumeric, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
@@ -39,6 +39,16 @@ export interface DuelRow {
   messageId: string | null;
   winnerId: string | null;
   eloChange: number | null;
+}
+
+export interface AnswerResult {
+  duel: DuelRow;
+  /** False when this player had already answered the round (the first answer counts). */
+  stored: boolean;
+  correct: boolean;
+  points: number;
+  late: boolean;
+  bothAnswered: boolean;
 }
 
 export interface Score {
@@ -198,41 +208,58 @@ export class DuelService {
   }
 
   /** One answer per player per round; answers after the deadline count as late (0 points). */
-  async answer(duelId: string, round: number, userId: string, optionId: number): Promise<{ duel: DuelRow; stored: boolean; correct: boolean; points: number; late: boolean; bothAnswered: boolean }> {
+  async answer(duelId: string, round: number, userId: string, optionId: number): Promise<AnswerResult> {
     const { duel, question } = await this.openRound(duelId, round, userId);
     if (question.type !== 'prompt') throw new UserError('This round wants a number: press "Enter my answer".', 'invalid-input');
     const prompt = question.prompt;
-    const options = duelOptions(prompt, duel.id, round);
-    if (!options.some((o) => o.id === optionId)) throw new UserError('That option does not exist.', 'invalid-input');
+    const picked = duelOptions(prompt, duel.id, round).find((o) => o.id === optionId);
+    if (!picked) throw new UserError('That option does not exist.', 'invalid-input');
+    const timing = this.timing(duel);
+    const grade = gradeChoice(prompt.choice, optionId, { responseMs: timing.t, ...RESPONSE_TIMES.choice });
+    return this.store(duel, round, userId, timing, { optionId, given: null, shown: picked.text, verdict: grade.verdict, rating: grade.rating, what: { promptId: prompt.id } });
+  }
+
+  /** When this answer comes, relative to the round: elapsed ms, the round's length, late or not. */
+  private timing(duel: DuelRow) {
     const now = this.clock();
-    const T = duel.secondsPerRound * 1000;
-    const t = now.getTime() - duel.roundStartedAt!.getTime();
-    const late = now.getTime() > duel.roundDeadline!.getTime();
-    const grade = gradeChoice(prompt.choice, optionId, { responseMs: t, ...RESPONSE_TIMES.choice });
-    const correct = grade.verdict === 'correct';
+    return { now, t: now.getTime() - duel.roundStartedAt!.getTime(), T: duel.secondsPerRound * 1000, late: now.getTime() > duel.roundDeadline!.getTime() };
+  }
+
+  /**
+   * Stores a graded answer once (the primary key on duel, round and player) with its points,
+   * in duel_answers and in the answer store, and says whether both players have now answered.
+   */
+  private async store(
+    duel: DuelRow,
+    round: number,
+    userId: string,
+    { now, t, T, late }: ReturnType<DuelService['timing']>,
+    a: { optionId: number | null; given: string | null; shown: string; verdict: Verdict; rating?: Grade; what: { promptId: string } | { drill: { kind: string; seed: number } } },
+  ): Promise<AnswerResult> {
+    const correct = a.verdict === 'correct';
     const points = late ? 0 : speedPoints(correct, t, T);
     const inserted = await this.prisma.$executeRaw`
-      INSERT INTO duel_answers (duel_id, round, user_id, option_id, correct, response_ms, points, answered_at)
-      VALUES (${duelId}::uuid, ${round}, ${userId}, ${optionId}, ${correct}, ${Math.round(t)}, ${points}, ${now})
+      INSERT INTO duel_answers (duel_id, round, user_id, option_id, given, correct, response_ms, points, answered_at)
+      VALUES (${duel.id}::uuid, ${round}, ${userId}, ${a.optionId}, ${a.given}, ${correct}, ${Math.round(t)}, ${points}, ${now})
       ON CONFLICT DO NOTHING`;
     if (inserted) {
       await this.answers.record({
-        eventKey: `duel:${duelId}:${round}:${userId}`,
+        eventKey: `duel:${duel.id}:${round}:${userId}`,
         userId,
         guildId: duel.guildId,
         channelId: duel.channelId,
-        promptId: prompt.id,
+        ...a.what,
         mode: 'duel',
-        given: options.find((o) => o.id === optionId)!.text,
-        verdict: grade.verdict,
+        given: a.shown,
+        verdict: a.verdict,
         score: correct ? 1 : 0,
         points,
         responseMs: t,
-        rating: grade.rating,
+        ...(a.rating !== undefined ? { rating: a.rating } : {}),
         at: now,
       });
     }
-    const n = await this.prisma.duelAnswer.count({ where: { duelId, round } });
+    const n = await this.prisma.duelAnswer.count({ where: { duelId: duel.id, round } });
     return { duel, stored: inserted > 0, correct, points, late, bothAnswered: n >= 2 };
   }
 
@@ -256,41 +283,16 @@ export class DuelService {
    * a number is refused with the reason and nothing is stored (the player may try again before
    * the deadline); the first readable answer counts, late ones score 0.
    */
-  async answerNumber(duelId: string, round: number, userId: string, text: string): Promise<{ duel: DuelRow; drill: Drill; stored: boolean; correct: boolean; points: number; late: boolean; bothAnswered: boolean }> {
+  async answerNumber(duelId: string, round: number, userId: string, text: string): Promise<AnswerResult & { drill: Drill }> {
     const { duel, question } = await this.openRound(duelId, round, userId);
     if (question.type !== 'drill') throw new UserError('This round is multiple choice: press a letter.', 'invalid-input');
     const drill = question.drill;
-    const now = this.clock();
-    const T = duel.secondsPerRound * 1000;
-    const t = now.getTime() - duel.roundStartedAt!.getTime();
-    const late = now.getTime() > duel.roundDeadline!.getTime();
-    const grade = gradeNumeric(text, { answer: drill.answer, tolerance: drill.tolerance, answerText: drill.answerText, ...(drill.unit ? { unit: drill.unit } : {}) }, { responseMs: t, ...RESPONSE_TIMES.drill });
+    const timing = this.timing(duel);
+    const grade = gradeNumeric(text, { answer: drill.answer, tolerance: drill.tolerance, answerText: drill.answerText, ...(drill.unit ? { unit: drill.unit } : {}) }, { responseMs: timing.t, ...RESPONSE_TIMES.drill });
     if (!grade.ok) throw new UserError(`I could not read that as a number: ${grade.message}`, 'invalid-input');
-    const correct = grade.verdict === 'correct';
-    const points = late ? 0 : speedPoints(correct, t, T);
     const given = text.trim().slice(0, 100);
-    const inserted = await this.prisma.$executeRaw`
-      INSERT INTO duel_answers (duel_id, round, user_id, option_id, given, correct, response_ms, points, answered_at)
-      VALUES (${duelId}::uuid, ${round}, ${userId}, NULL, ${given}, ${correct}, ${Math.round(t)}, ${points}, ${now})
-      ON CONFLICT DO NOTHING`;
-    if (inserted) {
-      await this.answers.record({
-        eventKey: `duel:${duelId}:${round}:${userId}`,
-        userId,
-        guildId: duel.guildId,
-        channelId: duel.channelId,
-        drill: { kind: drill.kind, seed: drill.seed },
-        mode: 'duel',
-        given,
-        verdict: grade.verdict,
-        score: correct ? 1 : 0,
-        points,
-        responseMs: t,
-        at: now,
-      });
-    }
-    const n = await this.prisma.duelAnswer.count({ where: { duelId, round } });
-    return { duel, drill, stored: inserted > 0, correct, points, late, bothAnswered: n >= 2 };
+    const stored = await this.store(duel, round, userId, timing, { optionId: null, given, shown: given, verdict: grade.verdict, what: { drill: { kind: drill.kind, seed: drill.seed } } });
+    return { ...stored, drill };
   }
 
   /**
