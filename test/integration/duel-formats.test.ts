@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBank } from '../../src/bank/load.js';
+import { DuelService } from '../../src/duel/service.js';
+import { AnswerStore } from '../../src/mastery/answer-store.js';
+import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
+
+const bank = loadBank();
+let db: MigratedDatabase;
+let duels: DuelService;
+let now = new Date('2026-06-10T10:00:00.000Z');
+const base = { guildId: 'g', channelId: 'c', opponent: { id: 'bob', bot: false }, topic: null, level: null, seconds: 60 };
+
+beforeAll(async () => {
+  db = await migratedDatabase('duel_formats');
+  duels = new DuelService(db.prisma, bank, new AnswerStore(db.prisma, bank, () => now), () => now);
+});
+afterAll(async () => db?.drop());
+
+describe('duel formats', () => {
+  it('mixed alternates a bank question and a drill, the question first', async () => {
+    const duel = await duels.challenge({ ...base, challengerId: 'ann', rounds: 5, format: 'mixed' });
+    expect([0, 1, 2, 3, 4].map((r) => duels.question(duel, r).type)).toEqual(['prompt', 'drill', 'prompt', 'drill', 'prompt']);
+    await db.prisma.duel.update({ where: { id: duel.id }, data: { status: 'declined' } });
+  });
+
+  it('drills rebuild the same problem from the stored reference, without repeating a kind early', async () => {
+    const duel = await duels.challenge({ ...base, challengerId: 'cat', rounds: 16, format: 'drills' });
+    const drills = duel.questions.map((_, r) => duels.question(duel, r));
+    const kinds = drills.map((q) => (q.type === 'drill' ? q.drill.kind : 'prompt'));
+    expect(new Set(kinds).size).toBe(16);
+    const again = duels.question(duel, 3);
+    expect(again.type === 'drill' && drills[3]!.type === 'drill' && again.drill.answer).toBe(drills[3]!.type === 'drill' && drills[3]!.drill.answer);
+    await db.prisma.duel.update({ where: { id: duel.id }, data: { status: 'declined' } });
+  });
+
+  it('refuses a topic or level with drills, and an unknown format', async () => {
+    await expect(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'drills', topic: 'ensembles' })).rejects.toThrow(/no topic or level/);
+    await expect(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'drills', level: 'L5' })).rejects.toThrow(/no topic or level/);
+    await expect(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'speed' as never })).rejects.toThrow(/questions, drills, mixed/);
+  });
+
+  it('takes a typed answer for a drill round and refuses a letter there (and a number for a question round)', async () => {
+    const duel = await duels.challenge({ ...base, challengerId: 'eve', rounds: 2, format: 'mixed' });
+    const started = await duels.accept(duel.id, 'bob');
+    await expect(duels.answerNumber(duel.id, 0, 'eve', '0.5')).rejects.toThrow(/multiple choice/);
+    const q0 = duels.question(started, 0);
+    if (q0.type !== 'prompt') throw new Error('round 0 should be a question');
+    await duels.answer(duel.id, 0, 'eve', 0);
+    await duels.answer(duel.id, 0, 'bob', 0);
+    now = new Date(now.getTime() + 5_000);
+    const next = await duels.closeRound(duel.id, 0);
+    expect(next?.duel.round).toBe(1);
+    await expect(duels.answer(duel.id, 1, 'eve', 0)).rejects.toThrow(/wants a number/);
+    const q1 = duels.question(next!.duel, 1);
+    if (q1.type !== 'drill') throw new Error('round 1 should be a drill');
+    await expect(duels.answerNumber(duel.id, 1, 'eve', 'no idea')).rejects.toThrow(/could not read that as a number/);
+    const right = await duels.answerNumber(duel.id, 1, 'eve', q1.drill.answerText);
+    expect(right).toMatchObject({ stored: true, correct: true, late: false });
+    expect(right.points).toBeGreaterThan(1000);
+    expect(await duels.answerNumber(duel.id, 1, 'eve', '12345')).toMatchObject({ stored: false });
+    const scores = await duels.scores(next!.duel);
+    expect(scores.a).toMatchObject({ userId: 'eve', answered: 2 });
+  });
+});
