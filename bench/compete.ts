@@ -5,6 +5,7 @@
  * Discord's 3 s), answers recorded per second and errors. The leaderboard query benchmark with
  * 100,000 users is `bench/leaderboard.ts` (run by `npm run bench` too).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { benchDatabase, pct } from './support.js';
 import { commands } from '../commands/index.js';
@@ -25,8 +26,12 @@ const discord = await FakeDiscord.start({
   commands: commands.map((x) => x.data.toJSON()),
   guilds: Array.from({ length: Math.ceil(DUELS / perGuild) + 1 }, (_, g) => ({ name: `Bench ${g}`, channels: Array.from({ length: perGuild }, (_, i) => `c${i}`) })),
 });
+// The fake Discord and the simulated players share this process: when its own event loop
+// stalls, the times measured here include the stall (reported as loadGeneratorEventLoopMs).
+const loop = monitorEventLoopDelay({ resolution: 10 });
 const bot = BotProcess.start(botEnv(discord.apiUrl, url.toString(), { LOG_LEVEL: 'warn', SCHEDULER_TICK_SECONDS: '1' }));
 await discord.waitForBot(120_000);
+loop.enable();
 await new Promise((r) => setTimeout(r, 1000));
 
 const latencies: number[] = [];
@@ -107,6 +112,7 @@ console.log(
       // response: until the member sees the final answer (after a defer, the edit)
       responseMs: { n: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99), max: pct(latencies, 100) },
       errors,
+      loadGeneratorEventLoopMs: { p99: Math.round(loop.percentile(99) / 1e6), max: Math.round(loop.max / 1e6) },
     },
     null,
     2,

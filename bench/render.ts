@@ -43,7 +43,7 @@ const FORMULAS: string[] = [
 ];
 
 const quick = process.argv.includes('--quick');
-const MIXED = quick ? 1000 : 10_000;
+const MIXED = Number(process.env.BENCH_RENDERS ?? (quick ? 1000 : 10_000));
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -170,10 +170,17 @@ async function main(): Promise<void> {
       failures++;
     }
   };
+  // RSS once every kind of render has run many times (fonts such as Noto CJK/emoji loaded in
+  // both workers, caches warm): growth after this point is what a leak would look like.
+  const warm = Math.min(1000, Math.floor(MIXED / 10));
+  let rssWarm = 0;
+  const rssSamples: number[] = [];
   const lanes = Array.from({ length: 2 }, async () => {
     while (next < MIXED) {
       const i = next++;
       await one(i);
+      if (i === warm) rssWarm = process.memoryUsage().rss;
+      if (i > 0 && i % 2500 === 0) rssSamples.push(mb(process.memoryUsage().rss));
       await tick();
     }
   });
@@ -202,6 +209,12 @@ async function main(): Promise<void> {
       rssAfterMb: mb(rssAfter),
       rssAfterSettleMb: mb(rssAfterSettle),
       rssGrowthMb: mb(rssAfter - rssBefore),
+      rssAfterWarmUpMb: mb(rssWarm),
+      /** Growth over the renders after the first `warm` ones: a leak grows here, font loading does not. */
+      rssGrowthAfterWarmUpMb: mb(rssAfter - rssWarm),
+      warmUpRenders: warm,
+      /** RSS every 2,500 renders: flat (or saw-toothed) is healthy, a steady climb is a leak. */
+      rssEvery2500Mb: rssSamples,
       cacheEntries: stats.cacheEntries,
       cacheMb: mb(stats.cacheBytes),
       workerTimeouts: stats.timeouts,
@@ -212,7 +225,7 @@ async function main(): Promise<void> {
       rocPr1kP50: '<= 60 ms',
       rocPr100kP50: '<= 400 ms',
       cachedP50: '<= 1 ms',
-      rssGrowth: '<= 100 MB',
+      rssGrowth: '<= 100 MB, flat after the warm-up (rssEvery2500Mb)',
     },
   };
   console.log(JSON.stringify(result, null, 2));
