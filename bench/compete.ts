@@ -11,7 +11,7 @@ import { benchDatabase, pct } from './support.js';
 import { commands } from '../commands/index.js';
 import { migrate } from '../src/db/migrate.js';
 import { BotProcess, botEnv } from '../test/support/bot-process.js';
-import { FakeDiscord, componentsOf, type FakeMessage, type FakeUser, type InteractionHandle } from '../test/support/fake-discord.js';
+import { FakeDiscord, buttonId, type FakeMessage, type FakeUser, type InteractionHandle } from '../test/support/fake-discord.js';
 
 const DUELS = Number(process.env.BENCH_DUELS ?? 200);
 const SPRINTERS = Number(process.env.BENCH_SPRINTERS ?? 200);
@@ -49,7 +49,7 @@ async function timed(p: () => Promise<InteractionHandle>): Promise<InteractionHa
     return null;
   }
 }
-const button = (m: FakeMessage, prefix: string, suffix = '') => componentsOf(m).find((x) => x.custom_id.startsWith(prefix) && x.custom_id.endsWith(suffix))?.custom_id;
+const button = buttonId;
 
 // ---- 200 duels in parallel ----
 const slots = discord.guilds.slice(0, Math.ceil(DUELS / perGuild)).flatMap((g) => g.channels.map((ch) => ({ guild: g, channel: ch }))).slice(0, DUELS);

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, componentsOf, embedText, type FakeMessage, type FakeUser } from '../support/fake-discord.js';
+import { FakeDiscord, buttonId, embedText, type FakeMessage, type FakeUser } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { decodePng } from '../support/png.js';
@@ -27,7 +27,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const button = (m: FakeMessage, prefix: string, suffix = '') => componentsOf(m).find((c) => c.custom_id.startsWith(prefix) && c.custom_id.endsWith(suffix))!.custom_id;
+const button = (m: FakeMessage, prefix: string, suffix = '') => buttonId(m, prefix, suffix)!;
 
 describe('sprints', () => {
   it('runs a 30-player sprint whose podium matches the stored answers', async () => {

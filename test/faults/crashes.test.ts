@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, componentsOf, type FakeMessage, type FakeUser, type InteractionHandle } from '../support/fake-discord.js';
+import { FakeDiscord, buttonId, type FakeMessage, type FakeUser, type InteractionHandle } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase } from '../support/database.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -38,7 +38,7 @@ async function setup(label: string, viaProxy = false) {
   };
   return { discord, sql, start, proxy };
 }
-const button = (m: FakeMessage | undefined, prefix: string, suffix = '') => componentsOf(m).find((c) => c.custom_id.startsWith(prefix) && c.custom_id.endsWith(suffix))?.custom_id;
+const button = buttonId;
 
 describe('outages and crashes', () => {
   it('PostgreSQL going away while 50 members answer: "try again" meanwhile, no accepted answer lost, recovery without a restart', async () => {

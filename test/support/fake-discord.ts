@@ -1115,6 +1115,11 @@ export function findComponent(message: FakeMessage, customId: string): { type: n
 }
 
 /** All components (buttons, selects) on a message, flattened. */
+/** The custom id of the first component on the message whose id starts with `prefix` and ends with `suffix`. */
+export function buttonId(message: FakeMessage | undefined, prefix: string, suffix = ''): string | undefined {
+  return componentsOf(message).find((c) => c.custom_id.startsWith(prefix) && c.custom_id.endsWith(suffix))?.custom_id;
+}
+
 export function componentsOf(message: FakeMessage | undefined): { type: number; custom_id: string; label?: string; style?: number; disabled?: boolean; options?: { label: string; value: string }[] }[] {
   const out: { type: number; custom_id: string; label?: string }[] = [];
   const walk = (nodes: unknown[]) => {

@@ -3,6 +3,7 @@ import { applyDuelResult } from '../../../src/duel/elo.js';
 import { addDays, localDate, periodStartDay } from '../../../src/leaderboard/period.js';
 import { compareEntries, Leaderboards, MIN_ACCURACY_ANSWERS, TOP, type BoardKind, type BoardResult, type Entry, type Period } from '../../../src/leaderboard/queries.js';
 import { forgetUser } from '../../../src/mastery/forget.js';
+import { mulberry32 } from '../../../src/drills/random.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { answer, dualReader, guildInZone, table } from './support.js';
 
@@ -163,16 +164,6 @@ describe('snapshots', () => {
 
 /* ---------------------------------------------------------------------------------------- */
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Ev {
   user: string;
