@@ -238,10 +238,18 @@ export class DuelService {
   ): Promise<AnswerResult> {
     const correct = a.verdict === 'correct';
     const points = late ? 0 : speedPoints(correct, t, T);
-    const inserted = await this.prisma.$executeRaw`
-      INSERT INTO duel_answers (duel_id, round, user_id, option_id, given, correct, response_ms, points, answered_at)
-      VALUES (${duel.id}::uuid, ${round}, ${userId}, ${a.optionId}, ${a.given}, ${correct}, ${Math.round(t)}, ${points}, ${now})
-      ON CONFLICT DO NOTHING`;
+    // The duel row is share-locked first, as closeRound locks it before writing the blanks of
+    // absent players: an answer racing the timer then waits for the close (and is refused as
+    // over) or goes in before it. Inserting first deadlocked: the answer held its key and
+    // waited for the row (the foreign key), the close held the row and waited for the key.
+    const inserted = await this.prisma.$transaction(async (tx) => {
+      const [state] = await tx.$queryRaw<{ status: string; round: number }[]>`SELECT status, round FROM duels WHERE id = ${duel.id}::uuid FOR SHARE`;
+      if (!state || state.status !== 'active' || state.round !== round) throw new UserError('This round is over.', 'expired');
+      return tx.$executeRaw`
+        INSERT INTO duel_answers (duel_id, round, user_id, option_id, given, correct, response_ms, points, answered_at)
+        VALUES (${duel.id}::uuid, ${round}, ${userId}, ${a.optionId}, ${a.given}, ${correct}, ${Math.round(t)}, ${points}, ${now})
+        ON CONFLICT DO NOTHING`;
+    });
     if (inserted) {
       await this.answers.record({
         eventKey: `duel:${duel.id}:${round}:${userId}`,
