@@ -242,16 +242,17 @@ export class DuelService {
     // absent players: an answer racing the timer then waits for the close (and is refused as
     // over) or goes in before it. Inserting first deadlocked: the answer held its key and
     // waited for the row (the foreign key), the close held the row and waited for the key.
+    // The duel's row and the answer store's commit together (recordIn), so a failure between
+    // them cannot leave a retry finding the duel answer but no record of it for mastery.
     const inserted = await this.prisma.$transaction(async (tx) => {
       const [state] = await tx.$queryRaw<{ status: string; round: number }[]>`SELECT status, round FROM duels WHERE id = ${duel.id}::uuid FOR SHARE`;
       if (!state || state.status !== 'active' || state.round !== round) throw new UserError('This round is over.', 'expired');
-      return tx.$executeRaw`
+      const n = await tx.$executeRaw`
         INSERT INTO duel_answers (duel_id, round, user_id, option_id, given, correct, response_ms, points, answered_at)
         VALUES (${duel.id}::uuid, ${round}, ${userId}, ${a.optionId}, ${a.given}, ${correct}, ${Math.round(t)}, ${points}, ${now})
         ON CONFLICT DO NOTHING`;
-    });
-    if (inserted) {
-      await this.answers.record({
+      if (n === 0) return false;
+      await this.answers.recordIn(tx, {
         eventKey: `duel:${duel.id}:${round}:${userId}`,
         userId,
         guildId: duel.guildId,
@@ -266,9 +267,10 @@ export class DuelService {
         ...(a.rating !== undefined ? { rating: a.rating } : {}),
         at: now,
       });
-    }
+      return true;
+    });
     const n = await this.prisma.duelAnswer.count({ where: { duelId: duel.id, round } });
-    return { duel, stored: inserted > 0, correct, points, late, bothAnswered: n >= 2 };
+    return { duel, stored: inserted, correct, points, late, bothAnswered: n >= 2 };
   }
 
   /** The checks every answer goes through: a duelist, the round open, the question of the right type. */

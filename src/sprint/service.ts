@@ -130,11 +130,13 @@ export class SprintService {
     const grade = gradeChoice(prompt.choice, optionId, { responseMs: t, ...RESPONSE_TIMES.choice });
     const correct = grade.verdict === 'correct';
     const points = speedPoints(correct, t, s.secondsPerRound * 1000);
-    const inserted = await this.prisma.$executeRaw`
-      INSERT INTO sprint_answers (sprint_id, round, user_id, option_id, correct, response_ms, points, answered_at)
-      VALUES (${id}::uuid, ${round}, ${userId}, ${optionId}, ${correct}, ${Math.round(t)}, ${points}, ${now}) ON CONFLICT DO NOTHING`;
-    if (inserted) {
-      await this.answers.record({
+    // The sprint's row and the answer store's commit together (see AnswerStore.recordIn).
+    const inserted = await this.prisma.$transaction(async (tx) => {
+      const n = await tx.$executeRaw`
+        INSERT INTO sprint_answers (sprint_id, round, user_id, option_id, correct, response_ms, points, answered_at)
+        VALUES (${id}::uuid, ${round}, ${userId}, ${optionId}, ${correct}, ${Math.round(t)}, ${points}, ${now}) ON CONFLICT DO NOTHING`;
+      if (n === 0) return false;
+      await this.answers.recordIn(tx, {
         eventKey: `sprint:${id}:${round}:${userId}`,
         userId,
         guildId: s.guildId,
@@ -149,8 +151,9 @@ export class SprintService {
         rating: grade.rating,
         at: now,
       });
-    }
-    return { stored: inserted > 0, correct, points };
+      return true;
+    });
+    return { stored: inserted, correct, points };
   }
 
   /** Closes round `round` (idempotent); returns the new state or null when already closed. */

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBank } from '../../src/bank/load.js';
+import { DuelService } from '../../src/duel/service.js';
+import { UserError } from '../../src/errors.js';
+import { AnswerStore, type AnswerEvent } from '../../src/mastery/answer-store.js';
+import type { Prisma } from '../../src/generated/prisma/client.js';
+import { SprintService } from '../../src/sprint/service.js';
+import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
+
+const bank = loadBank();
+let db: MigratedDatabase;
+let duels: DuelService;
+let sprints: SprintService;
+/** An answer store whose next write fails, as when the database goes away mid-answer. */
+class FailingOnce extends AnswerStore {
+  failNext = false;
+  private trip() {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('connection lost (simulated)');
+    }
+  }
+  override async record(event: AnswerEvent) {
+    this.trip();
+    return super.record(event);
+  }
+  override async recordIn(tx: Prisma.TransactionClient, event: AnswerEvent) {
+    this.trip();
+    return super.recordIn(tx, event);
+  }
+}
+let store: FailingOnce;
+let now = new Date('2026-06-11T10:00:00.000Z');
+
+beforeAll(async () => {
+  db = await migratedDatabase('duel_races');
+  store = new FailingOnce(db.prisma, bank, () => now);
+  duels = new DuelService(db.prisma, bank, store, () => now);
+  sprints = new SprintService(db.prisma, bank, store, () => now);
+});
+afterAll(async () => db?.drop());
+
+describe('duel and sprint answers', () => {
+  // A click that arrives as the timer closes the round used to deadlock in PostgreSQL: the
+  // answer's insert held its key and waited for the duel row, the close held the row and waited
+  // for the key. The player saw "something went wrong" (CI, 2026-11-27).
+  it('a late click racing the timer that closes the round is either stored or refused as over, never an error', async () => {
+    const rounds = 20;
+    const duel = await duels.challenge({ guildId: 'g', channelId: 'c', challengerId: 'ann', opponent: { id: 'bob', bot: false }, topic: null, level: null, rounds, seconds: 5 });
+    await duels.accept(duel.id, 'bob');
+    const outcomes: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      await duels.answer(duel.id, round, 'ann', 0);
+      now = new Date(now.getTime() + 6_000); // past the deadline: bob's click is late
+      const [click, close] = await Promise.allSettled([duels.answer(duel.id, round, 'bob', 0), duels.closeRound(duel.id, round)]);
+      expect(close.status).toBe('fulfilled');
+      expect(close.status === 'fulfilled' && close.value?.duel.round).toBe(round === rounds - 1 ? round : round + 1);
+      if (click.status === 'rejected') {
+        expect(click.reason).toBeInstanceOf(UserError);
+        expect((click.reason as Error).message).toBe('This round is over.');
+        outcomes.push('over');
+      } else {
+        expect(click.value).toMatchObject({ stored: true, late: true, points: 0 });
+        outcomes.push('late');
+      }
+    }
+    // Every round has exactly one row per player; bob's is a late answer (option 0) or the blank.
+    const rows = await db.prisma.duelAnswer.findMany({ where: { duelId: duel.id, userId: 'bob' }, orderBy: { round: 'asc' } });
+    expect(rows.map((r) => r.round)).toEqual(Array.from({ length: rounds }, (_, i) => i));
+    expect(rows.every((r) => r.points === 0)).toBe(true);
+    expect(rows.map((r) => (r.optionId === null ? 'over' : 'late'))).toEqual(outcomes);
+    // Each stored late answer is in the answer store too, once.
+    const stored = await db.prisma.answer.count({ where: { userId: 'bob', mode: 'duel' } });
+    expect(stored).toBe(outcomes.filter((o) => o === 'late').length);
+  });
+
+  // The duel or sprint keeps its own row of each answer and the answer store another; when the
+  // second write failed, the retry used to find the first, answer "already answered" and the
+  // answer never reached mastery or the leaderboards.
+  it('a duel answer whose answer-store write fails is not half stored: the retry stores it in both', async () => {
+    const duel = await duels.challenge({ guildId: 'g', channelId: 'c2', challengerId: 'cat', opponent: { id: 'dan', bot: false }, topic: null, level: null, rounds: 1, seconds: 20 });
+    await duels.accept(duel.id, 'dan');
+    store.failNext = true;
+    await expect(duels.answer(duel.id, 0, 'cat', 0)).rejects.toThrow(/connection lost/);
+    expect(await db.prisma.duelAnswer.count({ where: { duelId: duel.id } })).toBe(0);
+    const retry = await duels.answer(duel.id, 0, 'cat', 0);
+    expect(retry.stored).toBe(true);
+    expect(await db.prisma.duelAnswer.count({ where: { duelId: duel.id, userId: 'cat' } })).toBe(1);
+    expect(await db.prisma.answer.count({ where: { userId: 'cat', mode: 'duel' } })).toBe(1);
+    expect(await db.prisma.card.count({ where: { userId: 'cat' } })).toBe(1);
+  });
+
+  it('a sprint answer whose answer-store write fails is not half stored: the retry stores it in both', async () => {
+    const sprint = await sprints.open({ guildId: 'g', channelId: 'c3', starterId: 'eve', starterName: 'Eve', topic: null, rounds: 1, seconds: 20 });
+    await sprints.start(sprint.id, 'eve');
+    store.failNext = true;
+    await expect(sprints.answer(sprint.id, 0, 'eve', 1)).rejects.toThrow(/connection lost/);
+    expect(await db.prisma.sprintAnswer.count({ where: { sprintId: sprint.id } })).toBe(0);
+    expect((await sprints.answer(sprint.id, 0, 'eve', 1)).stored).toBe(true);
+    expect(await db.prisma.sprintAnswer.count({ where: { sprintId: sprint.id } })).toBe(1);
+    expect(await db.prisma.answer.count({ where: { userId: 'eve', mode: 'sprint' } })).toBe(1);
+  });
+});
