@@ -12,12 +12,15 @@ export const DEFAULT_SETTINGS: GuildSettingsView = { theme: 'dark', timeZone: 'U
 export class GuildRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
+  /**
+   * Records a guild (or its new name). Written as INSERT ... ON CONFLICT, not Prisma's upsert:
+   * here Prisma reads and then inserts, so two creators racing (start-up recording every guild
+   * while an admin runs /settings) failed on the primary key.
+   */
   async upsertGuild(id: string, name: string): Promise<void> {
-    await this.prisma.guild.upsert({
-      where: { id },
-      create: { id, name },
-      update: { name, leftAt: null },
-    });
+    await this.prisma.$executeRaw`
+      INSERT INTO guilds (id, name) VALUES (${id}, ${name})
+      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, left_at = NULL`;
   }
 
   async markLeft(id: string, at: Date): Promise<void> {
@@ -29,15 +32,21 @@ export class GuildRepository {
     return row ? { theme: row.theme, timeZone: row.timeZone } : { ...DEFAULT_SETTINGS };
   }
 
+  /** Creates the guild's settings or changes the fields the patch names, atomically (see upsertGuild). */
   async updateSettings(guildId: string, guildName: string, patch: Partial<GuildSettingsView>): Promise<GuildSettingsView> {
+    const theme = patch.theme ?? null;
+    const timeZone = patch.timeZone ?? null;
     return this.prisma.$transaction(async (tx) => {
-      await tx.guild.upsert({ where: { id: guildId }, create: { id: guildId, name: guildName }, update: {} });
-      const row = await tx.guildSettings.upsert({
-        where: { guildId },
-        create: { guildId, ...DEFAULT_SETTINGS, ...patch },
-        update: patch,
-      });
-      return { theme: row.theme, timeZone: row.timeZone };
+      await tx.$executeRaw`INSERT INTO guilds (id, name) VALUES (${guildId}, ${guildName}) ON CONFLICT (id) DO NOTHING`;
+      const [row] = await tx.$queryRaw<GuildSettingsView[]>`
+        INSERT INTO guild_settings (guild_id, theme, time_zone, updated_at)
+        VALUES (${guildId}, COALESCE(${theme}::"Theme", ${DEFAULT_SETTINGS.theme}::"Theme"), COALESCE(${timeZone}::text, ${DEFAULT_SETTINGS.timeZone}), now())
+        ON CONFLICT (guild_id) DO UPDATE SET
+          theme = COALESCE(${theme}::"Theme", guild_settings.theme),
+          time_zone = COALESCE(${timeZone}::text, guild_settings.time_zone),
+          updated_at = now()
+        RETURNING theme, time_zone AS "timeZone"`;
+      return { theme: row!.theme, timeZone: row!.timeZone };
     });
   }
 }
