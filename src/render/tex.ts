@@ -109,6 +109,11 @@ function texErrorMessage(err: unknown): RenderError {
   if (err instanceof RangeError) {
     return new RenderError('tex', 'This formula is nested too deeply to render', err.message);
   }
+  // A JavaScript error from inside MathJax (e.g. "Cannot read properties of null" on some
+  // characters it mishandles) is a MathJax bug, not words for the user.
+  if (err instanceof TypeError) {
+    return new RenderError('tex', 'MathJax could not read this formula (it may contain characters it cannot handle)', err.stack);
+  }
   // MathJax's TexError is not an Error subclass, but it has a `message`.
   const message =
     typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string'
@@ -118,6 +123,25 @@ function texErrorMessage(err: unknown): RenderError {
   const plain = message.replace(/\s+/g, ' ').trim().slice(0, 300) || 'MathJax could not read this formula';
   const id = typeof err === 'object' && err !== null ? (err as { id?: unknown }).id : undefined;
   return new RenderError('tex', plain, err instanceof Error ? err.stack : typeof id === 'string' ? `TexError ${id}` : undefined);
+}
+
+/**
+ * Characters MathJax has no glyph for become SVG <text>, which librsvg draws through pango.
+ * Where that falls back to the colour emoji font it costs 1-5 s a character (a 60-emoji
+ * formula took 160 s; canvas's own fillText draws the same in milliseconds), stuck in native
+ * code where a render cannot be stopped safely. Such characters are refused in formulas.
+ */
+const EMOJI = /[\p{Emoji_Presentation}\p{Regional_Indicator}\u{FE0F}\u{20E3}\u{E0020}-\u{E007F}]/u;
+const SVG_TEXT = /<text\b[^>]*>([^<]*)<\/text>/g;
+
+function refuseEmoji(markup: string): void {
+  const found = new Set<string>();
+  for (const m of markup.matchAll(SVG_TEXT)) {
+    for (const ch of m[1]!) if (EMOJI.test(ch) && found.size < 5) found.add(ch);
+  }
+  if (found.size > 0) {
+    throw new RenderError('invalid-input', `Formulas can't contain emoji (${[...found].join(' ')}): put them in your message, outside the formula.`);
+  }
 }
 
 const VIEWBOX = /^(-?[\d.]+(?:e-?\d+)?) (-?[\d.]+(?:e-?\d+)?) ([\d.]+(?:e-?\d+)?) ([\d.]+(?:e-?\d+)?)$/;
@@ -147,8 +171,9 @@ export function texToBox(tex: string, options: TexBoxOptions): TexBox {
   adaptor.removeAttribute(svgNode, 'style');
   adaptor.removeAttribute(svgNode, 'role');
   adaptor.removeAttribute(svgNode, 'focusable');
-  const markup = adaptor
-    .outerHTML(svgNode)
+  const svg = adaptor.outerHTML(svgNode);
+  refuseEmoji(svg);
+  const markup = svg
     .replace(/^<svg([^>]*)>/, (open) => `${open}<style>${MATHJAX_SVG_CSS}</style>`)
     .replace(/currentColor/g, options.color);
   return {

@@ -131,6 +131,33 @@ describe('renderTex: errors in plain words', () => {
     expect(e.message).toMatch(/too large to draw .* the limit is 4,000 px a side/);
   });
 
+  // Emoji in a formula are drawn by librsvg through the colour emoji font at 1-5 s each (60 took
+  // 160 s) in native code a timed-out render cannot safely be stopped in; the fuzz run found it.
+  it('refuses emoji in a formula at once, naming them, and still draws other scripts and symbols', async () => {
+    for (const tex of ['x = 😀', String.raw`\text{speed ⏩ 🇫🇷}`, 'a + ⭐']) {
+      const t0 = performance.now();
+      const err = renderError(() => renderTex(tex, { theme: 'dark' }));
+      expect(err.kind).toBe('invalid-input');
+      expect(err.message).toMatch(/^Formulas can't contain emoji \(.+\): put them in your message/);
+      expect(performance.now() - t0).toBeLessThan(500);
+    }
+    expect(renderError(() => renderTex('x = 😀 + 🎉', { theme: 'dark' })).message).toContain('😀 🎉');
+    // Not emoji: CJK and Arabic text, and symbols MathJax or DejaVu draw, render (and fast).
+    for (const tex of [String.raw`\text{损失函数} = \text{خسارة}`, String.raw`\text{★ ✓ ♠ ☀ ©} \leftrightarrow ↔`]) {
+      const t0 = performance.now();
+      const img = renderTex(tex, { theme: 'dark' });
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      expect(distinctColors(await decodePng(img.png))).toBeGreaterThan(10);
+    }
+  });
+
+  it('a MathJax internal error on odd characters reads as plain words, not a JavaScript message', () => {
+    const err = renderError(() => renderTex('1\uFE0F\u20E3', { theme: 'dark' }));
+    expect(err.kind).toBe('tex');
+    expect(err.message).toBe('MathJax could not read this formula (it may contain characters it cannot handle)');
+    expect(err.detail).toMatch(/TypeError/);
+  });
+
   it('deep nesting is an error, not a crash', () => {
     const e = renderError(() => renderTex('{'.repeat(990) + '}'.repeat(990), { theme: 'dark' }));
     expect(e.kind).toBe('tex');
