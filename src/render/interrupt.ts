@@ -10,6 +10,9 @@
  * about to leave a safe section finds KILLING and waits to be stopped instead of entering
  * native code. Everything not marked safe is unsafe (bounded work: pixel sizes are checked
  * before rasterising).
+ *
+ * A worker that stays in native code is never terminated while the bot runs: it is left to
+ * finish (reported as stuck after 10 s) while a replacement serves; only shutdown forces it.
  */
 export const UNSAFE = 0;
 export const SAFE = 1;
@@ -51,23 +54,41 @@ export function newInterruptWord(): SharedArrayBuffer {
   return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
 }
 
+export interface StopOptions {
+  /**
+   * Terminate anyway after this long in native code. Only for shutting down (the process is
+   * exiting, an abort costs at most its exit code); otherwise left unset: a worker stuck in a
+   * native call is left to finish rather than risk aborting the whole bot.
+   */
+  forceAfterMs?: number;
+  /** Called once when the worker has been in native code this long (default 10 s). */
+  onStuck?: (ms: number) => void;
+  stuckAfterMs?: number;
+}
+
 /**
  * Pool side: terminates the worker as soon as it is somewhere safe to stop, checking every
- * few ms; after `graceMs` in native code it is terminated anyway (a hung native call).
- * Resolves when the worker has exited.
+ * few ms (see StopOptions for a worker that stays in native code). Resolves when the worker
+ * has exited, saying whether it had to be forced.
  */
-export function terminateWhenSafe(worker: { terminate(): Promise<number> }, shared: SharedArrayBuffer, graceMs = 10_000): Promise<void> {
+export function terminateWhenSafe(worker: { terminate(): Promise<number> }, shared: SharedArrayBuffer, options: StopOptions = {}): Promise<{ forced: boolean; waitedMs: number }> {
   const w = new Int32Array(shared);
   const started = performance.now();
+  const stuckAfterMs = options.stuckAfterMs ?? 10_000;
+  let reportedStuck = false;
   return new Promise((resolve) => {
     const attempt = () => {
+      const waitedMs = performance.now() - started;
       const claimed = Atomics.compareExchange(w, 0, SAFE, KILLING) === SAFE || Atomics.load(w, 0) === KILLING;
-      if (claimed || performance.now() - started > graceMs) {
-        worker.terminate().then(
-          () => resolve(),
-          () => resolve(),
-        );
+      const forced = !claimed && options.forceAfterMs !== undefined && waitedMs > options.forceAfterMs;
+      if (claimed || forced) {
+        const done = () => resolve({ forced, waitedMs });
+        worker.terminate().then(done, done);
         return;
+      }
+      if (!reportedStuck && waitedMs > stuckAfterMs) {
+        reportedStuck = true;
+        options.onStuck?.(waitedMs);
       }
       setTimeout(attempt, 5);
     };

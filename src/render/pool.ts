@@ -31,7 +31,11 @@ export type PoolEvent =
   | { type: 'worker-ready'; workerId: number; startMs: number }
   | { type: 'timeout'; workerId: number; job: RenderJob['kind']; ms: number }
   | { type: 'worker-crashed'; workerId: number; error: string }
-  | { type: 'worker-start-failed'; workerId: number; error: string };
+  | { type: 'worker-start-failed'; workerId: number; error: string }
+  /** A timed-out worker still in native code after 10 s: left to finish, not terminated. */
+  | { type: 'worker-stuck'; workerId: number; ms: number }
+  /** Shutdown terminated a worker that was still in native code. */
+  | { type: 'worker-forced-stop'; workerId: number; ms: number };
 
 export interface PoolOptions {
   /** Worker threads (default 2). */
@@ -181,7 +185,11 @@ export class RenderPool {
       slot.retired = true;
       const task = slot.task;
       if (task) this.finish(slot, task, () => task.reject(err));
-      exits.push(terminateWhenSafe(slot.worker, slot.interrupt, 2_000));
+      exits.push(
+        terminateWhenSafe(slot.worker, slot.interrupt, { forceAfterMs: 2_000 }).then(({ forced, waitedMs }) => {
+          if (forced) this.onEvent({ type: 'worker-forced-stop', workerId: slot.id, ms: waitedMs });
+        }),
+      );
     }
     await Promise.allSettled(exits);
   }
@@ -280,7 +288,7 @@ export class RenderPool {
     this.retire(slot);
     this.finish(slot, task, () => task.reject(new RenderError('timeout', timeoutMessage(task.job))));
     // Not in the middle of native code (that can abort the process): see interrupt.ts.
-    void terminateWhenSafe(slot.worker, slot.interrupt);
+    void terminateWhenSafe(slot.worker, slot.interrupt, { onStuck: (ms) => this.onEvent({ type: 'worker-stuck', workerId: slot.id, ms }) });
     this.spawn();
     this.pump();
   }

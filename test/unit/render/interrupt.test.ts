@@ -38,12 +38,26 @@ describe('stopping a render worker only where it is safe', () => {
     expect(performance.now() - t0).toBeGreaterThan(250);
   }, 20_000);
 
-  it('stops a worker stuck in "native" work after the grace period anyway', async () => {
+  it('at shutdown, stops a worker stuck in "native" work after the grace period anyway', async () => {
     const w = start(0, true);
     await w.started;
     const t0 = performance.now();
-    await terminateWhenSafe(w.worker, w.interrupt, 300);
+    const result = await terminateWhenSafe(w.worker, w.interrupt, { forceAfterMs: 300 });
+    expect(result.forced).toBe(true);
     expect(w.messages).toEqual(['started']);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+  }, 20_000);
+
+  it('without a forced deadline, reports a worker long in "native" work as stuck but waits for it', async () => {
+    const w = start(1_500);
+    await w.started;
+    const t0 = performance.now();
+    const stuck: number[] = [];
+    const result = await terminateWhenSafe(w.worker, w.interrupt, { stuckAfterMs: 300, onStuck: (ms) => stuck.push(ms) });
+    expect(w.messages).toEqual(['started', 'left-native']);
+    expect(result.forced).toBe(false);
+    expect(performance.now() - t0).toBeGreaterThan(1_300);
+    expect(stuck).toHaveLength(1);
+    expect(stuck[0]).toBeGreaterThanOrEqual(300);
   }, 20_000);
 });
