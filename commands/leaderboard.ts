@@ -1,7 +1,11 @@
 import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { themeFor } from '../src/guilds/theme.js';
-import { leaderboardView, type Board, type Period } from '../src/leaderboard/view.js';
+import { UserError } from '../src/errors.js';
+import { BOARDS, PERIODS } from '../src/leaderboard/queries.js';
+import { leaderboardView } from '../src/leaderboard/view.js';
+
+const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -19,8 +23,11 @@ export default defineCommand({
   audience: 'members',
   requires: { guild: true },
   async execute(interaction, app) {
-    const period = (interaction.options.getString('period') ?? 'week') as Period;
-    const board = (interaction.options.getString('board') ?? 'points') as Board;
+    const period = interaction.options.getString('period') ?? 'week';
+    const board = interaction.options.getString('board') ?? 'points';
+    // Discord only sends the listed choices; a forged value gets the list instead of an error.
+    if (!isOneOf(PERIODS, period)) throw new UserError('Pick a period from the list: this week, this month or all time.', 'invalid-input');
+    if (!isOneOf(BOARDS, board)) throw new UserError('Pick a board from the list: points, elo, accuracy or streak.', 'invalid-input');
     await interaction.deferReply();
     const settings = await app.guilds.settings(interaction.guildId!);
     const result = await app.leaderboards.board(interaction.guildId!, { period, board }, interaction.user.id, app.clock(), settings.timeZone);

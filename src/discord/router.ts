@@ -8,6 +8,7 @@ import { renderErrorMessage } from '../render/validate.js';
 import type { InteractionOutcome, Metrics } from '../ops/metrics.js';
 import type { ComponentInteraction, ComponentRoute, SlashCommand } from './command.js';
 import { decodeCustomId } from './custom-id.js';
+import { FORM_INCOMPLETE } from './forms.js';
 import { replyPrivately } from './replies.js';
 
 export const MESSAGES = {
@@ -19,6 +20,17 @@ export const MESSAGES = {
   restarting: 'Backprop is restarting. Please try again in a few seconds.',
   unexpected: (ref: string) => `Sorry, something went wrong on my side. It has been logged (reference \`${ref}\`); please try again.`,
 } as const;
+
+/** discord.js's errors for options or form fields a payload lacks or has of the wrong kind. */
+function malformedPayload(err: unknown): UserError | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  if (code.startsWith('CommandInteractionOption')) {
+    return new UserError("This command arrived without an option it needs, or with one of the wrong kind. Choose it from Discord's command menu and fill in its options.", 'invalid-input');
+  }
+  if (code.startsWith('ModalSubmitInteractionField')) return new UserError(FORM_INCOMPLETE, 'invalid-input');
+  return null;
+}
 
 export interface InteractionRouter {
   handle(interaction: Interaction): Promise<void>;
@@ -99,7 +111,8 @@ export function createInteractionRouter(app: AppContext, commands: SlashCommand[
     let outcome: InteractionOutcome;
     try {
       outcome = await dispatch(interaction, label);
-    } catch (err) {
+    } catch (caught) {
+      const err = malformedPayload(caught) ?? caught;
       let message: string;
       if (err instanceof UserError) {
         outcome = 'user_error';

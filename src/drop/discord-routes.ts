@@ -3,6 +3,7 @@ import type { ComponentRoute } from '../discord/command.js';
 import { encodeCustomId } from '../discord/custom-id.js';
 import { UserError } from '../errors.js';
 import { DROP_ROUTES } from './discord-publisher.js';
+import { formText } from '../discord/forms.js';
 
 const int = (raw: string | undefined) => {
   const n = Number(raw);
@@ -51,7 +52,7 @@ export const dropRoutes: ComponentRoute[] = [
     async handle(interaction, [dropId, step], app) {
       const modal = interaction as ModalSubmitInteraction;
       await modal.deferReply({ flags: MessageFlags.Ephemeral });
-      const r = await app.drops.answers.answerText(dropId ?? '', int(step), modal.fields.getTextInputValue('answer'), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
+      const r = await app.drops.answers.answerText(dropId ?? '', int(step), formText(modal, 'answer'), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
       const points = r.stored ? `\nKey points: ${r.hit.length}/${r.hit.length + r.missed.length}` : '';
       await modal.editReply({ content: outcome(r, 'See the model answer in the thread.') + points });
       if (r.stored && r.live) await app.drops.engine.maybeRevealEarly(dropId!, int(step));

@@ -22,6 +22,7 @@ import type { Logger } from '../log.js';
 import { drillCard } from '../practice/screens.js';
 import { applyDuelResult } from './elo.js';
 import { duelOptions, type AnswerResult, type DuelRow, type DuelService } from './service.js';
+import { formText } from '../discord/forms.js';
 
 export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq', numberOpen: 'dzn', numberSubmit: 'dzm' } as const;
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
@@ -259,7 +260,7 @@ export const duelRoutes: ComponentRoute[] = [
       if (!Number.isInteger(r)) throw new UserError('This form is damaged.', 'invalid-input');
       const modal = interaction as ModalSubmitInteraction;
       await modal.deferReply({ flags: MessageFlags.Ephemeral });
-      const result = await app.duels.answerNumber(id ?? '', r, interaction.user.id, modal.fields.getTextInputValue('answer'));
+      const result = await app.duels.answerNumber(id ?? '', r, interaction.user.id, formText(modal, 'answer'));
       await interaction.editReply({ content: answerReply(result) });
       if (result.bothAnswered) await app.duelDriver.advance(result.duel.id, r);
     },

@@ -6,6 +6,7 @@ import { themeFor } from '../guilds/theme.js';
 import { isGrade } from '../mastery/fsrs.js';
 import { ROUTES, drillModal, drillResultScreen, feedbackScreen, finishedScreen, ownWordsModal, questionScreen, type Screen } from './screens.js';
 import type { Session } from './service.js';
+import { formText } from '../discord/forms.js';
 
 /** Thin Discord adapter of the practice flow: parse the custom id, call the service, show the screen. */
 
@@ -60,7 +61,7 @@ export const practiceRoutes: ComponentRoute[] = [
     async handle(interaction, [sid, step], app) {
       const modal = interaction as ModalSubmitInteraction;
       const session = await app.practice.load(sid ?? '', interaction.user.id);
-      const text = modal.fields.getTextInputValue('answer');
+      const text = formText(modal, 'answer');
       if (modal.isFromMessage()) await modal.deferUpdate();
       else await modal.deferReply({ flags: MessageFlags.Ephemeral });
       const at = index(step);
@@ -100,7 +101,7 @@ export const practiceRoutes: ComponentRoute[] = [
     async handle(interaction, [sid], app) {
       const modal = interaction as ModalSubmitInteraction;
       const session = await app.practice.load(sid ?? '', interaction.user.id);
-      const text = modal.fields.getTextInputValue('answer');
+      const text = formText(modal, 'answer');
       const { drill, result, stored } = await app.practice.answerDrill(session, text);
       if (!result.ok) {
         // Unreadable: nothing recorded, the drill stays open for another try.

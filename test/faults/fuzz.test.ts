@@ -154,7 +154,12 @@ describe('hostile input', () => {
     }
     if (bot.exitCode !== null) {
       // Say what killed it: the last log lines and stderr (a native crash prints nothing else).
-      throw new Error(`the bot exited (${bot.exitCode}, signal ${bot.signal ?? 'none'}) after ${sent} interactions.\nstderr: ${bot.stderr.join('').slice(-3000)}\nlast logs:\n${bot.logs.slice(-15).map((l) => JSON.stringify(l).slice(0, 400)).join('\n')}`);
+      const line = (l: unknown) => JSON.stringify(l).slice(0, 400);
+      const renderEvents = bot.logs.filter((l) => (l as { msg?: string }).msg === 'render worker event').slice(-20);
+      throw new Error(
+        `the bot exited (${bot.exitCode}, signal ${bot.signal ?? 'none'}) after ${sent} interactions.\nstderr: ${bot.stderr.join('').slice(-3000)}\n` +
+          `render worker events:\n${renderEvents.map(line).join('\n')}\nlast logs:\n${bot.logs.slice(-15).map(line).join('\n')}`,
+      );
     }
     expect(sent).toBeGreaterThanOrEqual(RUNS * 0.99);
     expect(slow).toEqual([]);
@@ -178,6 +183,10 @@ describe('hostile input', () => {
     expect(foreign.rows[0].n).toBe(0);
     const strangers = await sql.query(`SELECT count(*)::int AS n FROM duel_answers a JOIN duels d ON d.id = a.duel_id WHERE a.user_id NOT IN (d.challenger_id, d.opponent_id)`);
     expect(strangers.rows[0].n).toBe(0);
+    // Bad input is answered with a reason, never "something went wrong": no interaction ended
+    // in the error boundary's internal-error path.
+    const internal = bot.logs.filter((l) => l.level >= 50 && 'interactionId' in l);
+    expect(internal.map((l) => `${String(l.command)}: ${JSON.stringify((l as { err?: { message?: string } }).err?.message ?? l.msg).slice(0, 200)}`)).toEqual([]);
     // And it still works.
     expect((await discord.slash(victim, 'help')).text).toContain('follow-up chains');
   }, 600_000);
