@@ -45,12 +45,13 @@ describe('interaction webhooks and the global rate limit', () => {
     const edit = order.findIndex((r) => r.method === 'PATCH');
     expect(order.filter((r) => r.method === 'POST')).toHaveLength(POSTS);
     // discord.js lets 50 requests out per one-second window: queued behind the posts, the edit
-    // would go out with the second window, a second after the first post. It goes out with the first.
+    // would go out with the second window, after at least 50 posts. It goes out with the first.
+    // (Counted in arrival order, not time: on a loaded machine the fake's receipt times lag.)
     expect(edit).toBeGreaterThanOrEqual(0);
+    const postsBeforeEdit = order.slice(0, edit).length;
+    expect(postsBeforeEdit).toBeLessThan(50);
+    // The premise: the posts really were paced (three windows; two at the very least).
     const firstPost = order.find((r) => r.method === 'POST')!;
-    // The posts were paced: three windows, so the last ~2 s after the first (timestamps are the
-    // fake's receipt times, a few ms to ~100 ms off discord.js's own windows on a busy machine).
-    expect(order.at(-1)!.at - firstPost.at).toBeGreaterThanOrEqual(1500);
-    expect(order[edit]!.at - firstPost.at).toBeLessThan(900);
+    expect(order.at(-1)!.at - firstPost.at).toBeGreaterThanOrEqual(1000);
   }, 30_000);
 });
