@@ -15,6 +15,29 @@ export const DUEL_LIMITS = { maxRounds: 20, defaultRounds: 5, defaultSeconds: 20
 export const DUEL_FORMATS = ['questions', 'drills', 'mixed'] as const;
 export type DuelFormat = (typeof DUEL_FORMATS)[number];
 
+/** Advisory lock namespace for "is this member free to duel" (pg_advisory_xact_lock(space, key)). */
+const DUEL_LOCK_SPACE = 0x64756c; // "dul"
+
+/**
+ * The duel's questions: distinct bank prompts for question rounds, and for drill rounds drill
+ * kinds without repeats until every kind has been used, each with a random seed.
+ */
+function pickQuestions(rounds: number, pool: Prompt[], isDrill: (round: number) => boolean): string[] {
+  const chosen: string[] = [];
+  const left = [...pool];
+  let kinds: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (!isDrill(i)) {
+      chosen.push(left.splice(randomInt(left.length), 1)[0]!.id);
+      continue;
+    }
+    if (kinds.length === 0) kinds = drillKinds.map((k) => k.id);
+    const kind = kinds.splice(randomInt(kinds.length), 1)[0]!;
+    chosen.push(drillRef({ kind, seed: randomInt(2 ** 32) }));
+  }
+  return chosen;
+}
+
 /** One round's question: a bank prompt answered by buttons, or a drill answered with a number. */
 export type DuelQuestion = { type: 'prompt'; prompt: Prompt } | { type: 'drill'; drill: Drill };
 
@@ -131,46 +154,39 @@ export class DuelService {
     const pool = this.bank.prompts.filter((p) => (!input.topic || p.topic === input.topic) && (!input.level || p.level === input.level));
     if (pool.length < questionRounds) throw new UserError(`Only ${pool.length} questions match that topic and level; ask for fewer rounds or widen the filter.`, 'limit');
     const now = this.clock();
-    const busy = await this.prisma.duel.findFirst({
-      where: {
-        guildId: input.guildId,
-        OR: [
-          { status: 'active' },
-          { status: 'pending', challengeExpiresAt: { gt: now } },
-        ],
-        AND: [{ OR: [{ challengerId: { in: [input.challengerId, input.opponent.id] } }, { opponentId: { in: [input.challengerId, input.opponent.id] } }] }],
-      },
-    });
-    if (busy) {
-      const who = [busy.challengerId, busy.opponentId].includes(input.opponent.id) ? `<@${input.opponent.id}> is` : 'You are';
-      throw new UserError(`${who} already in a duel here. Finish it (or let the challenge expire) first.`, 'conflict');
-    }
-    const chosen: string[] = [];
-    const left = [...pool];
-    // Drill kinds without repeats until every kind has been used.
-    let kinds: string[] = [];
-    for (let i = 0; i < input.rounds; i++) {
-      if (!isDrill(i)) {
-        chosen.push(left.splice(randomInt(left.length), 1)[0]!.id);
-        continue;
+    const chosen = pickQuestions(input.rounds, pool, isDrill);
+    const pair = [input.challengerId, input.opponent.id];
+    // "Already in a duel" is checked and the challenge created under a lock per member (taken
+    // in id order), so two challenges sent at the same moment cannot both get through.
+    return this.prisma.$transaction(async (tx) => {
+      for (const id of [...pair].sort()) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DUEL_LOCK_SPACE}::int4, hashtext(${`${input.guildId}:${id}`}))`;
       }
-      if (kinds.length === 0) kinds = drillKinds.map((k) => k.id);
-      const kind = kinds.splice(randomInt(kinds.length), 1)[0]!;
-      chosen.push(drillRef({ kind, seed: randomInt(2 ** 32) }));
-    }
-    return (await this.prisma.duel.create({
-      data: {
-        guildId: input.guildId,
-        channelId: input.channelId,
-        challengerId: input.challengerId,
-        opponentId: input.opponent.id,
-        topic: input.topic,
-        level: input.level,
-        questions: chosen,
-        secondsPerRound: input.seconds,
-        challengeExpiresAt: new Date(now.getTime() + DUEL_LIMITS.challengeMinutes * 60_000),
-      },
-    })) as DuelRow;
+      const busy = await tx.duel.findFirst({
+        where: {
+          guildId: input.guildId,
+          OR: [{ status: 'active' }, { status: 'pending', challengeExpiresAt: { gt: now } }],
+          AND: [{ OR: [{ challengerId: { in: pair } }, { opponentId: { in: pair } }] }],
+        },
+      });
+      if (busy) {
+        const who = [busy.challengerId, busy.opponentId].includes(input.opponent.id) ? `<@${input.opponent.id}> is` : 'You are';
+        throw new UserError(`${who} already in a duel here. Finish it (or let the challenge expire) first.`, 'conflict');
+      }
+      return (await tx.duel.create({
+        data: {
+          guildId: input.guildId,
+          channelId: input.channelId,
+          challengerId: input.challengerId,
+          opponentId: input.opponent.id,
+          topic: input.topic,
+          level: input.level,
+          questions: chosen,
+          secondsPerRound: input.seconds,
+          challengeExpiresAt: new Date(now.getTime() + DUEL_LIMITS.challengeMinutes * 60_000),
+        },
+      })) as DuelRow;
+    });
   }
 
   async setMessage(duelId: string, messageId: string): Promise<void> {

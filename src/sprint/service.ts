@@ -10,6 +10,9 @@ import { ownsGuild, type ShardScope } from '../discord/shards.js';
 
 export const SPRINT_LIMITS = { lobbySeconds: 30, defaultRounds: 5, maxRounds: 20, defaultSeconds: 20, maxPlayers: 500 } as const;
 
+/** Advisory lock namespace for "one sprint per channel" (pg_advisory_xact_lock(space, key)). */
+const SPRINT_LOCK_SPACE = 0x737072; // "spr"
+
 export interface SprintRow {
   id: string;
   guildId: string;
@@ -68,26 +71,30 @@ export class SprintService {
     if (input.topic && !this.bank.topicById.has(input.topic)) throw new UserError(`I have no topic called "${input.topic.slice(0, 40)}".`);
     if (!Number.isInteger(input.rounds) || input.rounds < 1 || input.rounds > SPRINT_LIMITS.maxRounds) throw new UserError(`A sprint has 1 to ${SPRINT_LIMITS.maxRounds} rounds.`, 'limit');
     if (!Number.isInteger(input.seconds) || input.seconds < 5 || input.seconds > 120) throw new UserError('A round lasts 5 to 120 seconds.', 'limit');
-    const running = await this.prisma.sprint.findFirst({ where: { channelId: input.channelId, status: { in: ['lobby', 'active'] } } });
-    if (running) throw new UserError('A sprint is already running in this channel. Join it, or wait for it to end.', 'conflict');
     const pool = this.bank.prompts.filter((p) => !input.topic || p.topic === input.topic);
     if (pool.length < input.rounds) throw new UserError(`Only ${pool.length} questions match; ask for fewer rounds.`, 'limit');
     const left = [...pool];
     const questions = Array.from({ length: input.rounds }, () => left.splice(randomInt(left.length), 1)[0]!.id);
     const now = this.clock();
-    const sprint = (await this.prisma.sprint.create({
-      data: {
-        guildId: input.guildId,
-        channelId: input.channelId,
-        starterId: input.starterId,
-        topic: input.topic,
-        questions,
-        secondsPerRound: input.seconds,
-        deadline: new Date(now.getTime() + SPRINT_LIMITS.lobbySeconds * 1000),
-        players: { create: { userId: input.starterId, name: input.starterName } },
-      },
-    })) as SprintRow;
-    return sprint;
+    // One sprint per channel: checked and created under a lock on the channel, so two /sprint
+    // sent at the same moment cannot both open a lobby.
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SPRINT_LOCK_SPACE}::int4, hashtext(${input.channelId}))`;
+      const running = await tx.sprint.findFirst({ where: { channelId: input.channelId, status: { in: ['lobby', 'active'] } } });
+      if (running) throw new UserError('A sprint is already running in this channel. Join it, or wait for it to end.', 'conflict');
+      return (await tx.sprint.create({
+        data: {
+          guildId: input.guildId,
+          channelId: input.channelId,
+          starterId: input.starterId,
+          topic: input.topic,
+          questions,
+          secondsPerRound: input.seconds,
+          deadline: new Date(now.getTime() + SPRINT_LIMITS.lobbySeconds * 1000),
+          players: { create: { userId: input.starterId, name: input.starterName } },
+        },
+      })) as SprintRow;
+    });
   }
 
   async setMessage(id: string, messageId: string): Promise<void> {

@@ -100,4 +100,25 @@ describe('duel and sprint answers', () => {
     expect(await db.prisma.sprintAnswer.count({ where: { sprintId: sprint.id } })).toBe(1);
     expect(await db.prisma.answer.count({ where: { userId: 'eve', mode: 'sprint' } })).toBe(1);
   });
+
+  // "Already in a duel" and "a sprint is already running" were checked, then created: two
+  // requests at the same moment both passed the check.
+  it('of five challenges sent to one member at the same moment, exactly one gets through', async () => {
+    const results = await Promise.allSettled(
+      ['c1', 'c2', 'c3', 'c4', 'c5'].map((challengerId) =>
+        duels.challenge({ guildId: 'race', channelId: 'c', challengerId, opponent: { id: 'popular', bot: false }, topic: null, level: null, rounds: 1, seconds: 20 }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) expect(String(r.reason)).toMatch(/is already in a duel here/);
+    expect(await db.prisma.duel.count({ where: { guildId: 'race' } })).toBe(1);
+  });
+
+  it('of five sprints opened in one channel at the same moment, exactly one opens', async () => {
+    const results = await Promise.allSettled(
+      ['s1', 's2', 's3', 's4', 's5'].map((starterId) => sprints.open({ guildId: 'g', channelId: 'race-channel', starterId, starterName: starterId, topic: null, rounds: 1, seconds: 20 })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await db.prisma.sprint.count({ where: { channelId: 'race-channel' } })).toBe(1);
+  });
 });
