@@ -119,7 +119,7 @@ export class WhiteboardService {
       if (!boardId) throw new UserError(NO_BOARD, 'not-found');
       const last = await tx.whiteboardStep.findFirst({ where: { boardId, authorId: by.id }, orderBy: { position: 'desc' } });
       if (!last) throw new UserError('You have no step on this board to undo (undo only removes your own steps).', 'not-found');
-      await tx.whiteboardStep.delete({ where: { id: last.id } });
+      await tx.whiteboardStep.deleteMany({ where: { id: last.id } });
       return last;
     });
   }
@@ -130,11 +130,14 @@ export class WhiteboardService {
     if (board.startedBy !== by.id && !canManageServer) {
       throw new UserError('Only the member who started this board, or someone with **Manage Server**, can clear it.', 'forbidden');
     }
-    const [{ count }] = await this.prisma.$transaction([
-      this.prisma.whiteboardStep.deleteMany({ where: { boardId: board.id } }),
-      this.prisma.whiteboard.delete({ where: { id: board.id } }),
-    ]);
-    return count;
+    // Under the board's row lock, like add and undo: a step added or undone meanwhile waits.
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM whiteboards WHERE id = ${board.id}::uuid FOR UPDATE`;
+      if (!locked[0]) throw new UserError(NO_BOARD, 'not-found');
+      const { count } = await tx.whiteboardStep.deleteMany({ where: { boardId: board.id } });
+      await tx.whiteboard.deleteMany({ where: { id: board.id } });
+      return count;
+    });
   }
 }
 

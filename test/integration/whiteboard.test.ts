@@ -69,6 +69,21 @@ describe('whiteboards', () => {
     expect((await boards.start(where('c5'), 'Fresh', bob)).title).toBe('Fresh');
   });
 
+  // Seen in a loaded fuzz run: an undo racing a clear found its step gone at the delete and
+  // the member got "something went wrong". Clear now takes the board's lock like add and undo.
+  it('an undo, an addition and a clear at the same moment: each succeeds or is refused in words, the board ends cleared', async () => {
+    for (let i = 0; i < 30; i++) {
+      const channel = `race-${i}`;
+      await boards.start(where(channel), 'Race', alice);
+      await boards.add(channel, { tex: 'a' }, alice);
+      const results = await Promise.allSettled([boards.undo(channel, alice), boards.add(channel, { tex: 'b' }, alice), boards.clear(channel, alice, false)]);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(UserError);
+      expect(results[2].status).toBe('fulfilled');
+      expect(await db.prisma.whiteboard.count({ where: { channelId: channel } })).toBe(0);
+    }
+    expect(await db.prisma.whiteboardStep.count({ where: { board: { channelId: { startsWith: 'race-' } } } })).toBe(0);
+  });
+
   it('stops at the step limit with a friendly message', async () => {
     await boards.start(where('c6'), 'Full', alice);
     for (let i = 0; i < WHITEBOARD_LIMITS.steps; i++) await boards.add('c6', { tex: `s_${i}` }, alice);
