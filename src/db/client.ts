@@ -26,7 +26,12 @@ export function connectDatabase(url: string, opts: { poolSize: number; log: Logg
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (err) => opts.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database connection lost'));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    // Prisma's defaults (2 s to get a connection, 5 s per interactive transaction) turned a
+    // busy moment (every connection in use, a transaction queued on a row lock) into errors.
+    transactionOptions: { maxWait: 5_000, timeout: 15_000 },
+  });
   return {
     prisma,
     pool,
@@ -71,6 +76,7 @@ const UNAVAILABLE_CODES = new Set([
   'P1002',
   'P1017',
   'P2024',
+  'P2028', // transaction API error: could not start in time, or expired (rolled back either way)
 ]);
 
 /** True when an error means "the database cannot be reached right now", as opposed to a bug. */
