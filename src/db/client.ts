@@ -90,3 +90,14 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   }
   return isDatabaseUnavailable(e.cause, depth + 1);
 }
+
+/**
+ * True for a unique-constraint violation, however Prisma reports it: P2002 from model queries,
+ * or P2010 (raw query failed) with the driver adapter's cause (SQLSTATE 23505).
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown; originalCode?: unknown } } } } | null;
+  if (e?.code === 'P2002') return true;
+  const cause = e?.meta?.driverAdapterError?.cause;
+  return cause?.kind === 'UniqueConstraintViolation' || cause?.code === '23505' || cause?.originalCode === '23505';
+}

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
 import { UserError } from '../errors.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, type Grade, type Verdict, RESPONSE_TIMES } from '../mastery/index.js';
+import { isUniqueViolation } from '../db/client.js';
 import { generateDrill, drillKinds, type Drill } from '../drills/index.js';
 import { gradeChoice, gradeNumeric, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
@@ -254,39 +255,42 @@ export class DuelService {
   ): Promise<AnswerResult> {
     const correct = a.verdict === 'correct';
     const points = late ? 0 : speedPoints(correct, t, T);
-    // The duel row is share-locked first, as closeRound locks it before writing the blanks of
-    // absent players: an answer racing the timer then waits for the close (and is refused as
-    // over) or goes in before it. Inserting first deadlocked: the answer held its key and
-    // waited for the row (the foreign key), the close held the row and waited for the key.
-    // The duel's row and the answer store's commit together (recordIn), so a failure between
-    // them cannot leave a retry finding the duel answer but no record of it for mastery.
-    const inserted = await this.prisma.$transaction(async (tx) => {
-      const [state] = await tx.$queryRaw<{ status: string; round: number }[]>`SELECT status, round FROM duels WHERE id = ${duel.id}::uuid FOR SHARE`;
-      if (!state || state.status !== 'active' || state.round !== round) throw new UserError('This round is over.', 'expired');
-      const n = await tx.$executeRaw`
-        INSERT INTO duel_answers (duel_id, round, user_id, option_id, given, correct, response_ms, points, answered_at)
-        VALUES (${duel.id}::uuid, ${round}, ${userId}, ${a.optionId}, ${a.given}, ${correct}, ${Math.round(t)}, ${points}, ${now})
-        ON CONFLICT DO NOTHING`;
-      if (n === 0) return false;
-      await this.answers.recordIn(tx, {
-        eventKey: `duel:${duel.id}:${round}:${userId}`,
-        userId,
-        guildId: duel.guildId,
-        channelId: duel.channelId,
-        ...a.what,
-        mode: 'duel',
-        given: a.shown,
-        verdict: a.verdict,
-        score: correct ? 1 : 0,
-        points,
-        responseMs: t,
-        ...(a.rating !== undefined ? { rating: a.rating } : {}),
-        at: now,
-      });
-      return true;
-    });
+    // One statement writes the answer store's row and, alongside it, the duel's own row: both
+    // or neither. The primary key on (duel, round, player) counts the first answer only; when
+    // the round was closed meanwhile, the absent player's blank is already there, the insert
+    // violates the key and nothing is stored (refused as over). Locks: the insert's foreign
+    // key check takes a KEY SHARE lock on the duel row, which closeRound's FOR NO KEY UPDATE
+    // does not block, so an answer and the close never wait on each other in a cycle.
+    let stored: boolean;
+    try {
+      const r = await this.answers.record(
+        {
+          eventKey: `duel:${duel.id}:${round}:${userId}`,
+          userId,
+          guildId: duel.guildId,
+          channelId: duel.channelId,
+          ...a.what,
+          mode: 'duel',
+          given: a.shown,
+          verdict: a.verdict,
+          score: correct ? 1 : 0,
+          points,
+          responseMs: t,
+          ...(a.rating !== undefined ? { rating: a.rating } : {}),
+          at: now,
+        },
+        {
+          alongside: Prisma.sql`INSERT INTO duel_answers (duel_id, round, user_id, option_id, given, correct, response_ms, points, answered_at)
+            SELECT ${duel.id}::uuid, ${round}::int4, ${userId}, ${a.optionId}::int4, ${a.given}::text, ${correct}, ${Math.round(t)}::int4, ${points}::int4, ${now}::timestamptz FROM ins`,
+        },
+      );
+      stored = r.stored;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new UserError('This round is over.', 'expired');
+      throw err;
+    }
     const n = await this.prisma.duelAnswer.count({ where: { duelId: duel.id, round } });
-    return { duel, stored: inserted, correct, points, late, bothAnswered: n >= 2 };
+    return { duel, stored, correct, points, late, bothAnswered: n >= 2 };
   }
 
   /** The checks every answer goes through: a duelist, the round open, the question of the right type. */
@@ -329,7 +333,8 @@ export class DuelService {
   async closeRound(duelId: string, round: number): Promise<{ duel: DuelRow; finished: boolean } | null> {
     const now = this.clock();
     return this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<DuelRow[]>`SELECT id, status, round, questions, seconds_per_round AS "secondsPerRound", challenger_id AS "challengerId", opponent_id AS "opponentId" FROM duels WHERE id = ${duelId}::uuid FOR UPDATE`;
+      // FOR NO KEY UPDATE: excludes other closers, but not an answer's foreign-key check (see store).
+      const rows = await tx.$queryRaw<DuelRow[]>`SELECT id, status, round, questions, seconds_per_round AS "secondsPerRound", challenger_id AS "challengerId", opponent_id AS "opponentId" FROM duels WHERE id = ${duelId}::uuid FOR NO KEY UPDATE`;
       const d = rows[0];
       if (!d || d.status !== 'active' || d.round !== round) return null;
       for (const userId of [d.challengerId, d.opponentId]) {

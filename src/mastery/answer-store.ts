@@ -42,6 +42,16 @@ export interface AnswerEvent {
   at?: Date;
 }
 
+export interface RecordOptions {
+  /**
+   * A mode's own row of the same answer (a duel's or a sprint's), written in the same
+   * statement as the answer so the two commit together or not at all: an INSERT ... SELECT
+   * ... FROM ins, where `ins` holds the answer's row only when this event was new. If it fails
+   * (e.g. a unique violation), nothing of the answer is stored.
+   */
+  alongside?: Prisma.Sql;
+}
+
 export interface RecordResult {
   /** False when this event was already stored: nothing changed. */
   stored: boolean;
@@ -164,30 +174,22 @@ export class AnswerStore {
    *   schedule; write it back. Concurrent answers to one card queue on the lock.
    * Both apply the concept rule (see conceptRootToResurface) in the same statement as the card write.
    */
-  async record(event: AnswerEvent): Promise<RecordResult> {
+  async record(event: AnswerEvent, options: RecordOptions = {}): Promise<RecordResult> {
     const p = this.prepare(event);
-    if (!p.rated) return insertOnly(this.prisma, p.insertAnswer);
+    const also = options.alongside ? Prisma.sql`, alongside AS (${options.alongside})` : Prisma.empty;
+    if (!p.rated) {
+      const rows = await this.prisma.$queryRaw<{ id: bigint }[]>`WITH ins AS (${p.insertAnswer})${also} SELECT id FROM ins`;
+      const id = rows[0]?.id ?? null;
+      return { stored: id !== null, answerId: id };
+    }
     const { userId, prompt, rating, now, insertAnswer, resurfaceRoot } = p.rated;
     try {
-      return await this.recordOptimistically(userId, prompt, rating, now, insertAnswer, resurfaceRoot);
+      return await this.recordOptimistically(userId, prompt, rating, now, insertAnswer, Prisma.sql`${resurfaceRoot}${also}`);
     } catch (err) {
       if (!isGuardAbort(err)) throw err;
       this.stats.contended++;
     }
-    return this.prisma.$transaction((tx) => this.recordLocked(tx, userId, prompt, rating, now, insertAnswer, resurfaceRoot));
-  }
-
-  /**
-   * `record` inside the caller's transaction, for modes that keep their own row of the answer
-   * too (duels, sprints): both rows commit together or neither does, so a failure between them
-   * (the database going away, the process killed) cannot leave an answer counted in the duel
-   * but missing from mastery and leaderboards, and the retry finds neither. Uses the locking path.
-   */
-  async recordIn(tx: Prisma.TransactionClient, event: AnswerEvent): Promise<RecordResult> {
-    const p = this.prepare(event);
-    if (!p.rated) return insertOnly(tx, p.insertAnswer);
-    const { userId, prompt, rating, now, insertAnswer, resurfaceRoot } = p.rated;
-    return this.recordLocked(tx, userId, prompt, rating, now, insertAnswer, resurfaceRoot);
+    return this.recordLocked(userId, prompt, rating, now, insertAnswer, resurfaceRoot, also);
   }
 
   /** Validates the event and builds its answer insert and, when it rates a prompt, the card change's parts. */
@@ -242,35 +244,30 @@ export class AnswerStore {
     return id === null ? { stored: false, answerId: null } : { stored: true, answerId: id, card: { due: next.due, state: next.state } };
   }
 
-  private async recordLocked(tx: Prisma.TransactionClient, userId: string, prompt: Prompt, rating: Grade, now: Date, insertAnswer: Prisma.Sql, resurfaceRoot: Prisma.Sql): Promise<RecordResult> {
-    const rows = await tx.$queryRaw<CardRow[]>`
-      WITH ins AS (${insertAnswer}),
-      card AS (
-        ${INSERT_CARD} SELECT ${cardValues(userId, prompt, emptyCard(now))} FROM ins
-        -- Locks an existing card (and keeps its topic in step with the bank).
-        ON CONFLICT (user_id, prompt_id) DO UPDATE SET topic = EXCLUDED.topic
-        RETURNING *
-      )
-      SELECT ins.id AS "answerId", ${CARD_COLUMNS} FROM ins CROSS JOIN card`;
-    const locked = rows[0];
-    if (!locked) return { stored: false, answerId: null };
-    const next = review(locked, now, rating);
-    await tx.$executeRaw`
-      WITH card AS (
-        UPDATE cards SET due = ${next.due}::timestamptz, stability = ${next.stability}::float8, difficulty = ${next.difficulty}::float8,
-          elapsed_days = ${next.elapsedDays}::int4, scheduled_days = ${next.scheduledDays}::int4, learning_steps = ${next.learningSteps}::int4,
-          reps = ${next.reps}::int4, lapses = ${next.lapses}::int4, state = ${next.state}::int4, last_review = ${next.lastReview}::timestamptz
-        WHERE user_id = ${userId} AND prompt_id = ${prompt.id}
-        RETURNING 1
-      )${resurfaceRoot}
-      SELECT 1`;
-    return { stored: true, answerId: locked.answerId ?? null, card: { due: next.due, state: next.state } };
+  private recordLocked(userId: string, prompt: Prompt, rating: Grade, now: Date, insertAnswer: Prisma.Sql, resurfaceRoot: Prisma.Sql, also: Prisma.Sql): Promise<RecordResult> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<CardRow[]>`
+        WITH ins AS (${insertAnswer}),
+        card AS (
+          ${INSERT_CARD} SELECT ${cardValues(userId, prompt, emptyCard(now))} FROM ins
+          -- Locks an existing card (and keeps its topic in step with the bank).
+          ON CONFLICT (user_id, prompt_id) DO UPDATE SET topic = EXCLUDED.topic
+          RETURNING *
+        )${also}
+        SELECT ins.id AS "answerId", ${CARD_COLUMNS} FROM ins CROSS JOIN card`;
+      const locked = rows[0];
+      if (!locked) return { stored: false, answerId: null };
+      const next = review(locked, now, rating);
+      await tx.$executeRaw`
+        WITH card AS (
+          UPDATE cards SET due = ${next.due}::timestamptz, stability = ${next.stability}::float8, difficulty = ${next.difficulty}::float8,
+            elapsed_days = ${next.elapsedDays}::int4, scheduled_days = ${next.scheduledDays}::int4, learning_steps = ${next.learningSteps}::int4,
+            reps = ${next.reps}::int4, lapses = ${next.lapses}::int4, state = ${next.state}::int4, last_review = ${next.lastReview}::timestamptz
+          WHERE user_id = ${userId} AND prompt_id = ${prompt.id}
+          RETURNING 1
+        )${resurfaceRoot}
+        SELECT 1`;
+      return { stored: true, answerId: locked.answerId ?? null, card: { due: next.due, state: next.state } };
+    });
   }
-}
-
-/** An answer without a card change: the insert alone. */
-async function insertOnly(db: Pick<PrismaClient, '$queryRaw'>, insertAnswer: Prisma.Sql): Promise<RecordResult> {
-  const rows = await db.$queryRaw<{ id: bigint }[]>(insertAnswer);
-  const id = rows[0]?.id ?? null;
-  return { stored: id !== null, answerId: id };
 }

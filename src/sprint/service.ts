@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
 import { UserError } from '../errors.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
 import { gradeChoice, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
@@ -137,13 +137,9 @@ export class SprintService {
     const grade = gradeChoice(prompt.choice, optionId, { responseMs: t, ...RESPONSE_TIMES.choice });
     const correct = grade.verdict === 'correct';
     const points = speedPoints(correct, t, s.secondsPerRound * 1000);
-    // The sprint's row and the answer store's commit together (see AnswerStore.recordIn).
-    const inserted = await this.prisma.$transaction(async (tx) => {
-      const n = await tx.$executeRaw`
-        INSERT INTO sprint_answers (sprint_id, round, user_id, option_id, correct, response_ms, points, answered_at)
-        VALUES (${id}::uuid, ${round}, ${userId}, ${optionId}, ${correct}, ${Math.round(t)}, ${points}, ${now}) ON CONFLICT DO NOTHING`;
-      if (n === 0) return false;
-      await this.answers.recordIn(tx, {
+    // The answer store's row and the sprint's own row in one statement: both or neither.
+    const { stored } = await this.answers.record(
+      {
         eventKey: `sprint:${id}:${round}:${userId}`,
         userId,
         guildId: s.guildId,
@@ -157,10 +153,14 @@ export class SprintService {
         responseMs: t,
         rating: grade.rating,
         at: now,
-      });
-      return true;
-    });
-    return { stored: inserted, correct, points };
+      },
+      {
+        alongside: Prisma.sql`INSERT INTO sprint_answers (sprint_id, round, user_id, option_id, correct, response_ms, points, answered_at)
+          SELECT ${id}::uuid, ${round}::int4, ${userId}, ${optionId}::int4, ${correct}, ${Math.round(t)}::int4, ${points}::int4, ${now}::timestamptz FROM ins
+          ON CONFLICT DO NOTHING`,
+      },
+    );
+    return { stored, correct, points };
   }
 
   /** Closes round `round` (idempotent); returns the new state or null when already closed. */

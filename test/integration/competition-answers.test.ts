@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBank } from '../../src/bank/load.js';
 import { DuelService } from '../../src/duel/service.js';
 import { UserError } from '../../src/errors.js';
-import { AnswerStore, type AnswerEvent } from '../../src/mastery/answer-store.js';
-import type { Prisma } from '../../src/generated/prisma/client.js';
+import { AnswerStore, type AnswerEvent, type RecordOptions } from '../../src/mastery/answer-store.js';
 import { SprintService } from '../../src/sprint/service.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 
@@ -20,13 +19,9 @@ class FailingOnce extends AnswerStore {
       throw new Error('connection lost (simulated)');
     }
   }
-  override async record(event: AnswerEvent) {
+  override async record(event: AnswerEvent, options?: RecordOptions) {
     this.trip();
-    return super.record(event);
-  }
-  override async recordIn(tx: Prisma.TransactionClient, event: AnswerEvent) {
-    this.trip();
-    return super.recordIn(tx, event);
+    return super.record(event, options);
   }
 }
 let store: FailingOnce;
@@ -72,6 +67,19 @@ describe('duel and sprint answers', () => {
     // Each stored late answer is in the answer store too, once.
     const stored = await db.prisma.answer.count({ where: { userId: 'bob', mode: 'duel' } });
     expect(stored).toBe(outcomes.filter((o) => o === 'late').length);
+  });
+
+  it('an answer checked while the round was open but written after the close is refused as over, and stores nothing', async () => {
+    const duel = await duels.challenge({ guildId: 'g', channelId: 'c4', challengerId: 'fay', opponent: { id: 'gus', bot: false }, topic: null, level: null, rounds: 2, seconds: 5 });
+    await duels.accept(duel.id, 'gus');
+    const stale = await duels.get(duel.id); // what the answer read before the close
+    now = new Date(now.getTime() + 6_000);
+    await duels.closeRound(duel.id, 0); // blanks for both, round 1 starts
+    const racing = Object.assign(Object.create(Object.getPrototypeOf(duels)) as DuelService, duels, { get: async () => stale });
+    await expect(racing.answer(duel.id, 0, 'gus', 0)).rejects.toThrow('This round is over.');
+    expect(await db.prisma.answer.count({ where: { userId: 'gus' } })).toBe(0);
+    const rows = await db.prisma.duelAnswer.findMany({ where: { duelId: duel.id, round: 0, userId: 'gus' } });
+    expect(rows.map((r) => r.optionId)).toEqual([null]);
   });
 
   // The duel or sprint keeps its own row of each answer and the answer store another; when the
