@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../log.js';
 
 export type Db = PrismaClient;
@@ -100,4 +100,12 @@ export function isUniqueViolation(err: unknown): boolean {
   if (e?.code === 'P2002') return true;
   const cause = e?.meta?.driverAdapterError?.cause;
   return cause?.kind === 'UniqueConstraintViolation' || cause?.code === '23505' || cause?.originalCode === '23505';
+}
+
+/**
+ * A transaction-scoped advisory lock on (space, key), held until the transaction ends: makes a
+ * "check, then create" atomic where no unique index can express the rule.
+ */
+export async function lockKey(tx: Prisma.TransactionClient, space: number, key: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${space}::int4, hashtext(${key}))`;
 }

@@ -8,7 +8,6 @@ import { renderErrorMessage } from '../render/validate.js';
 import type { InteractionOutcome, Metrics } from '../ops/metrics.js';
 import type { ComponentInteraction, ComponentRoute, SlashCommand } from './command.js';
 import { decodeCustomId } from './custom-id.js';
-import { FORM_INCOMPLETE } from './forms.js';
 import { replyPrivately } from './replies.js';
 
 export const MESSAGES = {
@@ -21,15 +20,14 @@ export const MESSAGES = {
   unexpected: (ref: string) => `Sorry, something went wrong on my side. It has been logged (reference \`${ref}\`); please try again.`,
 } as const;
 
-/** discord.js's errors for options or form fields a payload lacks or has of the wrong kind. */
+/**
+ * discord.js's errors for options a command payload lacks or has of the wrong kind. (Form
+ * fields are read through formText, which refuses a missing one itself.)
+ */
 function malformedPayload(err: unknown): UserError | null {
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return null;
-  if (code.startsWith('CommandInteractionOption')) {
-    return new UserError("This command arrived without an option it needs, or with one of the wrong kind. Choose it from Discord's command menu and fill in its options.", 'invalid-input');
-  }
-  if (code.startsWith('ModalSubmitInteractionField')) return new UserError(FORM_INCOMPLETE, 'invalid-input');
-  return null;
+  if (typeof code !== 'string' || !code.startsWith('CommandInteractionOption')) return null;
+  return new UserError("This command arrived without an option it needs, or with one of the wrong kind. Choose it from Discord's command menu and fill in its options.", 'invalid-input');
 }
 
 export interface InteractionRouter {

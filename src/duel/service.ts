@@ -3,7 +3,7 @@ import type { Bank, Prompt } from '../bank/load.js';
 import { UserError } from '../errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, type Grade, type Verdict, RESPONSE_TIMES } from '../mastery/index.js';
-import { isUniqueViolation } from '../db/client.js';
+import { isUniqueViolation, lockKey } from '../db/client.js';
 import { generateDrill, drillKinds, type Drill } from '../drills/index.js';
 import { gradeChoice, gradeNumeric, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
@@ -16,7 +16,7 @@ export const DUEL_LIMITS = { maxRounds: 20, defaultRounds: 5, defaultSeconds: 20
 export const DUEL_FORMATS = ['questions', 'drills', 'mixed'] as const;
 export type DuelFormat = (typeof DUEL_FORMATS)[number];
 
-/** Advisory lock namespace for "is this member free to duel" (pg_advisory_xact_lock(space, key)). */
+/** Advisory lock space (lockKey) for "is this member free to duel". */
 const DUEL_LOCK_SPACE = 0x64756c; // "dul"
 
 /**
@@ -161,7 +161,7 @@ export class DuelService {
     // in id order), so two challenges sent at the same moment cannot both get through.
     return this.prisma.$transaction(async (tx) => {
       for (const id of [...pair].sort()) {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DUEL_LOCK_SPACE}::int4, hashtext(${`${input.guildId}:${id}`}))`;
+        await lockKey(tx, DUEL_LOCK_SPACE, `${input.guildId}:${id}`);
       }
       const busy = await tx.duel.findFirst({
         where: {

@@ -7,10 +7,11 @@ import { gradeChoice, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
 import { speedPoints } from '../drop/answers.js';
 import { ownsGuild, type ShardScope } from '../discord/shards.js';
+import { lockKey } from '../db/client.js';
 
 export const SPRINT_LIMITS = { lobbySeconds: 30, defaultRounds: 5, maxRounds: 20, defaultSeconds: 20, maxPlayers: 500 } as const;
 
-/** Advisory lock namespace for "one sprint per channel" (pg_advisory_xact_lock(space, key)). */
+/** Advisory lock space (lockKey) for "one sprint per channel". */
 const SPRINT_LOCK_SPACE = 0x737072; // "spr"
 
 export interface SprintRow {
@@ -79,7 +80,7 @@ export class SprintService {
     // One sprint per channel: checked and created under a lock on the channel, so two /sprint
     // sent at the same moment cannot both open a lobby.
     return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SPRINT_LOCK_SPACE}::int4, hashtext(${input.channelId}))`;
+      await lockKey(tx, SPRINT_LOCK_SPACE, input.channelId);
       const running = await tx.sprint.findFirst({ where: { channelId: input.channelId, status: { in: ['lobby', 'active'] } } });
       if (running) throw new UserError('A sprint is already running in this channel. Join it, or wait for it to end.', 'conflict');
       return (await tx.sprint.create({

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { UserError } from '../errors.js';
 
 /** Limits that keep a board readable as one image and cheap to render. */
@@ -96,9 +96,7 @@ export class WhiteboardService {
     if (note && note.length > WHITEBOARD_LIMITS.noteChars) throw new UserError(`A note can be at most ${WHITEBOARD_LIMITS.noteChars} characters.`, 'limit');
     await this.validateTex(tex);
     return this.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM whiteboards WHERE channel_id = ${channelId} FOR UPDATE`;
-      const boardId = locked[0]?.id;
-      if (!boardId) throw new UserError(NO_BOARD, 'not-found');
+      const boardId = await lockBoard(tx, channelId);
       const agg = await tx.whiteboardStep.aggregate({ where: { boardId }, _count: true, _max: { position: true } });
       if (agg._count >= WHITEBOARD_LIMITS.steps) {
         throw new UserError(`This board is full (${WHITEBOARD_LIMITS.steps} steps). Export it with \`/whiteboard export\`, then \`/whiteboard clear\` to start a new one.`, 'limit');
@@ -114,9 +112,7 @@ export class WhiteboardService {
   /** Removes the caller's own most recent step. */
   async undo(channelId: string, by: Author): Promise<BoardStep> {
     return this.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM whiteboards WHERE channel_id = ${channelId} FOR UPDATE`;
-      const boardId = locked[0]?.id;
-      if (!boardId) throw new UserError(NO_BOARD, 'not-found');
+      const boardId = await lockBoard(tx, channelId);
       const last = await tx.whiteboardStep.findFirst({ where: { boardId, authorId: by.id }, orderBy: { position: 'desc' } });
       if (!last) throw new UserError('You have no step on this board to undo (undo only removes your own steps).', 'not-found');
       await tx.whiteboardStep.deleteMany({ where: { id: last.id } });
@@ -132,13 +128,23 @@ export class WhiteboardService {
     }
     // Under the board's row lock, like add and undo: a step added or undone meanwhile waits.
     return this.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM whiteboards WHERE id = ${board.id}::uuid FOR UPDATE`;
-      if (!locked[0]) throw new UserError(NO_BOARD, 'not-found');
+      if ((await lockBoard(tx, channelId)) !== board.id) throw new UserError(NO_BOARD, 'not-found');
       const { count } = await tx.whiteboardStep.deleteMany({ where: { boardId: board.id } });
       await tx.whiteboard.deleteMany({ where: { id: board.id } });
       return count;
     });
   }
+}
+
+/**
+ * Locks the channel's open board (FOR UPDATE) for the rest of the transaction and returns its
+ * id: adding, undoing and clearing queue on this lock, so steps keep consecutive positions.
+ */
+async function lockBoard(tx: Prisma.TransactionClient, channelId: string): Promise<string> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM whiteboards WHERE channel_id = ${channelId} FOR UPDATE`;
+  const boardId = locked[0]?.id;
+  if (!boardId) throw new UserError(NO_BOARD, 'not-found');
+  return boardId;
 }
 
 /** The board as a stand-alone LaTeX document (amsmath), one numbered equation per step. */
