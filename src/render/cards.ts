@@ -1,11 +1,10 @@
 /**
  * Cards: question, result summary, mastery chart, leaderboard. Each is a vertical stack of
  * sections measured first (logical px), then drawn on one canvas. Any text may contain
- * emoji, CJK, Arabic or combining marks: fontconfig falls back from DejaVu to the Noto CJK
- * and emoji fonts (installed by CI and the Docker image); a glyph no font has comes out as a
- * box, never an error, and cuts happen on grapheme boundaries.
+ * emoji, CJK, Arabic or combining marks: DejaVu falls back to the bundled Noto fonts
+ * (fonts.ts), emoji in colour; a glyph no font has comes out as a box, never an error, and
+ * cuts happen on grapheme boundaries.
  */
-import type { CanvasRenderingContext2D } from 'canvas';
 import { RenderError } from './errors.js';
 import { formatInt } from './limits.js';
 import { getTheme, type Theme, type ThemeName } from './theme.js';
@@ -23,6 +22,7 @@ import {
   textWidth,
   toRenderedImage,
   wrapText,
+  type CanvasRenderingContext2D,
   type RenderedImage,
 } from './draw.js';
 import { drawRichText, layoutRichText, parseRichText, type RichTextStyle } from './richtext.js';

@@ -2,8 +2,14 @@
  * Canvas helpers shared by formulas, plots and cards: fonts, safe text measuring,
  * wrapping, ellipsis, PNG encoding.
  */
-import { Canvas, createCanvas, type CanvasRenderingContext2D } from 'canvas';
+import { PngFilter, createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { RenderError } from './errors.js';
+import { FALLBACK_FAMILIES, FAMILIES, registerFonts } from './fonts.js';
+
+/** The 2D context of the canvas engine (Skia, through @napi-rs/canvas). */
+export type CanvasRenderingContext2D = SKRSContext2D;
+
+registerFonts();
 
 /** A rendered image. The Buffer is shared with the cache: treat it as read-only. */
 export interface RenderedImage {
@@ -21,21 +27,24 @@ export const MAX_IMAGE_SIDE = 4000;
  */
 export const DEFAULT_SCALE = 2;
 
-/** DejaVu first; fontconfig falls back to Noto CJK / Noto Color Emoji for what it lacks (boxes if absent, never errors). */
-export const FONT_FAMILY = '"DejaVu Sans", sans-serif';
+/** DejaVu first, then the bundled Noto fonts for what it lacks (CJK, Korean, Arabic, colour emoji). */
+export const FONT_FAMILY = `"${FAMILIES.sans}", ${FALLBACK_FAMILIES}`;
+export const MONO_FONT_FAMILY = `"${FAMILIES.mono}", ${FALLBACK_FAMILIES}`;
+/** Text inside formulas (MathJax's own fonts are serif). */
+export const SERIF_FONT_FAMILY = `"${FAMILIES.serif}", ${FALLBACK_FAMILIES}`;
 
 export function font(sizePx: number, weight: 'normal' | 'bold' = 'normal', style: 'normal' | 'italic' = 'normal'): string {
   return `${style === 'italic' ? 'italic ' : ''}${weight === 'bold' ? 'bold ' : ''}${sizePx}px ${FONT_FAMILY}`;
 }
 
 /**
- * PNG encoding dominates render time. libpng's default tries every row filter; on our flat
- * images "no filter" with zlib level 4 is 2-4x faster and about as small.
+ * PNG encoding dominates render time. The encoder's default tries every row filter; on our
+ * flat images "no filter" with zlib level 4 is several times faster and about as small.
  */
 const PNG_COMPRESSION = 4;
 
 export function encodePng(canvas: Canvas): Buffer {
-  return canvas.toBuffer('image/png', { compressionLevel: PNG_COMPRESSION, filters: Canvas.PNG_FILTER_NONE });
+  return canvas.encodeSync('png', { compressionLevel: PNG_COMPRESSION, filters: PngFilter.None });
 }
 
 export function toRenderedImage(canvas: Canvas): RenderedImage {

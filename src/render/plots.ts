@@ -1,11 +1,10 @@
 /**
- * ROC, precision-recall and reliability plots drawn with node-canvas.
+ * ROC, precision-recall and reliability plots drawn with the canvas API (Skia).
  *
  * Layout is in logical pixels sized for Discord (~500-600 px wide) and drawn at ~2x.
  * Metrics are computed on the full data; only the drawn polyline is thinned (sub-pixel
  * moves dropped), so 100,000 points draw fast and AUC/AP are unchanged.
  */
-import type { CanvasRenderingContext2D } from 'canvas';
 import {
   MetricsInputError,
   binarySummary,
@@ -20,7 +19,7 @@ import {
 import { RenderError } from './errors.js';
 import { MAX_PLOT_POINTS, formatInt } from './limits.js';
 import { getTheme, type Theme, type ThemeName } from './theme.js';
-import { cleanLine, ellipsize, fmt, font, scaledCanvas, toRenderedImage, type RenderedImage } from './draw.js';
+import { cleanLine, ellipsize, fmt, font, scaledCanvas, toRenderedImage, type CanvasRenderingContext2D, type RenderedImage } from './draw.js';
 
 export { MAX_PLOT_POINTS };
 

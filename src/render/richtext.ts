@@ -3,9 +3,8 @@
  * and "- " bullets, laid out in a text flow on a canvas. Formulas sit on the text
  * baseline and are never split; a formula wider than the column is shrunk to fit.
  */
-import type { CanvasRenderingContext2D } from 'canvas';
 import { RenderError } from './errors.js';
-import { breakWord, font, measureContext, textWidth } from './draw.js';
+import { MONO_FONT_FAMILY, breakWord, font, measureContext, textWidth, type CanvasRenderingContext2D } from './draw.js';
 import { drawBox, texToBox, type TexBox } from './tex.js';
 
 export interface TextPiece {
@@ -258,7 +257,7 @@ const MAX_FORMULA_HEIGHT = 400;
 const MIN_MATH_EM = 4;
 
 function pieceFont(p: TextPiece, size: number): string {
-  if (p.code) return `${size * 0.92}px "DejaVu Sans Mono", monospace`;
+  if (p.code) return `${size * 0.92}px ${MONO_FONT_FAMILY}`;
   return font(size, p.bold ? 'bold' : 'normal', p.italic ? 'italic' : 'normal');
 }
 

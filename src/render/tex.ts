@@ -1,12 +1,12 @@
 /**
- * TeX to SVG (MathJax 3) to PNG (node-canvas).
+ * TeX to SVG (MathJax 3), drawn with Skia (@napi-rs/canvas): the SVG's paths by Skia's SVG
+ * renderer, the text MathJax has no glyphs for with the bundled fonts (see TexText).
  *
  * Safety: user TeX runs with every macro-defining package removed (`\def`, `\newcommand`,
  * `\require`...), a length cap, a few remaining definers refused up front, and a pixel-size
  * check before rasterising. MathJax is synchronous, so callers run this inside a worker
  * with a time limit (see pool.ts).
  */
-import { Image, type CanvasRenderingContext2D } from 'canvas';
 import { mathjax } from 'mathjax-full/js/mathjax.js';
 import { TeX } from 'mathjax-full/js/input/tex.js';
 import { SVG } from 'mathjax-full/js/output/svg.js';
@@ -15,13 +15,14 @@ import { RegisterHTMLHandler } from 'mathjax-full/js/handlers/html.js';
 import { AllPackages } from 'mathjax-full/js/input/tex/AllPackages.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { LiteElement } from 'mathjax-full/js/adaptors/lite/Element.js';
-import { interruptible } from './interrupt.js';
+import { Image, createCanvas, type Canvas } from '@napi-rs/canvas';
 import { RenderError } from './errors.js';
 import { MAX_CAPTION_LENGTH, checkTex, formatInt } from './limits.js';
 import { getTheme, type ThemeName } from './theme.js';
 import {
   DEFAULT_SCALE,
   MAX_IMAGE_SIDE,
+  SERIF_FONT_FAMILY,
   cleanText,
   font,
   measureContext,
@@ -29,6 +30,7 @@ import {
   textWidth,
   toRenderedImage,
   wrapText,
+  type CanvasRenderingContext2D,
   type RenderedImage,
 } from './draw.js';
 
@@ -84,9 +86,13 @@ function getEngine(): MathJaxEngine {
   return engine;
 }
 
-/** Load MathJax and compile its code paths once (the first conversion is slow). */
+/**
+ * Load MathJax and compile its code paths once (the first conversion is slow), and make Skia
+ * open every fallback font once (the first CJK or emoji character costs hundreds of ms).
+ */
 export function warmUpTex(): void {
-  rasterizeBox(texToBox('\\frac{a}{b}+\\sqrt{x}\\begin{aligned}a&=b\\end{aligned}', { display: true, color: '#000000' }), 10);
+  rasterizeBox(texToBox('\\frac{a}{b}+\\sqrt{x}\\begin{aligned}a&=\\text{é 中 한 ب 🙂 **}\\end{aligned}', { display: true, color: '#000000' }), 10);
+  rasterizeBox(texToBox('\\textbf{é 中 한 ب 🙂} \\textit{é 中 한 ب 🙂}', { display: true, color: '#000000' }), 10);
 }
 
 /** A formula laid out by MathJax, in em units, ready to rasterise at any size. */
@@ -97,6 +103,11 @@ export interface TexBox {
   heightEm: number;
   /** From the top of the box down to the maths baseline. */
   ascentEm: number;
+  /** The viewBox's origin, in 1/1000 em. */
+  minX: number;
+  minY: number;
+  /** Text MathJax has no glyphs for, drawn with the bundled fonts (taken out of `markup`). */
+  texts: TexText[];
 }
 
 export interface TexBoxOptions {
@@ -125,23 +136,110 @@ function texErrorMessage(err: unknown): RenderError {
   return new RenderError('tex', plain, err instanceof Error ? err.stack : typeof id === 'string' ? `TexError ${id}` : undefined);
 }
 
-/**
- * Characters MathJax has no glyph for become SVG <text>, which librsvg draws through pango.
- * Where that falls back to the colour emoji font it costs 1-5 s a character (a 60-emoji
- * formula took 160 s; canvas's own fillText draws the same in milliseconds), stuck in native
- * code where a render cannot be stopped safely. Such characters are refused in formulas.
- */
-const EMOJI = /[\p{Emoji_Presentation}\p{Regional_Indicator}\u{FE0F}\u{20E3}\u{E0020}-\u{E007F}]/u;
-const SVG_TEXT = /<text\b[^>]*>([^<]*)<\/text>/g;
+/** A 2D affine transform [a, b, c, d, e, f], as in SVG's matrix() and canvas's setTransform. */
+type Matrix = [number, number, number, number, number, number];
 
-function refuseEmoji(markup: string): void {
-  const found = new Set<string>();
-  for (const m of markup.matchAll(SVG_TEXT)) {
-    for (const ch of m[1]!) if (EMOJI.test(ch) && found.size < 5) found.add(ch);
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+
+function multiply(m: Matrix, n: Matrix): Matrix {
+  return [
+    m[0] * n[0] + m[2] * n[1],
+    m[1] * n[0] + m[3] * n[1],
+    m[0] * n[2] + m[2] * n[3],
+    m[1] * n[2] + m[3] * n[3],
+    m[0] * n[4] + m[2] * n[5] + m[4],
+    m[1] * n[4] + m[3] * n[5] + m[5],
+  ];
+}
+
+const TRANSFORM_PART = /(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*)\)/g;
+
+/** An SVG transform attribute as one matrix (the forms MathJax writes, and the rest of SVG's). */
+export function parseTransform(attr: string | null | undefined): Matrix {
+  let m = IDENTITY;
+  if (!attr) return m;
+  for (const [, op, args] of attr.matchAll(TRANSFORM_PART)) {
+    const v = args!.split(/[\s,]+/).filter((x) => x !== '').map(Number);
+    if (v.some((x) => !Number.isFinite(x))) continue;
+    const rad = ((v[0] ?? 0) * Math.PI) / 180;
+    let t: Matrix;
+    switch (op) {
+      case 'matrix':
+        if (v.length !== 6) continue;
+        t = v as Matrix;
+        break;
+      case 'translate':
+        t = [1, 0, 0, 1, v[0] ?? 0, v[1] ?? 0];
+        break;
+      case 'scale':
+        t = [v[0] ?? 1, 0, 0, v[1] ?? v[0] ?? 1, 0, 0];
+        break;
+      case 'rotate': {
+        const [cx, cy] = [v[1] ?? 0, v[2] ?? 0];
+        const r: Matrix = [Math.cos(rad), Math.sin(rad), -Math.sin(rad), Math.cos(rad), 0, 0];
+        t = multiply(multiply([1, 0, 0, 1, cx, cy], r), [1, 0, 0, 1, -cx, -cy]);
+        break;
+      }
+      case 'skewX':
+        t = [1, 0, Math.tan(rad), 1, 0, 0];
+        break;
+      default:
+        t = [1, Math.tan(rad), 0, 1, 0, 0];
+    }
+    m = multiply(m, t);
   }
-  if (found.size > 0) {
-    throw new RenderError('invalid-input', `Formulas can't contain emoji (${[...found].join(' ')}): put them in your message, outside the formula.`);
-  }
+  return m;
+}
+
+/**
+ * A run of text MathJax has no glyph for (CJK or accented letters in `\text{}`, emoji,
+ * symbols): MathJax leaves it as SVG <text> for the viewer's fonts. We draw it ourselves with
+ * the bundled fonts and their fallbacks (colour emoji included), so it looks the same on
+ * every machine; the SVG keeps only paths.
+ */
+export interface TexText {
+  text: string;
+  /** From the text's own coordinates to the formula's viewBox units (1/1000 em). */
+  matrix: Matrix;
+  /** In the text's own coordinates. */
+  fontSize: number;
+  bold: boolean;
+  italic: boolean;
+  /** CSS colour (the formula's colour, or a `\color` inside it). */
+  color: string;
+}
+
+/** Take every <text> out of MathJax's SVG, with where and how it is drawn. */
+function extractTexts(adaptor: LiteAdaptor, root: LiteElement, color: string): TexText[] {
+  const texts: TexText[] = [];
+  const gone: LiteElement[] = [];
+  const walk = (node: LiteElement, m: Matrix, fill: string) => {
+    for (const child of adaptor.childNodes(node)) {
+      if (adaptor.kind(child) === '#text' || adaptor.kind(child) === '#comment') continue;
+      const el = child as LiteElement;
+      let own = multiply(m, parseTransform(adaptor.getAttribute(el, 'transform')));
+      if (adaptor.kind(el) === 'svg') own = multiply(own, [1, 0, 0, 1, Number(adaptor.getAttribute(el, 'x')) || 0, Number(adaptor.getAttribute(el, 'y')) || 0]);
+      const f = adaptor.getAttribute(el, 'fill');
+      const ownFill = f && f !== 'none' ? (f === 'currentColor' ? color : f) : fill;
+      if (adaptor.kind(el) === 'text') {
+        const text = adaptor.textContent(el);
+        if (text.trim() !== '') {
+          texts.push({
+            text,
+            matrix: own,
+            fontSize: Number.parseFloat(adaptor.getAttribute(el, 'font-size') ?? '') || 884,
+            bold: adaptor.getAttribute(el, 'font-weight') === 'bold',
+            italic: adaptor.getAttribute(el, 'font-style') === 'italic',
+            color: ownFill,
+          });
+        }
+        gone.push(el);
+      } else walk(el, own, ownFill);
+    }
+  };
+  walk(root, IDENTITY, color);
+  for (const el of gone) adaptor.remove(el);
+  return texts;
 }
 
 const VIEWBOX = /^(-?[\d.]+(?:e-?\d+)?) (-?[\d.]+(?:e-?\d+)?) ([\d.]+(?:e-?\d+)?) ([\d.]+(?:e-?\d+)?)$/;
@@ -154,8 +252,7 @@ export function texToBox(tex: string, options: TexBoxOptions): TexBox {
   try {
     // Forget \label and equation numbers from earlier jobs ("Label 'a' multiply defined").
     input.reset();
-    // Pure JavaScript, where runaway formulas spend their time: the pool may stop us here.
-    const container = interruptible(() => doc.convert(source, { display: options.display }) as LiteElement);
+    const container = doc.convert(source, { display: options.display }) as LiteElement;
     svgNode = adaptor.firstChild(container) as LiteElement;
   } catch (err) {
     throw texErrorMessage(err);
@@ -171,13 +268,16 @@ export function texToBox(tex: string, options: TexBoxOptions): TexBox {
   adaptor.removeAttribute(svgNode, 'style');
   adaptor.removeAttribute(svgNode, 'role');
   adaptor.removeAttribute(svgNode, 'focusable');
-  const svg = adaptor.outerHTML(svgNode);
-  refuseEmoji(svg);
-  const markup = svg
+  const texts = extractTexts(adaptor, svgNode, options.color);
+  const markup = adaptor
+    .outerHTML(svgNode)
     .replace(/^<svg([^>]*)>/, (open) => `${open}<style>${MATHJAX_SVG_CSS}</style>`)
     .replace(/currentColor/g, options.color);
   return {
     markup,
+    texts,
+    minX: Number(viewBox[1]),
+    minY: Number(viewBox[2]),
     widthEm: Number(viewBox[3]) / 1000,
     heightEm: Number(viewBox[4]) / 1000,
     ascentEm: -Number(viewBox[2]) / 1000,
@@ -197,50 +297,60 @@ export function boxPixelSize(box: TexBox, emPx: number): { width: number; height
   return { width, height };
 }
 
-export interface RasterFormula {
-  image: Image;
-  width: number;
-  height: number;
-  /** Pixels from the top to the baseline. */
-  baseline: number;
-}
-
-/**
- * Rasterise at `emPx` pixels per em. The SVG carries its final pixel size and img.width /
- * img.height are set before drawing, so librsvg renders at that size; scaling at draw
- * time would stretch a 1x bitmap (the blur trap).
- */
-export function rasterizeBox(box: TexBox, emPx: number): RasterFormula {
-  const { width, height } = boxPixelSize(box, emPx);
-  const svg = box.markup.replace('{{W}}', `${width}px`).replace('{{H}}', `${height}px`);
+/** The formula's SVG as a Skia image (vector: drawn at its final size, never a stretched bitmap). */
+function svgImage(box: TexBox, width: number, height: number): Image {
   const image = new Image();
-  let failure: Error | undefined;
-  image.onerror = (err: Error) => {
-    failure = err;
+  let failure: string | undefined;
+  image.onerror = (event) => {
+    failure = String((event as { message?: unknown }).message ?? 'SVG did not load');
   };
-  try {
-    image.src = Buffer.from(svg, 'utf8');
-  } catch (err) {
-    failure = err as Error;
+  image.src = Buffer.from(box.markup.replace('{{W}}', `${width}px`).replace('{{H}}', `${height}px`), 'utf8');
+  if (failure !== undefined || !image.complete || image.naturalWidth === 0) {
+    throw new RenderError('internal', 'Could not draw this formula', failure ?? 'SVG did not load');
   }
-  if (failure || !image.complete) {
-    throw new RenderError('internal', 'Could not draw this formula', failure?.message ?? 'SVG did not load');
+  return image;
+}
+
+/** Draws the box's text runs; `device` maps viewBox units to the context's pixels. */
+function drawTexts(ctx: CanvasRenderingContext2D, box: TexBox, device: Matrix): void {
+  for (const t of box.texts) {
+    const m = multiply(device, t.matrix);
+    // Draw at the device size with a unit-scale transform: glyphs are rasterised at the size
+    // they appear, not at MathJax's 884 "px" and scaled down.
+    const s = Math.sqrt(Math.abs(m[0] * m[3] - m[1] * m[2]));
+    if (!(s > 0)) continue;
+    ctx.setTransform(m[0] / s, m[1] / s, m[2] / s, m[3] / s, m[4], m[5]);
+    ctx.font = `${t.italic ? 'italic ' : ''}${t.bold ? 'bold ' : ''}${t.fontSize * s}px ${SERIF_FONT_FAMILY}`;
+    ctx.fillStyle = t.color;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    ctx.fillText(t.text, 0, 0);
   }
-  image.width = width;
-  image.height = height;
-  return { image, width, height, baseline: box.ascentEm * emPx };
 }
 
 /**
- * Draw a formula with its top-left at logical (x, y), 1:1 on the device pixel grid: the
- * context's scale is bypassed because the formula is already rasterised at device size.
+ * Draw a formula with its top-left at logical (x, y), on the device pixel grid: the context's
+ * scale is bypassed so the formula is drawn at exactly its device size.
  */
 export function drawBox(ctx: CanvasRenderingContext2D, box: TexBox, logicalX: number, logicalY: number, emLogicalPx: number, scale: number): void {
-  const r = rasterizeBox(box, emLogicalPx * scale);
+  const emPx = emLogicalPx * scale;
+  const { width, height } = boxPixelSize(box, emPx);
+  const x = Math.round(logicalX * scale);
+  const y = Math.round(logicalY * scale);
   ctx.save();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.drawImage(r.image, Math.round(logicalX * scale), Math.round(logicalY * scale), r.width, r.height);
+  ctx.drawImage(svgImage(box, width, height), x, y, width, height);
+  const k = emPx / 1000;
+  drawTexts(ctx, box, [k, 0, 0, k, x - box.minX * k, y - box.minY * k]);
   ctx.restore();
+}
+
+/** A formula alone on a transparent canvas of its pixel size at `emPx` pixels per em. */
+export function rasterizeBox(box: TexBox, emPx: number): Canvas {
+  const { width, height } = boxPixelSize(box, emPx);
+  const canvas = createCanvas(width, height);
+  drawBox(canvas.getContext('2d'), box, 0, 0, emPx, 1);
+  return canvas;
 }
 
 export interface TexImageOptions {

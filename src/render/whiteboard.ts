@@ -3,10 +3,9 @@
  * rendered with its author's name beside it. A step whose TeX does not parse is shown with
  * MathJax's message instead of failing the whole board.
  */
-import type { CanvasRenderingContext2D } from 'canvas';
 import { RenderError } from './errors.js';
 import { getTheme } from './theme.js';
-import { cleanLine, ellipsize, font, measureContext, wrapText, type RenderedImage } from './draw.js';
+import { MONO_FONT_FAMILY, cleanLine, ellipsize, font, measureContext, wrapText, type CanvasRenderingContext2D, type RenderedImage } from './draw.js';
 import { BASE_EM_PX, drawBox, texToBox, type TexBox } from './tex.js';
 import { CARD_WIDTH, PAD, renderSections, spacer, textSection, type CardOptions, type Section } from './cards.js';
 import type { WhiteboardSpec } from './specs.js';
@@ -78,7 +77,7 @@ export function renderWhiteboard(spec: WhiteboardSpec, options: CardOptions): Re
         c.font = font(14);
         c.fillStyle = theme.bad;
         lines.forEach((l, k) => c.fillText(l, x, top + 15 + k * 19));
-        c.font = `12.5px "DejaVu Sans Mono", monospace`;
+        c.font = `12.5px ${MONO_FONT_FAMILY}`;
         c.fillStyle = theme.muted;
         c.fillText(code, x, top + 15 + lines.length * 19);
       };

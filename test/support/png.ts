@@ -1,4 +1,4 @@
-import { createCanvas, loadImage } from 'canvas';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 
 export interface DecodedImage {
   width: number;
@@ -6,7 +6,7 @@ export interface DecodedImage {
   data: Uint8ClampedArray;
 }
 
-/** Decodes a PNG into RGBA pixels (real decoding, via canvas). */
+/** Decodes a PNG into RGBA pixels (real decoding, via Skia). */
 export async function decodePng(png: Buffer): Promise<DecodedImage> {
   expect8(png);
   const img = await loadImage(png);

@@ -130,7 +130,7 @@ describe('cards: real pixels', () => {
     }
   });
 
-  it('draws CJK names with their real glyphs, not "missing glyph" boxes (needs fonts-noto-cjk, as CI and the Docker image install)', async () => {
+  it('draws CJK and Korean names with their real glyphs, not "missing glyph" boxes (fonts from npm, none from the system)', async () => {
     // Dark pixels a one-row leaderboard gains from the name: a missing glyph is a box of about
     // the same ink whatever the character; real glyphs differ (one stroke vs sixteen).
     const ink = async (name: string) => {
@@ -144,6 +144,29 @@ describe('cards: real pixels', () => {
     const dragon = (await ink('龍龍龍龍龍龍')) - base;
     expect(one).toBeGreaterThan(0);
     expect(dragon).toBeGreaterThan(3 * one);
+    const hangulOne = (await ink('ㅡㅡㅡㅡㅡㅡ')) - base;
+    const hangulMany = (await ink('뷁뷁뷁뷁뷁뷁')) - base;
+    expect(hangulOne).toBeGreaterThan(0);
+    expect(hangulMany).toBeGreaterThan(2 * hangulOne);
+  });
+
+  it('draws emoji in member names in colour (node-canvas drew them as grey glyphs)', async () => {
+    // A rank without a medal, so the only colour a plain name's row has is the accent stripe.
+    const colourful = async (name: string) => {
+      const px = await decodePng(renderLeaderboard({ title: 'T', rows: [{ rank: 5, name, value: 1 }] }, { theme: 'light' }).png);
+      let n = 0;
+      for (let i = 0; i < px.data.length; i += 4) {
+        const [r, g, b] = [px.data[i]!, px.data[i + 1]!, px.data[i + 2]!];
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 80) n++;
+      }
+      return n;
+    };
+    const plain = await colourful('fox fire');
+    const emoji = await colourful('🦊🔥');
+    // Two emoji at 15.5 px on a 2x canvas: about 2 x 30 x 30 pixels, most of them orange.
+    expect(emoji - plain).toBeGreaterThan(800);
+    const hex = (await colourful('🦊')) - plain;
+    expect(hex).toBeGreaterThan(400);
   });
 
   it('leaderboard highlights the caller in place when in the top ten', async () => {
