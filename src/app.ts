@@ -91,6 +91,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     const metrics = createMetrics();
     // Rendering runs in worker threads with a time limit, so a formula bomb never stalls the gateway.
     renderer = createRenderer({
+      timeoutMs: config.RENDER_TIMEOUT_MS,
       onEvent: (event) => log.warn({ event }, 'render worker event'),
     });
     const client = createDiscordClient(config);

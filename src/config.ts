@@ -44,6 +44,13 @@ export const configSchema = z.object({
   /** How often the scheduler looks for due drops and follow-ups. */
   SCHEDULER_TICK_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds' }).int('must be a whole number of seconds').min(1, 'must be 1 to 59').max(59, 'must be 1 to 59').default(2),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(10),
+  /** Longest one image may take to draw; a render that overruns is stopped and its worker replaced. */
+  RENDER_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(10, 'must be 10 to 60000')
+    .max(60_000, 'must be 10 to 60000')
+    .default(3000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,20 +1,21 @@
 /**
- * A small pool of render workers. MathJax and canvas are synchronous: run on the main
- * thread, one expansion bomb would freeze the bot. Here each job gets a time limit; a worker
- * that overruns is replaced at once and terminated as soon as it is somewhere safe to stop
- * (interrupt.ts), and `resourceLimits` caps its heap.
+ * A small pool of render workers. MathJax and Skia are synchronous: run on the main thread,
+ * one expansion bomb would freeze the bot. Here each job gets a time limit; a worker that
+ * overruns is terminated and replaced at once, wherever it is (in MathJax's JavaScript or in
+ * Skia's native code: @napi-rs/canvas returns from a native call into a terminating thread
+ * without aborting the process, which test/unit/render/stop-workers.test.ts checks 200 times),
+ * and `resourceLimits` caps its heap.
  */
 import { Worker } from 'node:worker_threads';
-// Keep canvas's native library loaded on the main thread. Loaded only in workers, it is
-// unloaded when the last worker exits and the process segfaults (exit 139) on close() or
-// after a timed-out worker is terminated (measured: 2 runs in 3 without this import).
-import 'canvas';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RenderError, type SerializedRenderError } from './errors.js';
-import { newInterruptWord, terminateWhenSafe } from './interrupt.js';
+// Fonts are registered once per process, here on the main thread before any worker starts
+// (Skia's font collection is shared by all threads). This also keeps Skia's native library
+// loaded on the main thread, so it is never unloaded with the last worker.
+import { registerFonts } from './fonts.js';
 import type { JobMeta, JobResult, RenderJob } from './jobs.js';
 
 export interface WorkerRequest {
@@ -31,11 +32,7 @@ export type PoolEvent =
   | { type: 'worker-ready'; workerId: number; startMs: number }
   | { type: 'timeout'; workerId: number; job: RenderJob['kind']; ms: number }
   | { type: 'worker-crashed'; workerId: number; error: string }
-  | { type: 'worker-start-failed'; workerId: number; error: string }
-  /** A timed-out worker still in native code after 10 s: left to finish, not terminated. */
-  | { type: 'worker-stuck'; workerId: number; ms: number }
-  /** Shutdown terminated a worker that was still in native code. */
-  | { type: 'worker-forced-stop'; workerId: number; ms: number };
+  | { type: 'worker-start-failed'; workerId: number; error: string };
 
 export interface PoolOptions {
   /** Worker threads (default 2). */
@@ -79,8 +76,6 @@ interface Slot {
   task: Task | null;
   spawnedAt: number;
   lastError?: Error;
-  /** Shared with the worker: whether it may be terminated now (see interrupt.ts). */
-  interrupt: SharedArrayBuffer;
 }
 
 const MAX_START_FAILURES = 3;
@@ -137,6 +132,7 @@ export class RenderPool {
     this.maxOldMb = options.maxOldGenerationSizeMb ?? 384;
     this.maxYoungMb = options.maxYoungGenerationSizeMb ?? 16;
     this.onEvent = options.onEvent ?? (() => {});
+    registerFonts();
     for (let i = 0; i < this.size; i++) this.spawn();
   }
 
@@ -185,11 +181,7 @@ export class RenderPool {
       slot.retired = true;
       const task = slot.task;
       if (task) this.finish(slot, task, () => task.reject(err));
-      exits.push(
-        terminateWhenSafe(slot.worker, slot.interrupt, { forceAfterMs: 2_000 }).then(({ forced, waitedMs }) => {
-          if (forced) this.onEvent({ type: 'worker-forced-stop', workerId: slot.id, ms: waitedMs });
-        }),
-      );
+      exits.push(slot.worker.terminate().then(() => {}));
     }
     await Promise.allSettled(exits);
   }
@@ -197,16 +189,14 @@ export class RenderPool {
   private spawn(): void {
     if (this.closed) return;
     const entry = workerEntry();
-    const interrupt = newInterruptWord();
     const worker = new Worker(entry.source, {
       eval: entry.eval,
-      workerData: { interrupt },
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.maxOldMb, maxYoungGenerationSizeMb: this.maxYoungMb },
       stdout: false,
       stderr: false,
     });
-    const slot: Slot = { id: this.nextWorkerId++, worker, ready: false, retired: false, task: null, spawnedAt: performance.now(), interrupt };
+    const slot: Slot = { id: this.nextWorkerId++, worker, ready: false, retired: false, task: null, spawnedAt: performance.now() };
     this.slots.push(slot);
     worker.on('message', (msg: WorkerReply) => this.onMessage(slot, msg));
     worker.on('error', (err) => {
@@ -287,8 +277,7 @@ export class RenderPool {
     this.onEvent({ type: 'timeout', workerId: slot.id, job: task.job.kind, ms: performance.now() - (task.startedAt ?? 0) });
     this.retire(slot);
     this.finish(slot, task, () => task.reject(new RenderError('timeout', timeoutMessage(task.job))));
-    // Not in the middle of native code (that can abort the process): see interrupt.ts.
-    void terminateWhenSafe(slot.worker, slot.interrupt, { onStuck: (ms) => this.onEvent({ type: 'worker-stuck', workerId: slot.id, ms }) });
+    void slot.worker.terminate();
     this.spawn();
     this.pump();
   }

@@ -1,10 +1,9 @@
 /**
- * Worker-thread entry: loads MathJax and canvas once, then runs render jobs one at a time.
- * A job that runs too long is stopped by the pool terminating this thread, only while the
- * thread is idle or in pure JavaScript (interrupt.ts).
+ * Worker-thread entry: loads MathJax and Skia once (fonts are registered process-wide by the
+ * pool before it starts workers), then runs render jobs one at a time. A job that runs too
+ * long is stopped by the pool terminating this thread, wherever it is (pool.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { enterSafe, leaveSafe, useInterruptWord } from './interrupt.js';
+import { parentPort } from 'node:worker_threads';
 import { RenderError } from './errors.js';
 import { runJob } from './jobs.js';
 import { warmUpTex } from './tex.js';
@@ -13,11 +12,9 @@ import type { WorkerReply, WorkerRequest } from './pool.js';
 const port = parentPort;
 if (!port) throw new Error('render worker must run in a worker thread');
 
-useInterruptWord((workerData as { interrupt?: SharedArrayBuffer } | null)?.interrupt);
 warmUpTex();
 
 port.on('message', (msg: WorkerRequest) => {
-  leaveSafe();
   let reply: WorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
@@ -38,8 +35,6 @@ port.on('message', (msg: WorkerRequest) => {
     reply = { type: 'error', id: msg.id, error: e.toJSON() };
   }
   port.postMessage(reply, transfer);
-  enterSafe();
 });
 
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
-enterSafe();
