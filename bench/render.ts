@@ -1,11 +1,30 @@
 /**
- * Rendering benchmark: `npx tsx bench/render.ts` prints one JSON object.
+ * Rendering benchmark: `npm run bench:render` prints one JSON object.
  *
  * Latencies are end to end through the worker pool (validation, hashing, structured clone,
- * MathJax, canvas, PNG encoding, transfer back), one job in flight unless stated.
- * `--quick` runs 1,000 mixed renders instead of 10,000.
+ * MathJax, Skia, PNG encoding, transfer back), one job in flight unless stated. The idle
+ * bot's RSS is read off the real bot process (render workers included), started against the
+ * fake Discord.
+ *
+ * `--baseline DIR` (or BENCH_BASELINE): DIR is a checkout of an earlier commit with its own
+ * node_modules (e.g. `git worktree add ../baseline <commit> && (cd ../baseline && npm ci)`).
+ * Its own bench/render.ts and its own bot run first, on the same machine, in the same run,
+ * and the output has `before` beside the figures of this checkout.
+ * `--quick` runs 1,000 mixed renders instead of 10,000; `--measure-only` skips the idle bot.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { commands } from '../commands/index.js';
 import { createRenderer } from '../src/render/index.js';
+import { BotProcess, botEnv } from '../test/support/bot-process.js';
+import { FakeDiscord } from '../test/support/fake-discord.js';
+import { benchDatabase } from './support.js';
+
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, baseline: { type: 'string' }, 'measure-only': { type: 'boolean', default: false } },
+});
 
 const FORMULAS: string[] = [
   // XGBoost split gain and leaf weight
@@ -42,7 +61,7 @@ const FORMULAS: string[] = [
   String.raw`\begin{cases} v_{t+1} = \mu v_t - \eta \nabla f(\theta_t + \mu v_t) \\ \theta_{t+1} = \theta_t + v_{t+1} \end{cases}`,
 ];
 
-const quick = process.argv.includes('--quick');
+const quick = args.quick;
 const MIXED = Number(process.env.BENCH_RENDERS ?? (quick ? 1000 : 10_000));
 
 function lcg(seed: number): () => number {
@@ -84,7 +103,45 @@ async function time<T>(fn: () => Promise<T>): Promise<number> {
   return performance.now() - t0;
 }
 
-async function main(): Promise<void> {
+/** RSS (MB) of the real bot, idle after start-up with both render workers ready, as `npm start` runs it from `root`. */
+async function idleBotRssMb(root: string): Promise<{ rssMb: number; samplesMb: number[] }> {
+  const discord = await FakeDiscord.start({ commands: commands.map((c) => c.data.toJSON()) as never, guilds: [{ name: 'Idle', channels: ['general'] }] });
+  const db = await benchDatabase('idle_rss');
+  const bot = BotProcess.start(botEnv(discord.apiUrl, db.url, { LOG_LEVEL: 'warn' }), { cwd: root });
+  try {
+    await discord.waitForBot(120_000);
+    const workersReady = () => bot.logs.filter((l) => (l as { event?: { type?: string } }).event?.type === 'worker-ready').length >= 2;
+    await bot.waitForLog(workersReady, 120_000, 'two render workers ready');
+    // Let start-up garbage be collected and the scheduler settle into its idle tick.
+    await new Promise((r) => setTimeout(r, 8_000));
+    const samplesMb: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const status = readFileSync(`/proc/${bot.child.pid}/status`, 'utf8');
+      samplesMb.push(Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 102.4) / 10);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const sorted = [...samplesMb].sort((a, b) => a - b);
+    return { rssMb: sorted[2]!, samplesMb };
+  } finally {
+    await bot.stop();
+    await discord.close();
+    await db.drop();
+  }
+}
+
+/** The baseline checkout's own bench/render.ts, run there, in its own process. */
+function baselineRender(dir: string): unknown {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/render.ts', ...(quick ? ['--quick'] : [])], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`baseline bench failed (exit ${run.status}): ${run.stderr.slice(-2000)}`);
+  return JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
+}
+
+async function measure(): Promise<Record<string, unknown>> {
   // Cold start: pool creation to the first finished render.
   const t0 = performance.now();
   const renderer = createRenderer({ cacheEntries: 0 });
@@ -123,6 +180,12 @@ async function main(): Promise<void> {
   const whiteboardMs: number[] = [];
   for (let i = 0; i < 8; i++) {
     whiteboardMs.push(await time(() => renderer.whiteboard(board, { theme: i % 2 ? 'light' : 'dark' })));
+    await tick();
+  }
+  // Emoji inside a formula (node-canvas + librsvg: 1-5 s each, so they were refused).
+  const emojiFormulaMs: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    emojiFormulaMs.push(await time(() => renderer.tex(String.raw`\text{${'🦊🔥🇫🇷👍🏽'.repeat(15)}} + ${i}`, { theme: i % 2 ? 'light' : 'dark' })));
     await tick();
   }
   await renderer.close();
@@ -193,7 +256,7 @@ async function main(): Promise<void> {
   const stats = cached.stats();
   await cached.close();
 
-  const result = {
+  return {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version, loadavg: (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100) },
     coldStartMs: Math.round(coldStartMs),
     formulaTexToPngMs: summary(formulaMs),
@@ -201,6 +264,8 @@ async function main(): Promise<void> {
     rocPr1kMs: summary(roc1kMs),
     rocPr100kMs: summary(roc100kMs),
     whiteboard20StepsMs: summary(whiteboardMs),
+    /** A formula with 60 emoji in \\text{} (4 kinds, flags and skin tones included). */
+    emojiFormula60Ms: summary(emojiFormulaMs),
     memory: {
       renders: MIXED,
       failures,
@@ -220,15 +285,40 @@ async function main(): Promise<void> {
       workerTimeouts: stats.timeouts,
       workerCrashes: stats.crashes,
     },
+  };
+}
+
+async function main(): Promise<void> {
+  const baseline = args.baseline ?? process.env.BENCH_BASELINE;
+  if (baseline && !existsSync(path.join(baseline, 'node_modules'))) throw new Error(`--baseline ${baseline}: no node_modules there (run npm ci in it first)`);
+  const root = path.resolve(import.meta.dirname, '..');
+  // Before first, then after: each alone on the machine.
+  const before = baseline ? { commit: gitHead(baseline), ...(baselineRender(baseline) as object) } : undefined;
+  const beforeIdle = baseline && !args['measure-only'] ? await idleBotRssMb(path.resolve(baseline)) : undefined;
+  const after = await measure();
+  const afterIdle = args['measure-only'] ? undefined : await idleBotRssMb(root);
+  const result = {
+    commit: gitHead(root),
+    ...after,
+    ...(afterIdle ? { idleBot: afterIdle } : {}),
+    ...(before ? { before: { ...before, ...(beforeIdle ? { idleBot: beforeIdle } : {}) } } : { before: 'not measured: pass --baseline DIR (a checkout of the earlier commit with node_modules)' }),
     targets: {
-      formulaP50: '<= 25 ms',
-      rocPr1kP50: '<= 60 ms',
-      rocPr100kP50: '<= 400 ms',
-      cachedP50: '<= 1 ms',
-      rssGrowth: '<= 100 MB, flat after the warm-up (rssEvery2500Mb)',
+      formulaTexToPngMs: 'p50 <= 8, p99 <= 20',
+      rocPr1kMs: 'p50 <= 20',
+      rocPr100kMs: 'p50 <= 60',
+      whiteboard20StepsMs: 'p50 <= 150',
+      emojiFormula60Ms: 'p50 < 50',
+      cachedHitMs: 'p50 <= 1',
+      idleBotRssMb: '<= 200 (render workers included)',
+      memory: '0 worker crashes; RSS flat after the warm-up (rssEvery2500Mb)',
     },
   };
   console.log(JSON.stringify(result, null, 2));
+}
+
+function gitHead(dir: string): string | undefined {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 await main();

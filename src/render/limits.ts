@@ -1,6 +1,7 @@
 /**
  * Input limits and checks that run on the main thread before a job is queued. Kept free of
- * canvas and MathJax imports so the main thread never loads them.
+ * MathJax and drawing code so the main thread never loads them (it loads Skia only to
+ * register the fonts, pool.ts).
  */
 import { RenderError } from './errors.js';
 
