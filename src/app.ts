@@ -92,6 +92,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     // Rendering runs in worker threads with a time limit, so a formula bomb never stalls the gateway.
     renderer = createRenderer({
       timeoutMs: config.RENDER_TIMEOUT_MS,
+      idleTimeoutMs: config.RENDER_IDLE_SECONDS * 1000,
       onEvent: (event) => log.warn({ event }, 'render worker event'),
     });
     const client = createDiscordClient(config);

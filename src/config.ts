@@ -51,6 +51,13 @@ export const configSchema = z.object({
     .min(10, 'must be 10 to 60000')
     .max(60_000, 'must be 10 to 60000')
     .default(3000),
+  /** Render workers are stopped after this long without an image (0: never), to give their memory back; the next image starts them again. */
+  RENDER_IDLE_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 (never) to 86400')
+    .max(86_400, 'must be 0 (never) to 86400')
+    .default(120),
 });
 
 export type Config = z.infer<typeof configSchema>;

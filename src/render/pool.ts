@@ -32,7 +32,9 @@ export type PoolEvent =
   | { type: 'worker-ready'; workerId: number; startMs: number }
   | { type: 'timeout'; workerId: number; job: RenderJob['kind']; ms: number }
   | { type: 'worker-crashed'; workerId: number; error: string }
-  | { type: 'worker-start-failed'; workerId: number; error: string };
+  | { type: 'worker-start-failed'; workerId: number; error: string }
+  /** No job for `idleTimeoutMs`: the workers were stopped (the next job starts them again). */
+  | { type: 'workers-idle-stopped'; workers: number };
 
 export interface PoolOptions {
   /** Worker threads (default 2). */
@@ -45,6 +47,13 @@ export interface PoolOptions {
   maxOldGenerationSizeMb?: number;
   /** Young-generation size per worker in MB (default 16). */
   maxYoungGenerationSizeMb?: number;
+  /**
+   * Stop every worker after this long without a job, to give their memory back (default
+   * 120 s; 0 keeps them forever). The next job starts them again (about a second).
+   */
+  idleTimeoutMs?: number;
+  /** Start the workers now instead of with the first job (default false). */
+  prestart?: boolean;
   /** Observability hook (e.g. log timeouts and crashes). */
   onEvent?: (event: PoolEvent) => void;
 }
@@ -117,6 +126,8 @@ export class RenderPool {
   private readonly maxOldMb: number;
   private readonly maxYoungMb: number;
   private readonly onEvent: (event: PoolEvent) => void;
+  private readonly idleTimeoutMs: number;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextTaskId = 1;
@@ -132,8 +143,16 @@ export class RenderPool {
     this.maxOldMb = options.maxOldGenerationSizeMb ?? 384;
     this.maxYoungMb = options.maxYoungGenerationSizeMb ?? 16;
     this.onEvent = options.onEvent ?? (() => {});
+    this.idleTimeoutMs = Math.max(0, options.idleTimeoutMs ?? 120_000);
     registerFonts();
-    for (let i = 0; i < this.size; i++) this.spawn();
+    if (options.prestart) this.fill();
+  }
+
+  /** Starts workers until there are `size` of them (after start-up failures, tries afresh). */
+  private fill(): void {
+    if (this.slots.length >= this.size) return;
+    this.startFailures = 0;
+    while (this.slots.length < this.size) this.spawn();
   }
 
   /** Run a job on the next free worker. Rejects with RenderError. */
@@ -142,19 +161,19 @@ export class RenderPool {
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(new RenderError('busy', 'The renderer is busy; try again in a moment'));
     }
-    // After repeated start-up failures no workers are left; a new job tries again.
-    if (this.slots.length < this.size) {
-      this.startFailures = 0;
-      while (this.slots.length < this.size) this.spawn();
-    }
+    // Workers start with the first job, after an idle stop, and after repeated start-up
+    // failures left none.
+    clearTimeout(this.idleTimer);
+    this.fill();
     return new Promise<JobResult>((resolve, reject) => {
       this.queue.push({ id: this.nextTaskId++, job, resolve, reject });
       this.pump();
     });
   }
 
-  /** Resolves once every worker has loaded (useful to measure or pre-warm). */
+  /** Starts the workers if needed and resolves once every one has loaded (to measure or pre-warm). */
   async whenReady(): Promise<void> {
+    this.fill();
     while (!this.closed && this.slots.some((s) => !s.ready)) {
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -174,6 +193,7 @@ export class RenderPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.idleTimer);
     const err = new RenderError('closed', 'The renderer has been shut down');
     for (const task of this.queue.splice(0)) task.reject(err);
     const exits: Promise<void>[] = [];
@@ -282,8 +302,25 @@ export class RenderPool {
     this.pump();
   }
 
+  /** With nothing queued or running, stop the workers after `idleTimeoutMs`. */
+  private armIdleStop(): void {
+    clearTimeout(this.idleTimer);
+    if (this.idleTimeoutMs === 0 || this.closed || this.queue.length > 0 || this.slots.some((s) => s.task)) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.closed || this.queue.length > 0 || this.slots.some((s) => s.task) || this.slots.length === 0) return;
+      const stopping = this.slots.splice(0);
+      for (const slot of stopping) {
+        slot.retired = true;
+        void slot.worker.terminate();
+      }
+      this.onEvent({ type: 'workers-idle-stopped', workers: stopping.length });
+    }, this.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
   private pump(): void {
     if (this.closed) return;
+    this.armIdleStop();
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
       if (!slot.ready || slot.task || slot.retired) continue;

@@ -184,6 +184,24 @@ describe('renderer lifecycle', () => {
     await r.close();
   }, 60_000);
 
+  it('starts workers with the first job, stops them after the idle time, starts them again for the next job', async () => {
+    const events: PoolEvent[] = [];
+    const r = createRenderer({ size: 2, idleTimeoutMs: 400, onEvent: (ev) => events.push(ev) });
+    try {
+      expect(r.stats().ready + r.stats().busy).toBe(0);
+      expect((await r.tex('a', { theme: 'dark' })).width).toBeGreaterThan(10);
+      expect(r.stats().ready).toBeGreaterThanOrEqual(1);
+      await new Promise((res) => setTimeout(res, 1_500));
+      expect(events.filter((e) => e.type === 'workers-idle-stopped')).toEqual([{ type: 'workers-idle-stopped', workers: 2 }]);
+      expect(r.stats().ready).toBe(0);
+      const again = await r.tex('b', { theme: 'light' });
+      expect((await decodePng(again.png)).width).toBe(again.width);
+      expect(r.stats().crashes).toBe(0);
+    } finally {
+      await r.close();
+    }
+  }, 60_000);
+
   it('a full queue is refused as busy', async () => {
     const r = createRenderer({ size: 1, maxQueue: 1 });
     const jobs = [r.tex('a', { theme: 'dark' }), r.tex('b', { theme: 'dark' })];
