@@ -103,25 +103,41 @@ async function time<T>(fn: () => Promise<T>): Promise<number> {
   return performance.now() - t0;
 }
 
-/** RSS (MB) of the real bot, idle after start-up with both render workers ready, as `npm start` runs it from `root`. */
-async function idleBotRssMb(root: string): Promise<{ rssMb: number; samplesMb: number[] }> {
+interface IdleRss {
+  /** Idle after start-up (the workers started at boot before, and start with the first image now). */
+  rssMb: number;
+  samplesMb: number[];
+  /** Idle again right after one /tex (CJK and emoji): the render workers running and warm. */
+  withWorkersMb: number;
+}
+
+/** Median of five RSS readings of a process, a second apart (MB). */
+async function sampleRss(pid: number): Promise<{ median: number; samples: number[] }> {
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    samples.push(Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 102.4) / 10);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  return { median: [...samples].sort((a, b) => a - b)[2]!, samples };
+}
+
+/** RSS (MB) of the real bot as `npm start` runs it from `root`: idle after start-up, and with its render workers warm. */
+async function idleBotRssMb(root: string, env: Record<string, string | undefined>): Promise<IdleRss> {
   const discord = await FakeDiscord.start({ commands: commands.map((c) => c.data.toJSON()) as never, guilds: [{ name: 'Idle', channels: ['general'] }] });
   const db = await benchDatabase('idle_rss');
-  const bot = BotProcess.start(botEnv(discord.apiUrl, db.url, { LOG_LEVEL: 'warn' }), { cwd: root });
+  const bot = BotProcess.start({ ...botEnv(discord.apiUrl, db.url, { LOG_LEVEL: 'warn' }), ...env }, { cwd: root });
   try {
     await discord.waitForBot(120_000);
-    const workersReady = () => bot.logs.filter((l) => (l as { event?: { type?: string } }).event?.type === 'worker-ready').length >= 2;
-    await bot.waitForLog(workersReady, 120_000, 'two render workers ready');
-    // Let start-up garbage be collected and the scheduler settle into its idle tick.
-    await new Promise((r) => setTimeout(r, 8_000));
-    const samplesMb: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const status = readFileSync(`/proc/${bot.child.pid}/status`, 'utf8');
-      samplesMb.push(Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 102.4) / 10);
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    const sorted = [...samplesMb].sort((a, b) => a - b);
-    return { rssMb: sorted[2]!, samplesMb };
+    // Let start-up finish (the old code starts its workers at boot), garbage be collected and
+    // the scheduler settle into its idle tick.
+    await new Promise((r) => setTimeout(r, 15_000));
+    const idle = await sampleRss(bot.child.pid!);
+    const res = await discord.slash(discord.user('idle'), 'tex', { formula: String.raw`\text{损失 한 🦊} = \frac{1}{2}` }, { timeoutMs: 60_000 });
+    if (res.files.length === 0) throw new Error(`idle bot: /tex drew nothing: ${res.text}`);
+    await new Promise((r) => setTimeout(r, 5_000));
+    const warm = await sampleRss(bot.child.pid!);
+    return { rssMb: idle.median, samplesMb: idle.samples, withWorkersMb: warm.median };
   } finally {
     await bot.stop();
     await discord.close();
@@ -294,9 +310,13 @@ async function main(): Promise<void> {
   const root = path.resolve(import.meta.dirname, '..');
   // Before first, then after: each alone on the machine.
   const before = baseline ? { commit: gitHead(baseline), ...(baselineRender(baseline) as object) } : undefined;
-  const beforeIdle = baseline && !args['measure-only'] ? await idleBotRssMb(path.resolve(baseline)) : undefined;
+  // Each bot as its own `npm start` ran it: the earlier one without MALLOC_ARENA_MAX (unless this
+  // checkout's package.json shows it did), this one with the value its package.json sets.
+  const startScript = (dir: string) => (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const arenaFor = (dir: string) => ({ MALLOC_ARENA_MAX: /MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-(\d+)\}/.exec(startScript(dir))?.[1] });
+  const beforeIdle = baseline && !args['measure-only'] ? await idleBotRssMb(path.resolve(baseline), arenaFor(baseline)) : undefined;
   const after = await measure();
-  const afterIdle = args['measure-only'] ? undefined : await idleBotRssMb(root);
+  const afterIdle = args['measure-only'] ? undefined : await idleBotRssMb(root, arenaFor(root));
   const result = {
     commit: gitHead(root),
     ...after,
