@@ -68,9 +68,25 @@ interface MathJaxEngine {
 
 let engine: MathJaxEngine | undefined;
 
+/**
+ * Width, in em, of text MathJax has no glyphs for, as drawTexts will draw it. MathJax's own
+ * guess outside a browser (1 em a CJK character, 0.6 em anything else) left gaps after CJK
+ * and let an emoji overlap what followed it.
+ */
+function textWidthEm(adaptor: LiteAdaptor, node: LiteElement): number {
+  const ctx = measureContext();
+  const bold = adaptor.getAttribute(node, 'font-weight') === 'bold';
+  const italic = adaptor.getAttribute(node, 'font-style') === 'italic';
+  ctx.font = `${italic ? 'italic ' : ''}${bold ? 'bold ' : ''}100px ${SERIF_FONT_FAMILY}`;
+  // The text is drawn at its font-size attribute, in MathJax's units of 1/1000 em.
+  const size = (Number.parseFloat(adaptor.getAttribute(node, 'font-size') ?? '') || 884) / 1000;
+  return (textWidth(ctx, adaptor.textContent(node)) / 100) * size;
+}
+
 function getEngine(): MathJaxEngine {
   if (engine) return engine;
   const adaptor = liteAdaptor();
+  adaptor.nodeSize = (node: LiteElement) => [textWidthEm(adaptor, node), 0.8];
   RegisterHTMLHandler(adaptor);
   const packages = AllPackages.filter((p) => !REMOVED_PACKAGES.has(p));
   const input = new TeX({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../../src/render/errors.js';
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { rasterizeBox, renderTex, texToBox, warmUpTex } from '../../../src/render/tex.js';
+import { SERIF_FONT_FAMILY, measureContext } from '../../../src/render/draw.js';
 import { themes } from '../../../src/render/theme.js';
 import { countColor, decodePng, distinctColors, pixelAt } from './pixels.js';
 
@@ -133,9 +134,10 @@ describe('renderTex: errors in plain words', () => {
   // 1-5 s (60 took 160 s) and had to be refused; with Skia's fallback it takes milliseconds.
   // (How fast: bench:render's emojiFormulaMs.)
   it('draws emoji in a formula in colour, and CJK, Arabic and accented text with real glyphs', async () => {
-    const many = renderTex(String.raw`\text{${'🦊🔥🇫🇷👍🏽'.repeat(15)}}`, { theme: 'light' });
+    const row = String.raw`\text{${'🦊🔥🇫🇷👍🏽'.repeat(8)}}`;
+    const many = renderTex(String.raw`\begin{gathered}${row} \\ ${row}\end{gathered}`, { theme: 'light' });
     expect(many.width).toBeGreaterThan(1000);
-    expect(colourfulPixels(await decodePng(many.png))).toBeGreaterThan(60 * 300);
+    expect(colourfulPixels(await decodePng(many.png))).toBeGreaterThan(64 * 300);
     const px = await decodePng(renderTex(String.raw`x = \text{🦊}`, { theme: 'light' }).png);
     expect(colourfulPixels(px)).toBeGreaterThan(300);
     // A formula's own glyphs are one colour: no colourful pixels at all.
@@ -147,6 +149,24 @@ describe('renderTex: errors in plain words', () => {
       const img = renderTex(tex, { theme: 'dark' });
       expect(distinctColors(await decodePng(img.png))).toBeGreaterThan(10);
     }
+  });
+
+  it('text MathJax has no glyphs for is laid out at its drawn width: an emoji no longer overlaps what follows', () => {
+    const box = texToBox(String.raw`\text{🦊🦊}\text{中中}\text{x}`, { display: true, color: '#000000' });
+    expect(box.texts.map((t) => t.text)).toEqual(['🦊', '🦊', '中', '中']);
+    const ctx = measureContext();
+    const drawnWidth = (t: (typeof box.texts)[number]) => {
+      ctx.font = `${t.fontSize}px ${SERIF_FONT_FAMILY}`;
+      return ctx.measureText(t.text).width;
+    };
+    // Each character starts where the previous one's drawn glyph ends (MathJax guessed 0.6 em
+    // an emoji, which overlapped, and 1 em a CJK character, which left gaps).
+    for (let i = 1; i < box.texts.length; i++) {
+      const [prev, next] = [box.texts[i - 1]!, box.texts[i]!];
+      expect(Math.abs(next.matrix[4] - prev.matrix[4] - drawnWidth(prev)), `${prev.text} -> ${next.text}`).toBeLessThan(1);
+    }
+    const last = box.texts.at(-1)!;
+    expect(box.widthEm * 1000).toBeGreaterThan(last.matrix[4] + drawnWidth(last));
   });
 
   it('text inside a formula keeps its place, its \\color and its size in sub- and superscripts', async () => {
