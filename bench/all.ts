@@ -29,9 +29,11 @@ const r = report as Any;
 const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Any)[k] : undefined), r);
 const rows: [string, string, string][] = [
   ['bank: cold load (ms)', String(get('bank.load.firstMs') ?? '-'), '< 200'],
-  ['render: formula p50 / p99 (ms)', `${get('render.formulaTexToPngMs.p50')} / ${get('render.formulaTexToPngMs.p99')}`, 'p50 <= 25'],
-  ['render: ROC+PR 1k p50 (ms)', String(get('render.rocPr1kMs.p50')), '<= 60'],
-  ['render: ROC+PR 100k p50 (ms)', String(get('render.rocPr100kMs.p50')), '<= 400'],
+  ['render: formula p50 / p99 (ms)', `${get('render.formulaTexToPngMs.p50')} / ${get('render.formulaTexToPngMs.p99')}`, 'p50 <= 8, p99 <= 20'],
+  ['render: ROC+PR 1k p50 (ms)', String(get('render.rocPr1kMs.p50')), '<= 20'],
+  ['render: ROC+PR 100k p50 (ms)', String(get('render.rocPr100kMs.p50')), '<= 60'],
+  ['render: 20-step whiteboard p50 (ms)', String(get('render.whiteboard20StepsMs.p50')), '<= 150'],
+  ['render: idle bot RSS, after start-up / with its render workers (MB)', `${get('render.idleBot.rssMb')} / ${get('render.idleBot.withWorkersMb')}`, '<= 200'],
   ['render: cached p50 (ms)', String(get('render.cachedHitMs.tex.p50')), '<= 1'],
   ['render: RSS growth over 10k renders (MB), whole run / after the first 1,000', `${get('render.memory.rssGrowthMb')} / ${get('render.memory.rssGrowthAfterWarmUpMb')}`, '<= 100 (flat after warm-up)'],
   ['answers: record p99 (ms)', String(get('answers.record.ms.p99')), '<= 15'],

@@ -107,7 +107,7 @@ interface IdleRss {
   /** Idle after start-up (the workers started at boot before, and start with the first image now). */
   rssMb: number;
   samplesMb: number[];
-  /** Idle again right after one /tex (CJK and emoji): the render workers running and warm. */
+  /** Idle again right after one /tex (with CJK): the render workers running and warm. */
   withWorkersMb: number;
 }
 
@@ -133,7 +133,8 @@ async function idleBotRssMb(root: string, env: Record<string, string | undefined
     // the scheduler settle into its idle tick.
     await new Promise((r) => setTimeout(r, 15_000));
     const idle = await sampleRss(bot.child.pid!);
-    const res = await discord.slash(discord.user('idle'), 'tex', { formula: String.raw`\text{损失 한 🦊} = \frac{1}{2}` }, { timeoutMs: 60_000 });
+    // No emoji: the earlier code refused them in formulas.
+    const res = await discord.slash(discord.user('idle'), 'tex', { formula: String.raw`\text{损失 한} = \frac{1}{2}` }, { timeoutMs: 60_000 });
     if (res.files.length === 0) throw new Error(`idle bot: /tex drew nothing: ${res.text}`);
     await new Promise((r) => setTimeout(r, 5_000));
     const warm = await sampleRss(bot.child.pid!);
