@@ -146,12 +146,15 @@ async function idleBotRssMb(root: string, env: Record<string, string | undefined
   }
 }
 
-/** The baseline checkout's own bench/render.ts, run there, in its own process. */
-function baselineRender(dir: string): unknown {
+/** The baseline checkout's own bench/render.ts, run there, in its own process, with the allocator setting its `npm start` had. */
+function baselineRender(dir: string, arena: string | undefined): unknown {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+  if (arena === undefined) delete env.MALLOC_ARENA_MAX;
+  else env.MALLOC_ARENA_MAX = arena;
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/render.ts', ...(quick ? ['--quick'] : [])], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env,
     maxBuffer: 64 * 1024 * 1024,
   });
   if (run.status !== 0) throw new Error(`baseline bench failed (exit ${run.status}): ${run.stderr.slice(-2000)}`);
@@ -275,6 +278,7 @@ async function measure(): Promise<Record<string, unknown>> {
   await cached.close();
 
   return {
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? 'unset (glibc default)',
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version, loadavg: (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100) },
     coldStartMs: Math.round(coldStartMs),
     formulaTexToPngMs: summary(formulaMs),
@@ -311,11 +315,12 @@ async function main(): Promise<void> {
   if (baseline && !existsSync(path.join(baseline, 'node_modules'))) throw new Error(`--baseline ${baseline}: no node_modules there (run npm ci in it first)`);
   const root = path.resolve(import.meta.dirname, '..');
   // Before first, then after: each alone on the machine.
-  const before = baseline ? { commit: gitHead(baseline), ...(baselineRender(baseline) as object) } : undefined;
-  // Each bot as its own `npm start` ran it: the earlier one without MALLOC_ARENA_MAX (unless this
-  // checkout's package.json shows it did), this one with the value its package.json sets.
+  // Each checkout as its own `npm start` ran it: the earlier one without MALLOC_ARENA_MAX (unless
+  // its package.json sets it), this one with the value its package.json sets (npm run
+  // bench:render sets the same for this process).
   const startScript = (dir: string) => (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   const arenaFor = (dir: string) => ({ MALLOC_ARENA_MAX: /MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-(\d+)\}/.exec(startScript(dir))?.[1] });
+  const before = baseline ? { commit: gitHead(baseline), ...(baselineRender(baseline, arenaFor(baseline).MALLOC_ARENA_MAX) as object) } : undefined;
   const beforeIdle = baseline && !args['measure-only'] ? await idleBotRssMb(path.resolve(baseline), arenaFor(baseline)) : undefined;
   const after = await measure();
   const afterIdle = args['measure-only'] ? undefined : await idleBotRssMb(root, arenaFor(root));
