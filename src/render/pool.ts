@@ -3,7 +3,7 @@
  * one expansion bomb would freeze the bot. Here each job gets a time limit; a worker that
  * overruns is terminated and replaced at once, wherever it is (in MathJax's JavaScript or in
  * Skia's native code: @napi-rs/canvas returns from a native call into a terminating thread
- * without aborting the process, which test/unit/render/stop-workers.test.ts checks 200 times),
+ * without aborting the process, which test/faults/render-stops.test.ts checks 200 times),
  * and `resourceLimits` caps its heap.
  */
 import { Worker } from 'node:worker_threads';
