@@ -33,8 +33,8 @@ export const MONO_FONT_FAMILY = `"${FAMILIES.mono}", ${FALLBACK_FAMILIES}`;
 /** Text inside formulas (MathJax's own fonts are serif). */
 export const SERIF_FONT_FAMILY = `"${FAMILIES.serif}", ${FALLBACK_FAMILIES}`;
 
-export function font(sizePx: number, weight: 'normal' | 'bold' = 'normal', style: 'normal' | 'italic' = 'normal'): string {
-  return `${style === 'italic' ? 'italic ' : ''}${weight === 'bold' ? 'bold ' : ''}${sizePx}px ${FONT_FAMILY}`;
+export function font(sizePx: number, weight: 'normal' | 'bold' = 'normal', style: 'normal' | 'italic' = 'normal', family = FONT_FAMILY): string {
+  return `${style === 'italic' ? 'italic ' : ''}${weight === 'bold' ? 'bold ' : ''}${sizePx}px ${family}`;
 }
 
 /**

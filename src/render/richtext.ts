@@ -257,7 +257,7 @@ const MAX_FORMULA_HEIGHT = 400;
 const MIN_MATH_EM = 4;
 
 function pieceFont(p: TextPiece, size: number): string {
-  if (p.code) return `${size * 0.92}px ${MONO_FONT_FAMILY}`;
+  if (p.code) return font(size * 0.92, 'normal', 'normal', MONO_FONT_FAMILY);
   return font(size, p.bold ? 'bold' : 'normal', p.italic ? 'italic' : 'normal');
 }
 

@@ -75,12 +75,25 @@ let engine: MathJaxEngine | undefined;
  */
 function textWidthEm(adaptor: LiteAdaptor, node: LiteElement): number {
   const ctx = measureContext();
-  const bold = adaptor.getAttribute(node, 'font-weight') === 'bold';
-  const italic = adaptor.getAttribute(node, 'font-style') === 'italic';
-  ctx.font = `${italic ? 'italic ' : ''}${bold ? 'bold ' : ''}100px ${SERIF_FONT_FAMILY}`;
+  const style = textStyle(adaptor, node);
+  ctx.font = textFont(style, 100);
   // The text is drawn at its font-size attribute, in MathJax's units of 1/1000 em.
-  const size = (Number.parseFloat(adaptor.getAttribute(node, 'font-size') ?? '') || 884) / 1000;
-  return (textWidth(ctx, adaptor.textContent(node)) / 100) * size;
+  return (textWidth(ctx, adaptor.textContent(node)) / 100) * (style.fontSize / 1000);
+}
+
+type TextStyle = Pick<TexText, 'fontSize' | 'bold' | 'italic'>;
+
+/** How MathJax asks for a <text> to be drawn: size (its units) and variant. */
+function textStyle(adaptor: LiteAdaptor, el: LiteElement): TextStyle {
+  return {
+    fontSize: Number.parseFloat(adaptor.getAttribute(el, 'font-size') ?? '') || 884,
+    bold: adaptor.getAttribute(el, 'font-weight') === 'bold',
+    italic: adaptor.getAttribute(el, 'font-style') === 'italic',
+  };
+}
+
+function textFont(style: TextStyle, sizePx: number): string {
+  return font(sizePx, style.bold ? 'bold' : 'normal', style.italic ? 'italic' : 'normal', SERIF_FONT_FAMILY);
 }
 
 function getEngine(): MathJaxEngine {
@@ -240,14 +253,7 @@ function extractTexts(adaptor: LiteAdaptor, root: LiteElement, color: string): T
       if (adaptor.kind(el) === 'text') {
         const text = adaptor.textContent(el);
         if (text.trim() !== '') {
-          texts.push({
-            text,
-            matrix: own,
-            fontSize: Number.parseFloat(adaptor.getAttribute(el, 'font-size') ?? '') || 884,
-            bold: adaptor.getAttribute(el, 'font-weight') === 'bold',
-            italic: adaptor.getAttribute(el, 'font-style') === 'italic',
-            color: ownFill,
-          });
+          texts.push({ text, matrix: own, ...textStyle(adaptor, el), color: ownFill });
         }
         gone.push(el);
       } else walk(el, own, ownFill);
@@ -336,7 +342,7 @@ function drawTexts(ctx: CanvasRenderingContext2D, box: TexBox, device: Matrix): 
     const s = Math.sqrt(Math.abs(m[0] * m[3] - m[1] * m[2]));
     if (!(s > 0)) continue;
     ctx.setTransform(m[0] / s, m[1] / s, m[2] / s, m[3] / s, m[4], m[5]);
-    ctx.font = `${t.italic ? 'italic ' : ''}${t.bold ? 'bold ' : ''}${t.fontSize * s}px ${SERIF_FONT_FAMILY}`;
+    ctx.font = textFont(t, t.fontSize * s);
     ctx.fillStyle = t.color;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'alphabetic';

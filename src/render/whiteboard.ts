@@ -77,7 +77,7 @@ export function renderWhiteboard(spec: WhiteboardSpec, options: CardOptions): Re
         c.font = font(14);
         c.fillStyle = theme.bad;
         lines.forEach((l, k) => c.fillText(l, x, top + 15 + k * 19));
-        c.font = `12.5px ${MONO_FONT_FAMILY}`;
+        c.font = font(12.5, 'normal', 'normal', MONO_FONT_FAMILY);
         c.fillStyle = theme.muted;
         c.fillText(code, x, top + 15 + lines.length * 19);
       };

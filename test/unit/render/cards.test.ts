@@ -5,7 +5,7 @@ import { parseRichText, splitMath } from '../../../src/render/richtext.js';
 import { cleanLine, ellipsize, graphemes, measureContext, font } from '../../../src/render/draw.js';
 import { RenderError } from '../../../src/render/errors.js';
 import { themes } from '../../../src/render/theme.js';
-import { countColor, decodePng } from './pixels.js';
+import { colourfulPixels, countColor, darkPixels, decodePng } from './pixels.js';
 import { drillKinds } from '../../../src/drills/index.js';
 import { drillCard } from '../../../src/practice/screens.js';
 import { questionCardSpec } from '../../../src/render/specs.js';
@@ -134,10 +134,7 @@ describe('cards: real pixels', () => {
     // Dark pixels a one-row leaderboard gains from the name: a missing glyph is a box of about
     // the same ink whatever the character; real glyphs differ (one stroke vs sixteen).
     const ink = async (name: string) => {
-      const px = await decodePng(renderLeaderboard({ title: 'T', rows: [{ rank: 1, name, value: 1 }] }, { theme: 'light' }).png);
-      let n = 0;
-      for (let i = 0; i < px.data.length; i += 4) if (px.data[i]! < 128 && px.data[i + 1]! < 128 && px.data[i + 2]! < 128) n++;
-      return n;
+      return darkPixels(await decodePng(renderLeaderboard({ title: 'T', rows: [{ rank: 1, name, value: 1 }] }, { theme: 'light' }).png));
     };
     const base = await ink('x');
     const one = (await ink('一一一一一一')) - base;
@@ -153,13 +150,7 @@ describe('cards: real pixels', () => {
   it('draws emoji in member names in colour (node-canvas drew them as grey glyphs)', async () => {
     // A rank without a medal, so the only colour a plain name's row has is the accent stripe.
     const colourful = async (name: string) => {
-      const px = await decodePng(renderLeaderboard({ title: 'T', rows: [{ rank: 5, name, value: 1 }] }, { theme: 'light' }).png);
-      let n = 0;
-      for (let i = 0; i < px.data.length; i += 4) {
-        const [r, g, b] = [px.data[i]!, px.data[i + 1]!, px.data[i + 2]!];
-        if (Math.max(r, g, b) - Math.min(r, g, b) > 80) n++;
-      }
-      return n;
+      return colourfulPixels(await decodePng(renderLeaderboard({ title: 'T', rows: [{ rank: 5, name, value: 1 }] }, { theme: 'light' }).png));
     };
     const plain = await colourful('fox fire');
     const emoji = await colourful('🦊🔥');

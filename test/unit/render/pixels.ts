@@ -40,3 +40,20 @@ export function distinctColors(p: Pixels, limit = 1000): number {
   }
   return seen.size;
 }
+
+/** Pixels far from grey: emoji are colourful; text and formulas on a theme are not. */
+export function colourfulPixels(p: Pixels): number {
+  let n = 0;
+  for (let i = 0; i < p.data.length; i += 4) {
+    const [r, g, b] = [p.data[i]!, p.data[i + 1]!, p.data[i + 2]!];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 80) n++;
+  }
+  return n;
+}
+
+/** Pixels darker than mid-grey in every channel (ink on the light theme). */
+export function darkPixels(p: Pixels): number {
+  let n = 0;
+  for (let i = 0; i < p.data.length; i += 4) if (p.data[i]! < 128 && p.data[i + 1]! < 128 && p.data[i + 2]! < 128) n++;
+  return n;
+}

@@ -4,7 +4,7 @@ import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { rasterizeBox, renderTex, texToBox, warmUpTex } from '../../../src/render/tex.js';
 import { SERIF_FONT_FAMILY, measureContext } from '../../../src/render/draw.js';
 import { themes } from '../../../src/render/theme.js';
-import { countColor, decodePng, distinctColors, pixelAt } from './pixels.js';
+import { colourfulPixels, countColor, darkPixels, decodePng, distinctColors, pixelAt } from './pixels.js';
 
 const GAIN = String.raw`\mathrm{Gain} = \frac{1}{2}\left[\frac{G_L^2}{H_L+\lambda} + \frac{G_R^2}{H_R+\lambda} - \frac{(G_L+G_R)^2}{H_L+H_R+\lambda}\right] - \gamma`;
 const ALIGNED = String.raw`\begin{aligned} \mathcal{L}(\theta) &= -\sum_i y_i \log \sigma(z_i) \\ \frac{\partial \mathcal{L}}{\partial z_i} &= \sigma(z_i) - y_i \end{aligned}`;
@@ -143,7 +143,7 @@ describe('renderTex: errors in plain words', () => {
     // A formula's own glyphs are one colour: no colourful pixels at all.
     expect(colourfulPixels(await decodePng(renderTex('x = y', { theme: 'light' }).png))).toBe(0);
     // CJK through the bundled Noto font: real glyphs differ in ink (one stroke vs sixteen).
-    const ink = async (tex: string) => countDark(await decodePng(renderTex(tex, { theme: 'light' }).png));
+    const ink = async (tex: string) => darkPixels(await decodePng(renderTex(tex, { theme: 'light' }).png));
     expect(await ink(String.raw`\text{龍龍龍龍}`)).toBeGreaterThan(3 * (await ink(String.raw`\text{一一一一}`)));
     for (const tex of [String.raw`\text{损失函数} = \text{خسارة}`, String.raw`\text{★ ✓ ♠ ☀ ©} \leftrightarrow ↔`, String.raw`\textbf{Zoë} \textit{한국어}`]) {
       const img = renderTex(tex, { theme: 'dark' });
@@ -197,22 +197,6 @@ describe('renderTex: errors in plain words', () => {
     expect(renderError(() => renderTex(42 as unknown as string, { theme: 'dark' })).kind).toBe('invalid-input');
   });
 });
-
-/** Pixels far from grey: emoji are colourful, formula glyphs on a theme are not. */
-function colourfulPixels(px: Awaited<ReturnType<typeof decodePng>>): number {
-  let n = 0;
-  for (let i = 0; i < px.data.length; i += 4) {
-    const [r, g, b] = [px.data[i]!, px.data[i + 1]!, px.data[i + 2]!];
-    if (Math.max(r, g, b) - Math.min(r, g, b) > 80) n++;
-  }
-  return n;
-}
-
-function countDark(px: Awaited<ReturnType<typeof decodePng>>): number {
-  let n = 0;
-  for (let i = 0; i < px.data.length; i += 4) if (px.data[i]! < 128 && px.data[i + 1]! < 128 && px.data[i + 2]! < 128) n++;
-  return n;
-}
 
 function hexRgb(hex: string): number[] {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
