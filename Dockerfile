@@ -13,12 +13,14 @@ COPY prisma ./prisma
 COPY src ./src
 COPY commands ./commands
 COPY question-bank ./question-bank
-# One layer: install (postinstall generates the Prisma client offline), compile TypeScript to
-# dist/, check the bank, then drop the dev dependencies and npm's cache.
+# One layer: install (postinstall generates the Prisma client offline and caches the CJK
+# fonts as TTFs), compile TypeScript to dist/, check the bank, drop the dev dependencies and
+# npm's cache (fonts:prepare again: a no-op unless the prune took the font cache).
 RUN npm ci --no-audit --no-fund \
  && npm run build \
  && npm run bank:check \
  && npm prune --omit=dev --no-audit --no-fund \
+ && npm run fonts:prepare \
  && npm cache clean --force \
  && mkdir -p /app/data && chown node:node /app/data
 # MALLOC_ARENA_MAX: as `npm start` sets it; glibc's per-thread malloc arenas cost the bot

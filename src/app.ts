@@ -12,7 +12,7 @@ import { GuildRepository } from './guilds/repository.js';
 import type { Logger } from './log.js';
 import { startOpsServer, type OpsServer } from './ops/http.js';
 import { createMetrics } from './ops/metrics.js';
-import { createRenderer, type Renderer } from './render/index.js';
+import { createRenderer, prepareFonts, type Renderer } from './render/index.js';
 import { texValidator } from './render/validate.js';
 import { WhiteboardService } from './whiteboard/service.js';
 import { AnswerStore, MasteryQueries } from './mastery/index.js';
@@ -89,6 +89,11 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     db = connectDatabase(url, { poolSize: single ? 1 : config.DATABASE_POOL_SIZE, log });
 
     const metrics = createMetrics();
+    // The CJK fonts as memory-mapped TTFs (npm install made them; made here if it could not).
+    const fontsStart = performance.now();
+    const fonts = await prepareFonts();
+    if (!fonts) log.warn('fonts: no writable cache for the TTF fonts; CJK fonts are decompressed in memory (more RSS)');
+    else if (fonts.written > 0) log.info({ dir: fonts.dir, files: fonts.written, ms: Math.round(performance.now() - fontsStart) }, 'fonts: TTF cache written');
     // Rendering runs in worker threads with a time limit, so a formula bomb never stalls the gateway.
     renderer = createRenderer({
       timeoutMs: config.RENDER_TIMEOUT_MS,

@@ -9,8 +9,6 @@ import { FALLBACK_FAMILIES, FAMILIES, registerFonts } from './fonts.js';
 /** The 2D context of the canvas engine (Skia, through @napi-rs/canvas). */
 export type CanvasRenderingContext2D = SKRSContext2D;
 
-registerFonts();
-
 /** A rendered image. The Buffer is shared with the cache: treat it as read-only. */
 export interface RenderedImage {
   png: Buffer;
@@ -59,6 +57,12 @@ export interface ScaledCanvas {
   scale: number;
 }
 
+/** Every canvas comes from here: the bundled fonts are registered before anything is drawn. */
+export function newCanvas(width: number, height: number): Canvas {
+  registerFonts();
+  return createCanvas(width, height);
+}
+
 /** A canvas of the given logical size drawn at `scale`, filled with `background`. */
 export function scaledCanvas(logicalWidth: number, logicalHeight: number, scale: number, background: string): ScaledCanvas {
   const w = Math.ceil(logicalWidth * scale);
@@ -70,7 +74,7 @@ export function scaledCanvas(logicalWidth: number, logicalHeight: number, scale:
       `This image would be too large to draw (${w}×${h} px; the limit is ${MAX_IMAGE_SIDE} px a side)`,
     );
   }
-  const canvas = createCanvas(w, h);
+  const canvas = newCanvas(w, h);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = background;
   ctx.fillRect(0, 0, w, h);
@@ -83,7 +87,7 @@ let measureCtx: CanvasRenderingContext2D | undefined;
 
 /** A scratch context for measuring text before the real canvas size is known. */
 export function measureContext(): CanvasRenderingContext2D {
-  measureCtx ??= createCanvas(1, 1).getContext('2d');
+  measureCtx ??= newCanvas(1, 1).getContext('2d');
   return measureCtx;
 }
 

@@ -12,14 +12,18 @@
  * Skia's font collection is process-wide (worker threads share it), so registering once per
  * process is enough; `registerFonts` is idempotent and cheap after the first call.
  *
- * Memory: a TTF registered by path is memory-mapped (only the glyphs drawn are read), a
- * WOFF2 is decompressed into memory the first time its family is used. The emoji font is a
- * TTF for that reason: as Fontsource's WOFF2 slices it cost 53 MB of RSS, as a TTF 5 MB.
- * The CJK fonts stay WOFF2 (19 MB of RSS each once used) because their TTFs would add about
- * 100 MB to the install.
+ * Memory: a TTF registered by path is memory-mapped (only the pages read count, and they can
+ * be dropped again), a WOFF2 is decompressed into the process's own memory the first time its
+ * family is used: 16-17 MB for each CJK font, 18 MB more for their bold instances. The emoji
+ * font is a TTF package for that reason (53 MB as Fontsource's WOFF2). The Fontsource fonts
+ * have no TTF package of a reasonable size (Expo's Noto Sans SC ships ten weights), so
+ * `prepareFonts` decompresses their WOFF2 slices once, into TTFs in a cache directory
+ * (15 MB, ~0.2 s; `npm install` runs it, and so does the bot's start-up if the cache is
+ * missing). Without the cache the WOFF2 files are registered: the same images, more memory.
  */
 import { createRequire } from 'node:module';
-import { readdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GlobalFonts } from '@napi-rs/canvas';
 
@@ -87,8 +91,8 @@ function fontsource(pkg: string, family: string, keep: (file: string) => boolean
     .map((f) => ({ file: path.join(dir, f), family, weight }));
 }
 
-/** Every font file the renderer registers, with its family. */
-export function fontFiles(): FontFile[] {
+/** Every font file the bundled packages provide, with its family (WOFF2 as shipped). */
+export function packagedFontFiles(): FontFile[] {
   const numberedSlice = (f: string) => /-\d+-wght-normal\.woff2$/.test(f);
   return [
     ...dejavu(),
@@ -99,11 +103,121 @@ export function fontFiles(): FontFile[] {
   ];
 }
 
+// --- TTF cache for the WOFF2 fonts -------------------------------------------------------
+
+/** Written last into a cache directory: the files it lists, with their sizes. */
+const MANIFEST = 'complete.json';
+
+interface Manifest {
+  files: Record<string, number>;
+}
+
+/**
+ * Directories the TTFs may be cached in, most preferred first: beside the packages (written
+ * by `npm install`, read-only in the Docker image), then a private one in the temp directory
+ * (for an install whose node_modules cannot be written).
+ */
+export function fontCacheDirs(): string[] {
+  const nodeModules = path.resolve(packageDir('dejavu-fonts-ttf'), '..');
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  return [path.join(nodeModules, '.cache', 'backprop-fonts'), path.join(tmpdir(), `backprop-fonts-${uid}`)];
+}
+
+/** One cache folder per set of fonts: a new package version gets a new folder. */
+function cacheKey(): string {
+  const versions = ['@fontsource-variable/noto-sans-sc', '@fontsource-variable/noto-sans-kr', '@fontsource-variable/noto-sans-arabic'].map((pkg) => {
+    const { version } = JSON.parse(readFileSync(path.join(packageDir(pkg), 'package.json'), 'utf8')) as { version: string };
+    return `${pkg.split('/')[1]}@${version}`;
+  });
+  return versions.join('+');
+}
+
+const ttfName = (woff2: string) => path.basename(woff2).replace(/\.woff2$/, '.ttf');
+
+/** The cache directory holding a TTF for every WOFF2 in `woff2`, if one is complete. */
+function completeCache(woff2: FontFile[]): string | undefined {
+  const key = cacheKey();
+  for (const base of fontCacheDirs()) {
+    const dir = path.join(base, key);
+    try {
+      if (!ownedDirectory(base) || !ownedDirectory(dir)) continue;
+      const manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
+      if (woff2.every((f) => statSync(path.join(dir, ttfName(f.file))).size === manifest.files[ttfName(f.file)])) return dir;
+    } catch {
+      // Missing or partial: try the next one.
+    }
+  }
+  return undefined;
+}
+
+/** A real directory (not a link) owned by this user: nobody else can plant fonts in it. */
+function ownedDirectory(dir: string): boolean {
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) return false;
+  return typeof process.getuid !== 'function' || st.uid === process.getuid() || st.uid === 0;
+}
+
+type Decompress = (woff2: Uint8Array) => Promise<Uint8Array>;
+
+/**
+ * Makes sure a TTF cache of the WOFF2 fonts exists (idempotent; a no-op when one does).
+ * Returns the directory, and how many files were written now; undefined if no directory
+ * could be written (the WOFF2 files are then registered as they are).
+ */
+export async function prepareFonts(): Promise<{ dir: string; written: number } | undefined> {
+  const woff2 = packagedFontFiles().filter((f) => f.file.endsWith('.woff2'));
+  const existing = completeCache(woff2);
+  if (existing) return { dir: existing, written: 0 };
+  let decompress: Decompress;
+  try {
+    // Google's WOFF2 decoder compiled to WebAssembly (wawoff2, from fontello): no native code.
+    decompress = require('wawoff2/decompress.js') as Decompress;
+  } catch {
+    return undefined;
+  }
+  for (const base of fontCacheDirs()) {
+    const dir = path.join(base, cacheKey());
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      if (!ownedDirectory(base) || !ownedDirectory(dir)) continue;
+      const files: Record<string, number> = {};
+      for (const f of woff2) {
+        const ttf = await decompress(readFileSync(f.file));
+        const target = path.join(dir, ttfName(f.file));
+        // Write then rename: a reader never sees half a font.
+        const partial = `${target}.${process.pid}.partial`;
+        writeFileSync(partial, ttf);
+        renameSync(partial, target);
+        files[ttfName(f.file)] = ttf.byteLength;
+      }
+      const manifest = path.join(dir, MANIFEST);
+      writeFileSync(`${manifest}.${process.pid}.partial`, JSON.stringify({ files } satisfies Manifest));
+      renameSync(`${manifest}.${process.pid}.partial`, manifest);
+      return { dir, written: woff2.length };
+    } catch {
+      // Not writable (a read-only image, a full disk): try the next directory.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Every font file the renderer registers: the packaged files, with each WOFF2 replaced by
+ * its cached TTF when `prepareFonts` has made the cache.
+ */
+export function fontFiles(): FontFile[] {
+  const files = packagedFontFiles();
+  const cache = completeCache(files.filter((f) => f.file.endsWith('.woff2')));
+  if (!cache) return files;
+  return files.map((f) => (f.file.endsWith('.woff2') ? { ...f, file: path.join(cache, ttfName(f.file)) } : f));
+}
+
 let registered = false;
 
 /**
- * Register the bundled fonts with Skia (once per process). Throws if a font package is
- * missing or unreadable: images drawn without their fonts would be boxes.
+ * Register the bundled fonts with Skia (once per process; called before the first drawing,
+ * not at import, so that start-up can run `prepareFonts` first). Throws if a font package
+ * is missing or unreadable: images drawn without their fonts would be boxes.
  */
 export function registerFonts(): void {
   if (registered) return;

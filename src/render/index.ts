@@ -1,5 +1,6 @@
 /** Public surface of the rendering engine. */
 export { createRenderer, PooledRenderer } from './renderer.js';
+export { prepareFonts } from './fonts.js';
 export type {
   Renderer,
   RendererOptions,

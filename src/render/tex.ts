@@ -15,7 +15,7 @@ import { RegisterHTMLHandler } from 'mathjax-full/js/handlers/html.js';
 import { AllPackages } from 'mathjax-full/js/input/tex/AllPackages.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { LiteElement } from 'mathjax-full/js/adaptors/lite/Element.js';
-import { Image, createCanvas, type Canvas } from '@napi-rs/canvas';
+import { Image, type Canvas } from '@napi-rs/canvas';
 import { RenderError } from './errors.js';
 import { MAX_CAPTION_LENGTH, checkTex, formatInt } from './limits.js';
 import { getTheme, type ThemeName } from './theme.js';
@@ -26,6 +26,7 @@ import {
   cleanText,
   font,
   measureContext,
+  newCanvas,
   scaledCanvas,
   textWidth,
   toRenderedImage,
@@ -370,7 +371,7 @@ export function drawBox(ctx: CanvasRenderingContext2D, box: TexBox, logicalX: nu
 /** A formula alone on a transparent canvas of its pixel size at `emPx` pixels per em. */
 export function rasterizeBox(box: TexBox, emPx: number): Canvas {
   const { width, height } = boxPixelSize(box, emPx);
-  const canvas = createCanvas(width, height);
+  const canvas = newCanvas(width, height);
   drawBox(canvas.getContext('2d'), box, 0, 0, emPx, 1);
   return canvas;
 }
