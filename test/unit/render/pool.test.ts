@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRenderer, type PooledRenderer } from '../../../src/render/renderer.js';
 import { RenderError } from '../../../src/render/errors.js';
 import { themes } from '../../../src/render/theme.js';
@@ -184,14 +184,20 @@ describe('renderer lifecycle', () => {
     await r.close();
   }, 60_000);
 
-  it('starts workers with the first job, stops them after the idle time, starts them again for the next job', async () => {
+  it('starts one worker with the first job and a second only while jobs wait, stops them after the idle time, starts again for the next job', async () => {
     const events: PoolEvent[] = [];
-    const r = createRenderer({ size: 2, idleTimeoutMs: 400, onEvent: (ev) => events.push(ev) });
+    const r = createRenderer({ size: 2, idleTimeoutMs: 1_000, onEvent: (ev) => events.push(ev) });
     try {
       expect(r.stats().ready + r.stats().busy).toBe(0);
       expect((await r.tex('a', { theme: 'dark' })).width).toBeGreaterThan(10);
-      expect(r.stats().ready).toBeGreaterThanOrEqual(1);
-      await new Promise((res) => setTimeout(res, 1_500));
+      expect((await r.tex('a + 1', { theme: 'dark' })).width).toBeGreaterThan(10);
+      // One job at a time: one worker is enough.
+      expect(events.filter((e) => e.type === 'worker-ready')).toHaveLength(1);
+      // Jobs that would wait for it start the second (it may load after they are done).
+      await Promise.all(['c', 'd', 'e', 'f'].map((t) => r.tex(t, { theme: 'dark' })));
+      await vi.waitFor(() => expect(events.filter((e) => e.type === 'worker-ready')).toHaveLength(2), { timeout: 10_000 });
+      expect(r.stats().ready).toBe(2);
+      await new Promise((res) => setTimeout(res, 2_000));
       expect(events.filter((e) => e.type === 'workers-idle-stopped')).toEqual([{ type: 'workers-idle-stopped', workers: 2 }]);
       expect(r.stats().ready).toBe(0);
       const again = await r.tex('b', { theme: 'light' });
