@@ -16,6 +16,7 @@ import { AllPackages } from 'mathjax-full/js/input/tex/AllPackages.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { LiteElement } from 'mathjax-full/js/adaptors/lite/Element.js';
 import { Image, type Canvas } from '@napi-rs/canvas';
+import { LruCache } from './cache.js';
 import { RenderError } from './errors.js';
 import { MAX_CAPTION_LENGTH, checkTex, formatInt } from './limits.js';
 import { getTheme, type ThemeName } from './theme.js';
@@ -267,8 +268,25 @@ function extractTexts(adaptor: LiteAdaptor, root: LiteElement, color: string): T
 
 const VIEWBOX = /^(-?[\d.]+(?:e-?\d+)?) (-?[\d.]+(?:e-?\d+)?) ([\d.]+(?:e-?\d+)?) ([\d.]+(?:e-?\d+)?)$/;
 
+/**
+ * Formulas this thread has laid out, by (display, colour, TeX), at most 400 and 4 MB. A
+ * whiteboard is drawn again with every step added: MathJax then lays out only the new step
+ * (it is ~40% of a whiteboard's time). Boxes are shared: callers must not change them.
+ * Errors are not kept.
+ */
+const boxes = new LruCache<TexBox>(400, 4 * 1024 * 1024, (b) => 2 * b.markup.length + b.texts.reduce((n, t) => n + 2 * t.text.length + 96, 0));
+
 /** TeX to a laid-out formula. Throws RenderError ('invalid-input' | 'tex'). */
 export function texToBox(tex: string, options: TexBoxOptions): TexBox {
+  const key = `${options.display ? 'D' : 'T'}|${options.color}|${tex}`;
+  const known = boxes.get(key);
+  if (known) return known;
+  const box = layOut(tex, options);
+  boxes.set(key, box);
+  return box;
+}
+
+function layOut(tex: string, options: TexBoxOptions): TexBox {
   const source = checkTex(tex);
   const { adaptor, input, doc } = getEngine();
   let svgNode: LiteElement;

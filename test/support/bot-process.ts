@@ -1,5 +1,6 @@
 /**
- * Runs the real bot as `npm start` does (`node --import tsx src/main.ts`), in its own process, and lets a
+ * Runs the real bot as `npm run dev` does (`node --import tsx src/main.ts`: the code `npm start`
+ * compiles and runs, without the build), in its own process, and lets a
  * test read its structured logs and stop or kill it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -52,16 +53,17 @@ export class BotProcess {
     });
   }
 
-  static start(env: Record<string, string | undefined>, opts: { cwd?: string } = {}): BotProcess {
+  /** `opts.args`: node's arguments (default: the TypeScript entry under tsx, as `npm run dev`). */
+  static start(env: Record<string, string | undefined>, opts: { cwd?: string; args?: string[] } = {}): BotProcess {
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) clean[k] = v;
     // Tests pass DATABASE_URL explicitly; an absent one must mean absent.
     if (!('DATABASE_URL' in env)) delete clean.DATABASE_URL;
     delete clean.NODE_OPTIONS; // vitest's own loader flags must not leak into the bot
-    // As `npm start` sets it (package.json); a test or benchmark may pass undefined to unset it.
+    // As `npm start` and `npm run dev` set it (package.json); a test or benchmark may pass undefined to unset it.
     if (!('MALLOC_ARENA_MAX' in env)) clean.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX ?? '2';
     else if (env.MALLOC_ARENA_MAX === undefined) delete clean.MALLOC_ARENA_MAX;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: opts.cwd ?? ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, opts.args ?? ['--import', 'tsx', 'src/main.ts'], { cwd: opts.cwd ?? ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
     return new BotProcess(child);
   }
 
