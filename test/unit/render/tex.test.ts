@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../../src/render/errors.js';
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
-import { rasterizeBox, renderTex, texToBox, warmUpTex } from '../../../src/render/tex.js';
+import { boxPixelSize, drawBox, rasterizeBox, renderTex, texToBox, warmUpTex, type TexBox } from '../../../src/render/tex.js';
 import { SERIF_FONT_FAMILY, measureContext } from '../../../src/render/draw.js';
 import { themes } from '../../../src/render/theme.js';
 import { colourfulPixels, countColor, darkPixels, decodePng, distinctColors, pixelAt } from './pixels.js';
@@ -201,3 +201,54 @@ describe('renderTex: errors in plain words', () => {
 function hexRgb(hex: string): number[] {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
+
+describe('formulas drawn straight onto the canvas (shapes) look as Skia draws their SVG', () => {
+  /** The box drawn on a dark canvas at the bot's size, as RGBA. */
+  const pixelsOf = (box: TexBox) => {
+    const { width, height } = boxPixelSize(box, 40);
+    const canvas = createCanvas(width, height);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#313338';
+    ctx.fillRect(0, 0, width, height);
+    drawBox(ctx, box, 0, 0, 40, 1);
+    return ctx.getImageData(0, 0, width, height).data;
+  };
+
+  it('glyphs, fraction bars, roots, delimiters, \\color, \\colorbox, \\boxed, aligned rows and a table with solid rules: the same pixels', () => {
+    warmUpTex();
+    const formulas = [
+      GAIN,
+      String.raw`\sqrt{x^2 + \frac{a}{b}} \left(\sum_{i=1}^{n} w_i\right)`,
+      String.raw`\color{#ff5555}{\hat y} = \colorbox{#335533}{x} + \boxed{y}`,
+      String.raw`\begin{aligned} m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t \\ \theta_t &= \theta_{t-1} - \eta\,\hat m_t \end{aligned}`,
+      String.raw`\begin{array}{l|cc} y & 1 & 0 \\ \hline s & 0.9 & 0.2 \end{array}`,
+      String.raw`\mathbb{E}\big[(y-\hat f(x))^2\big] \ne \mathcal{L}_{\mathrm{CE}}`,
+    ];
+    for (const tex of formulas) {
+      const box = texToBox(tex, { display: true, color: '#dbdee1' });
+      expect(box.shapes, tex).toBeDefined();
+      const direct = pixelsOf(box);
+      const svg = pixelsOf({ ...box, shapes: undefined });
+      let differ = 0;
+      let inkDirect = 0;
+      let inkSvg = 0;
+      for (let i = 0; i < direct.length; i += 4) {
+        if (Math.max(Math.abs(direct[i]! - svg[i]!), Math.abs(direct[i + 1]! - svg[i + 1]!), Math.abs(direct[i + 2]! - svg[i + 2]!)) > 16) differ++;
+        inkDirect += direct[i]! + direct[i + 1]! + direct[i + 2]!;
+        inkSvg += svg[i]! + svg[i + 1]! + svg[i + 2]!;
+      }
+      // Anti-aliasing at a few edge pixels may round differently; nothing more.
+      expect(differ / (direct.length / 4), tex).toBeLessThan(0.002);
+      expect(Math.abs(inkDirect - inkSvg) / inkSvg, tex).toBeLessThan(0.002);
+    }
+  });
+
+  it('what it does not draw (dashed table rules, \\cancel, errors) stays with the SVG renderer, and still draws', async () => {
+    for (const tex of [String.raw`\begin{array}{c:c} a & b \end{array}`, String.raw`\cancel{x} + \bcancel{y}`, String.raw`\enclose{circle}{x}`]) {
+      const box = texToBox(tex, { display: true, color: '#dbdee1' });
+      expect(box.shapes, tex).toBeUndefined();
+      const px = await decodePng(renderTex(tex, { theme: 'dark' }).png);
+      expect(countColor(px, themes.dark.text, 40), tex).toBeGreaterThan(100);
+    }
+  });
+});
