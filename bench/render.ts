@@ -164,10 +164,12 @@ function startScript(dir: string): string {
 }
 
 /** The baseline checkout's own bench/render.ts, run there, in its own process, with the allocator setting its `npm start` had. */
-function baselineRender(dir: string, arena: string | undefined): unknown {
+function baselineRender(dir: string, allocator: Record<string, string | undefined>): unknown {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
-  if (arena === undefined) delete env.MALLOC_ARENA_MAX;
-  else env.MALLOC_ARENA_MAX = arena;
+  for (const [name, value] of Object.entries(allocator)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/render.ts', ...(quick ? ['--quick'] : [])], {
     cwd: dir,
     encoding: 'utf8',
@@ -312,6 +314,7 @@ async function measure(): Promise<Record<string, unknown>> {
 
   return {
     mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? 'unset (glibc default)',
+    mallocMmapThreshold: process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset (glibc default: dynamic)',
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version, loadavg: (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100) },
     coldStartMs: Math.round(coldStartMs),
     formulaTexToPngMs: summary(formulaMs),
@@ -354,8 +357,12 @@ async function main(): Promise<void> {
   // Each checkout as its own `npm start` ran it: the earlier one without MALLOC_ARENA_MAX (unless
   // its package.json sets it), this one with the value its package.json sets (npm run
   // bench:render sets the same for this process).
-  const arenaFor = (dir: string) => ({ MALLOC_ARENA_MAX: /MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-(\d+)\}/.exec(startScript(dir))?.[1] });
-  const before = baseline ? { commit: gitHead(baseline), ...(baselineRender(baseline, arenaFor(baseline).MALLOC_ARENA_MAX) as object) } : undefined;
+  const arenaFor = (dir: string) => {
+    const script = startScript(dir);
+    const setting = (name: string) => new RegExp(`${name}=\\$\\{${name}:-(\\d+)\\}`).exec(script)?.[1];
+    return { MALLOC_ARENA_MAX: setting('MALLOC_ARENA_MAX'), MALLOC_MMAP_THRESHOLD_: setting('MALLOC_MMAP_THRESHOLD_') };
+  };
+  const before = baseline ? { commit: gitHead(baseline), ...(baselineRender(baseline, arenaFor(baseline)) as object) } : undefined;
   const beforeIdle = baseline && !args['measure-only'] ? await idleBotRssMb(path.resolve(baseline), arenaFor(baseline)) : undefined;
   const after = await measure();
   const afterIdle = args['measure-only'] ? undefined : await idleBotRssMb(root, arenaFor(root));

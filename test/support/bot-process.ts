@@ -60,9 +60,11 @@ export class BotProcess {
     // Tests pass DATABASE_URL explicitly; an absent one must mean absent.
     if (!('DATABASE_URL' in env)) delete clean.DATABASE_URL;
     delete clean.NODE_OPTIONS; // vitest's own loader flags must not leak into the bot
-    // As `npm start` and `npm run dev` set it (package.json); a test or benchmark may pass undefined to unset it.
-    if (!('MALLOC_ARENA_MAX' in env)) clean.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX ?? '2';
-    else if (env.MALLOC_ARENA_MAX === undefined) delete clean.MALLOC_ARENA_MAX;
+    // As `npm start` and `npm run dev` set them (package.json); a test or benchmark may pass undefined to unset one.
+    for (const [name, value] of [['MALLOC_ARENA_MAX', '2'], ['MALLOC_MMAP_THRESHOLD_', '131072']] as const) {
+      if (!(name in env)) clean[name] = process.env[name] ?? value;
+      else if (env[name] === undefined) delete clean[name];
+    }
     const child = spawn(process.execPath, opts.args ?? ['--import', 'tsx', 'src/main.ts'], { cwd: opts.cwd ?? ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
     return new BotProcess(child);
   }
