@@ -192,7 +192,9 @@ async function measure(): Promise<Record<string, unknown>> {
   // cache, so every call runs MathJax and Skia).
   for (const f of FORMULAS) await renderer.tex(f, { theme: 'dark' });
   const formulaMs: number[] = [];
-  for (let round = 0; round < 10; round++) {
+  // 1,000 samples, so that p99 is the 10th slowest rather than the 2nd (one hiccup of the
+  // machine moved it by 10 ms in runs of 200).
+  for (let round = 0; round < 50; round++) {
     for (const f of FORMULAS) {
       formulaMs.push(await time(() => renderer.tex(`${f} + ${round}`, { theme: round % 2 ? 'light' : 'dark' })));
       await tick();
@@ -224,13 +226,13 @@ async function measure(): Promise<Record<string, unknown>> {
   const board = boardOf(20, 0);
   // Cold: 20 steps none of which a worker has laid out before.
   const whiteboardMs: number[] = [];
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 24; i++) {
     whiteboardMs.push(await time(() => renderer.whiteboard(boardOf(20, 1000 + i), { theme: i % 2 ? 'light' : 'dark' })));
     await tick();
   }
   // `/whiteboard add`: the board of 19 steps was drawn before, step 20 is new.
   const whiteboardAddMs: number[] = [];
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 12; i++) {
     const before = boardOf(19, 2000 + i);
     await renderer.whiteboard(before, { theme: 'dark' });
     const added = { ...before, steps: [...before.steps, { tex: `${FORMULAS[19 % FORMULAS.length]!} - ${i}`, author: 'member19' }] };
