@@ -45,14 +45,19 @@ afterAll(async () => {
 describe('render workers stopped in the middle of rasterising', () => {
   it(`the job spends its time in Skia, not in MathJax (so a ${LIMIT_MS} ms limit stops it while rasterising)`, async () => {
     warmUpTex();
+    // MathJax's first \rule compiles its code path (16 ms seen here); the bot's jobs come warm.
+    texToBox(rule(50), { display: true, color: '#ffffff' });
     const smallest = [...sizes].sort((a, b) => a - b).slice(0, 6);
+    const layoutMs: number[] = [];
     for (const em of smallest) {
       const t0 = performance.now();
       const box = texToBox(rule(em), { display: true, color: '#ffffff' });
-      const layoutMs = performance.now() - t0;
+      layoutMs.push(performance.now() - t0);
       expect(box.widthEm * BASE_EM_PX * 2).toBeGreaterThanOrEqual(3600);
-      expect(layoutMs, `MathJax ${layoutMs.toFixed(1)} ms`).toBeLessThan(LIMIT_MS / 2);
     }
+    // Typically (the median: one hiccup of a loaded machine is not the job's cost).
+    const typical = [...layoutMs].sort((a, b) => a - b)[3]!;
+    expect(typical, `MathJax ${layoutMs.map((ms) => ms.toFixed(1)).join(', ')} ms`).toBeLessThan(LIMIT_MS / 2);
     // The whole job in a render worker as the bot runs it, warm, at its fastest: more than
     // twice the limit, so no job can finish in time.
     const renderer = createRenderer({ size: 1, timeoutMs: 30_000, cacheEntries: 0 });
