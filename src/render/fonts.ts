@@ -18,7 +18,7 @@
  * font is a TTF package for that reason (53 MB as Fontsource's WOFF2). The Fontsource fonts
  * have no TTF package of a reasonable size (Expo's Noto Sans SC ships ten weights), so
  * `prepareFonts` decompresses their WOFF2 slices once, into TTFs in a cache directory
- * (15 MB, ~0.2 s; `npm install` runs it, and so does the bot's start-up if the cache is
+ * (16 MB, ~0.3 s; `npm install` runs it, and so does the bot's start-up if the cache is
  * missing). Without the cache the WOFF2 files are registered: the same images, more memory.
  */
 import { createRequire } from 'node:module';
@@ -59,6 +59,8 @@ interface FontFile {
   family: string;
   weight?: number | string;
   style?: 'normal' | 'italic';
+  /** The npm package it comes from (for the Fontsource WOFF2 files, which are cached as TTFs). */
+  pkg?: string;
 }
 
 function dejavu(): FontFile[] {
@@ -88,7 +90,7 @@ function fontsource(pkg: string, family: string, keep: (file: string) => boolean
   return readdirSync(dir)
     .filter((f) => f.endsWith('.woff2') && keep(f))
     .sort()
-    .map((f) => ({ file: path.join(dir, f), family, weight }));
+    .map((f) => ({ file: path.join(dir, f), family, weight, pkg }));
 }
 
 /** Every font file the bundled packages provide, with its family (WOFF2 as shipped). */
@@ -123,20 +125,29 @@ export function fontCacheDirs(): string[] {
   return [path.join(nodeModules, '.cache', 'backprop-fonts'), path.join(tmpdir(), `backprop-fonts-${uid}`)];
 }
 
-/** One cache folder per set of fonts: a new package version gets a new folder. */
-function cacheKey(): string {
-  const versions = ['@fontsource-variable/noto-sans-sc', '@fontsource-variable/noto-sans-kr', '@fontsource-variable/noto-sans-arabic'].map((pkg) => {
-    const { version } = JSON.parse(readFileSync(path.join(packageDir(pkg), 'package.json'), 'utf8')) as { version: string };
-    return `${pkg.split('/')[1]}@${version}`;
-  });
-  return versions.join('+');
+/** One cache folder per set of font packages: a new package version gets a new folder. */
+function cacheKey(woff2: FontFile[]): string {
+  const packages = [...new Set(woff2.flatMap((f) => (f.pkg ? [f.pkg] : [])))];
+  return packages
+    .map((pkg) => {
+      const { version } = JSON.parse(readFileSync(path.join(packageDir(pkg), 'package.json'), 'utf8')) as { version: string };
+      return `${pkg.split('/').at(-1)}@${version}`;
+    })
+    .join('+');
+}
+
+/** Write then rename: a reader never sees half a file. */
+function writeWhole(target: string, data: string | Uint8Array): void {
+  const partial = `${target}.${process.pid}.partial`;
+  writeFileSync(partial, data);
+  renameSync(partial, target);
 }
 
 const ttfName = (woff2: string) => path.basename(woff2).replace(/\.woff2$/, '.ttf');
 
 /** The cache directory holding a TTF for every WOFF2 in `woff2`, if one is complete. */
 function completeCache(woff2: FontFile[]): string | undefined {
-  const key = cacheKey();
+  const key = cacheKey(woff2);
   for (const base of fontCacheDirs()) {
     const dir = path.join(base, key);
     try {
@@ -175,24 +186,19 @@ export async function prepareFonts(): Promise<{ dir: string; written: number } |
   } catch {
     return undefined;
   }
+  const key = cacheKey(woff2);
   for (const base of fontCacheDirs()) {
-    const dir = path.join(base, cacheKey());
+    const dir = path.join(base, key);
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       if (!ownedDirectory(base) || !ownedDirectory(dir)) continue;
       const files: Record<string, number> = {};
       for (const f of woff2) {
         const ttf = await decompress(readFileSync(f.file));
-        const target = path.join(dir, ttfName(f.file));
-        // Write then rename: a reader never sees half a font.
-        const partial = `${target}.${process.pid}.partial`;
-        writeFileSync(partial, ttf);
-        renameSync(partial, target);
+        writeWhole(path.join(dir, ttfName(f.file)), ttf);
         files[ttfName(f.file)] = ttf.byteLength;
       }
-      const manifest = path.join(dir, MANIFEST);
-      writeFileSync(`${manifest}.${process.pid}.partial`, JSON.stringify({ files } satisfies Manifest));
-      renameSync(`${manifest}.${process.pid}.partial`, manifest);
+      writeWhole(path.join(dir, MANIFEST), JSON.stringify({ files } satisfies Manifest));
       return { dir, written: woff2.length };
     } catch {
       // Not writable (a read-only image, a full disk): try the next directory.
