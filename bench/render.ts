@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.js';
 import { createRenderer } from '../src/render/index.js';
-import { BotProcess, botEnv } from '../test/support/bot-process.js';
+import { BotProcess, allocatorSettings, botEnv } from '../test/support/bot-process.js';
 import { FakeDiscord } from '../test/support/fake-discord.js';
 import { benchDatabase } from './support.js';
 
@@ -129,8 +129,7 @@ async function sampleRss(pid: number): Promise<{ median: number; samples: number
  */
 async function idleBotRssMb(root: string, env: Record<string, string | undefined>): Promise<IdleRss & { entry: string }> {
   const prod = /\bnode ((?:--\S+ )*)dist\/src\/main\.js/.exec(startScript(root));
-  const compiled = prod !== null;
-  if (compiled) {
+  if (prod) {
     const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
     if (build.status !== 0) throw new Error(`idle bot: npm run build failed in ${root}: ${build.stdout}${build.stderr}`);
   }
@@ -356,18 +355,13 @@ async function main(): Promise<void> {
   if (baseline && !existsSync(path.join(baseline, 'node_modules'))) throw new Error(`--baseline ${baseline}: no node_modules there (run npm ci in it first)`);
   const root = path.resolve(import.meta.dirname, '..');
   // Before first, then after: each alone on the machine.
-  // Each checkout as its own `npm start` ran it: the earlier one without MALLOC_ARENA_MAX (unless
-  // its package.json sets it), this one with the value its package.json sets (npm run
-  // bench:render sets the same for this process).
-  const arenaFor = (dir: string) => {
-    const script = startScript(dir);
-    const setting = (name: string) => new RegExp(`${name}=\\$\\{${name}:-(\\d+)\\}`).exec(script)?.[1];
-    return { MALLOC_ARENA_MAX: setting('MALLOC_ARENA_MAX'), MALLOC_MMAP_THRESHOLD_: setting('MALLOC_MMAP_THRESHOLD_') };
-  };
-  const before = baseline ? { commit: gitHead(baseline), ...(baselineRender(baseline, arenaFor(baseline)) as object) } : undefined;
-  const beforeIdle = baseline && !args['measure-only'] ? await idleBotRssMb(path.resolve(baseline), arenaFor(baseline)) : undefined;
+  // Each checkout with the allocator settings its own `npm start` has (none for the earlier
+  // one, unless its package.json sets them; npm run bench:render sets this one's for this
+  // process).
+  const before = baseline ? { commit: gitHead(baseline), ...(baselineRender(baseline, allocatorSettings(baseline)) as object) } : undefined;
+  const beforeIdle = baseline && !args['measure-only'] ? await idleBotRssMb(path.resolve(baseline), allocatorSettings(baseline)) : undefined;
   const after = await measure();
-  const afterIdle = args['measure-only'] ? undefined : await idleBotRssMb(root, arenaFor(root));
+  const afterIdle = args['measure-only'] ? undefined : await idleBotRssMb(root, allocatorSettings(root));
   const result = {
     commit: gitHead(root),
     ...after,

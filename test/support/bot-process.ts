@@ -4,6 +4,8 @@
  * test read its structured logs and stop or kill it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,10 +62,12 @@ export class BotProcess {
     // Tests pass DATABASE_URL explicitly; an absent one must mean absent.
     if (!('DATABASE_URL' in env)) delete clean.DATABASE_URL;
     delete clean.NODE_OPTIONS; // vitest's own loader flags must not leak into the bot
-    // As `npm start` and `npm run dev` set them (package.json); a test or benchmark may pass undefined to unset one.
-    for (const [name, value] of [['MALLOC_ARENA_MAX', '2'], ['MALLOC_MMAP_THRESHOLD_', '131072']] as const) {
-      if (!(name in env)) clean[name] = process.env[name] ?? value;
-      else if (env[name] === undefined) delete clean[name];
+    // As `npm start` sets them (package.json); a test or benchmark may pass undefined to unset one.
+    for (const [name, value] of Object.entries(allocatorSettings(ROOT))) {
+      if (!(name in env)) {
+        const v = process.env[name] ?? value;
+        if (v !== undefined) clean[name] = v;
+      } else if (env[name] === undefined) delete clean[name];
     }
     const child = spawn(process.execPath, opts.args ?? ['--import', 'tsx', 'src/main.ts'], { cwd: opts.cwd ?? ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
     return new BotProcess(child);
@@ -107,6 +111,13 @@ export class BotProcess {
     if (this.exitCode === null) this.child.kill(signal);
     return this.exited;
   }
+}
+
+/** The glibc allocator settings a checkout's `npm start` gives (undefined: glibc's default). */
+export function allocatorSettings(dir: string): Record<'MALLOC_ARENA_MAX' | 'MALLOC_MMAP_THRESHOLD_', string | undefined> {
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const setting = (name: string) => new RegExp(`${name}=\\$\\{${name}:-(\\d+)\\}`).exec(pkg.scripts.start)?.[1];
+  return { MALLOC_ARENA_MAX: setting('MALLOC_ARENA_MAX'), MALLOC_MMAP_THRESHOLD_: setting('MALLOC_MMAP_THRESHOLD_') };
 }
 
 /** Environment for a bot talking to the fake Discord. */
