@@ -25,9 +25,9 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { benchDatabase } from './support.js';
 import { loadBank } from '../src/bank/load.js';
-import { connectDatabase, type Database } from '../src/db/client.js';
-import { migrate } from '../src/db/migrate.js';
-import { createLogger } from '../src/log.js';
+import { connectDatabase, type Database } from '../src/platform/db/client.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { createLogger } from '../src/platform/log.js';
 import { AnswerStore, ratingFor, type AnswerEvent, type Verdict } from '../src/mastery/answer-store.js';
 import { MasteryQueries, masterySql } from '../src/mastery/mastery.js';
 

@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { benchDatabase, pct } from './support.js';
 import { commands } from '../commands/index.js';
-import { migrate } from '../src/db/migrate.js';
+import { migrate } from '../src/platform/db/migrate.js';
 import { BotProcess, botEnv } from '../test/support/bot-process.js';
 import { FakeDiscord, buttonId, type FakeMessage, type FakeUser, type InteractionHandle } from '../test/support/fake-discord.js';
 

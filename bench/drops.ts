@@ -13,10 +13,10 @@ import pg from 'pg';
 import { benchDatabase, pct } from './support.js';
 import { commands } from '../commands/index.js';
 import { loadBank } from '../src/bank/load.js';
-import { connectDatabase } from '../src/db/client.js';
-import { migrate } from '../src/db/migrate.js';
+import { connectDatabase } from '../src/platform/db/client.js';
+import { migrate } from '../src/platform/db/migrate.js';
 import { DropEngine, type DropPublisher } from '../src/drop/engine.js';
-import { createLogger } from '../src/log.js';
+import { createLogger } from '../src/platform/log.js';
 import { BotProcess, botEnv } from '../test/support/bot-process.js';
 import { FakeDiscord } from '../test/support/fake-discord.js';
 

@@ -33,9 +33,9 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { benchDatabase } from './support.js';
-import { connectDatabase, type Database } from '../src/db/client.js';
-import { migrate } from '../src/db/migrate.js';
-import { createLogger } from '../src/log.js';
+import { connectDatabase, type Database } from '../src/platform/db/client.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { createLogger } from '../src/platform/log.js';
 import { addDays, localDate, periodStartDay } from '../src/leaderboard/period.js';
 import { BOARDS, Leaderboards, leaderboardSql, PERIODS, SNAPSHOT_SETTINGS, type BoardResult } from '../src/leaderboard/queries.js';
 

@@ -1,8 +1,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { defineCommand } from '../src/discord/command.js';
+import { defineCommand } from '../src/app/context.js';
 import { drillKinds } from '../src/drills/index.js';
-import { themeFor } from '../src/guilds/theme.js';
-import { drillScreen } from '../src/practice/screens.js';
+import { drillScreen } from '../src/practice/discord/views.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -16,13 +15,13 @@ export default defineCommand({
     ),
   summary: 'a generated numeric problem (AUC with ties, XGBoost gain, NDCG...) graded with tolerance',
   audience: 'members',
-  async execute(interaction, app) {
+  async execute(interaction, { services, discord }) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const { session, drill } = await app.practice.startDrill(
+    const { session, drill } = await services.practice.startDrill(
       { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId },
       interaction.options.getString('kind'),
     );
-    const screen = await drillScreen(session.id, drill, app.renderer, await themeFor(app, interaction.guildId));
+    const screen = await drillScreen(session.id, drill, services.renderer, await services.guilds.theme(interaction.guildId));
     await interaction.editReply({ embeds: screen.embeds, components: screen.components, files: screen.files });
   },
 });

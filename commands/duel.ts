@@ -1,8 +1,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { topicChoices } from '../src/bank/autocomplete.js';
 import { levels } from '../src/bank/schema.js';
-import { defineCommand } from '../src/discord/command.js';
-import { challengeMessage, duelRoutes } from '../src/duel/discord.js';
+import { defineCommand } from '../src/app/context.js';
+import { challengeMessage } from '../src/duel/discord/routes.js';
 import { DUEL_LIMITS, type DuelFormat } from '../src/duel/service.js';
 
 export default defineCommand({
@@ -26,11 +26,10 @@ export default defineCommand({
   summary: 'challenge a member to a head-to-head speed round: questions, numeric drills or both (Elo per server)',
   audience: 'members',
   requires: { guild: true },
-  components: duelRoutes,
-  async execute(interaction, app) {
+  async execute(interaction, { services }) {
     const opponent = interaction.options.getUser('opponent', true);
     const format = (interaction.options.getString('format') ?? 'questions') as DuelFormat;
-    const duel = await app.duels.challenge({
+    const duel = await services.duels.challenge({
       guildId: interaction.guildId!,
       channelId: interaction.channelId,
       challengerId: interaction.user.id,
@@ -43,9 +42,9 @@ export default defineCommand({
     });
     const reply = await interaction.reply({ ...challengeMessage(duel), withResponse: true });
     const messageId = reply.resource?.message?.id;
-    if (messageId) await app.duels.setMessage(duel.id, messageId);
+    if (messageId) await services.duels.setMessage(duel.id, messageId);
   },
-  async autocomplete(interaction, app) {
-    await interaction.respond(topicChoices(app.bank, interaction.options.getFocused()));
+  async autocomplete(interaction, { services }) {
+    await interaction.respond(topicChoices(services.bank, interaction.options.getFocused()));
   },
 });

@@ -1,4 +1,4 @@
-import type { SlashCommand } from '../src/discord/command.js';
+import type { Command } from '../src/app/context.js';
 import chain from './chain.js';
 import drill from './drill.js';
 import drop from './drop.js';
@@ -16,4 +16,4 @@ import tex from './tex.js';
 import whiteboard from './whiteboard.js';
 
 /** Every slash command Backprop serves. Adding a command = one file here + one line below. */
-export const commands: SlashCommand[] = [help, chain, review, drill, mastery, duel, sprint, leaderboard, tex, roc, whiteboard, forgetMe, schedule, drop, settings];
+export const commands: Command[] = [help, chain, review, drill, mastery, duel, sprint, leaderboard, tex, roc, whiteboard, forgetMe, schedule, drop, settings];

@@ -1,7 +1,6 @@
 import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { defineCommand } from '../src/discord/command.js';
-import { themeFor } from '../src/guilds/theme.js';
-import { UserError } from '../src/errors.js';
+import { defineCommand } from '../src/app/context.js';
+import { UserError } from '../src/platform/errors.js';
 import { BOARDS, PERIODS } from '../src/leaderboard/queries.js';
 import { leaderboardView } from '../src/leaderboard/view.js';
 
@@ -22,15 +21,15 @@ export default defineCommand({
   summary: 'the top ten by points, Elo, accuracy or streak (week, month, all time), with your own rank',
   audience: 'members',
   requires: { guild: true },
-  async execute(interaction, app) {
+  async execute(interaction, { services }) {
     const period = interaction.options.getString('period') ?? 'week';
     const board = interaction.options.getString('board') ?? 'points';
     // Discord only sends the listed choices; a forged value gets the list instead of an error.
     if (!isOneOf(PERIODS, period)) throw new UserError('Pick a period from the list: this week, this month or all time.', 'invalid-input');
     if (!isOneOf(BOARDS, board)) throw new UserError('Pick a board from the list: points, elo, accuracy or streak.', 'invalid-input');
     await interaction.deferReply();
-    const settings = await app.guilds.settings(interaction.guildId!);
-    const result = await app.leaderboards.board(interaction.guildId!, { period, board }, interaction.user.id, app.clock(), settings.timeZone);
+    const settings = await services.guilds.settings(interaction.guildId!);
+    const result = await services.leaderboards.board(interaction.guildId!, { period, board }, interaction.user.id, services.clock(), settings.timeZone);
     const names = new Map<string, string>();
     await Promise.all(
       [...result.rows.map((r) => r.userId), interaction.user.id].map(async (id) => {
@@ -38,7 +37,7 @@ export default defineCommand({
       }),
     );
     const view = leaderboardView(result, { period, board, callerId: interaction.user.id, names, timeZone: settings.timeZone });
-    const image = await app.renderer.leaderboard(view.spec, { theme: await themeFor(app, interaction.guildId) });
+    const image = await services.renderer.leaderboard(view.spec, { theme: await services.guilds.theme(interaction.guildId) });
     await interaction.editReply({ content: view.text, files: [new AttachmentBuilder(image.png, { name: 'leaderboard.png' })], allowedMentions: { parse: [] } });
   },
 });

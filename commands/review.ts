@@ -1,6 +1,5 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { defineCommand } from '../src/discord/command.js';
-import { showStep } from '../src/practice/discord.js';
+import { defineCommand } from '../src/app/context.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -9,10 +8,10 @@ export default defineCommand({
     .addIntegerOption((o) => o.setName('count').setDescription('How many cards (default 5)').setMinValue(1).setMaxValue(25)),
   summary: 'review the questions due for you, oldest first (spaced repetition)',
   audience: 'members',
-  async execute(interaction, app) {
+  async execute(interaction, { services, discord }) {
     const count = interaction.options.getInteger('count') ?? 5;
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const started = await app.practice.startReview({ userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId }, count);
+    const started = await services.practice.startReview({ userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId }, count);
     if ('nothingDue' in started) {
       await interaction.editReply({
         content: started.nextDue
@@ -21,6 +20,6 @@ export default defineCommand({
       });
       return;
     }
-    await showStep(interaction, app, started.session);
+    await discord.practice.showStep(interaction, started.session);
   },
 });

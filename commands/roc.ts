@@ -1,7 +1,6 @@
 import { AttachmentBuilder, SlashCommandBuilder } from 'discord.js';
-import { defineCommand } from '../src/discord/command.js';
-import { UserError } from '../src/errors.js';
-import { themeFor } from '../src/guilds/theme.js';
+import { defineCommand } from '../src/app/context.js';
+import { UserError } from '../src/platform/errors.js';
 import { ROC_LIMITS, checkCsvAttachment, parseCsvSample, parseTextSample, type ScoredSample } from '../src/roc/input.js';
 
 async function download(url: string, limit: number): Promise<string> {
@@ -29,7 +28,7 @@ export default defineCommand({
     .addNumberOption((o) => o.setName('threshold').setDescription('Mark the operating point for this score threshold')),
   summary: 'ROC and PR curves with AUC and AP from your labels and scores (text or CSV)',
   audience: 'members',
-  async execute(interaction, app) {
+  async execute(interaction, { services }) {
     const labels = interaction.options.getString('labels');
     const scores = interaction.options.getString('scores');
     const file = interaction.options.getAttachment('file');
@@ -44,8 +43,8 @@ export default defineCommand({
       sample = parseTextSample(labels ?? '', scores ?? '');
       await interaction.deferReply();
     }
-    const theme = await themeFor(app, interaction.guildId);
-    const image = await app.renderer.rocPr(sample.labels, sample.scores, { theme, ...(threshold === undefined ? {} : { threshold }) });
+    const theme = await services.guilds.theme(interaction.guildId);
+    const image = await services.renderer.rocPr(sample.labels, sample.scores, { theme, ...(threshold === undefined ? {} : { threshold }) });
     const m = image.metrics;
     const lines = [
       `**AUC = ${fmt(m.auc)}** · **AP = ${fmt(m.averagePrecision)}** · n = ${m.n.toLocaleString('en-US')} (${m.positives.toLocaleString('en-US')} positive, prevalence ${(m.prevalence * 100).toFixed(1)}%)`,

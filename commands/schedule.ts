@@ -1,8 +1,8 @@
 import { ChannelType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type GuildBasedChannel } from 'discord.js';
 import { topicChoices } from '../src/bank/autocomplete.js';
 import { levels } from '../src/bank/schema.js';
-import { defineCommand } from '../src/discord/command.js';
-import { UserError } from '../src/errors.js';
+import { defineCommand } from '../src/app/context.js';
+import { UserError } from '../src/platform/errors.js';
 import { checkTimeZone, describeWhen, parseWhen } from '../src/schedule/timing.js';
 import type { ScheduleView } from '../src/schedule/repository.js';
 
@@ -52,10 +52,10 @@ export default defineCommand({
   summary: 'set, list, pause, resume or remove daily question drops (time or cron, time zone, topics, level, role, cadence)',
   audience: 'admins',
   requires: { guild: true, manageGuild: true },
-  async execute(interaction, app) {
+  async execute(interaction, { services }) {
     const guildId = interaction.guildId!;
     const sub = interaction.options.getSubcommand(true);
-    const now = app.clock();
+    const now = services.clock();
     const reply = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     if (sub === 'set') {
       const picked = interaction.options.getChannel('channel', true);
@@ -63,13 +63,13 @@ export default defineCommand({
       if (!channel || channel.type !== ChannelType.GuildText) throw new UserError('Pick a text channel of this server.');
       const cron = parseWhen(interaction.options.getString('when', true));
       const zoneInput = interaction.options.getString('timezone');
-      const timeZone = zoneInput ? checkTimeZone(zoneInput) : (await app.guilds.settings(guildId)).timeZone;
+      const timeZone = zoneInput ? checkTimeZone(zoneInput) : (await services.guilds.settings(guildId)).timeZone;
       const topics = (interaction.options.getString('topics') ?? '').split(/[\s,]+/).filter(Boolean);
-      const unknown = topics.filter((t) => !app.bank.topicById.has(t));
-      if (unknown.length) throw new UserError(`Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.map((t) => `\`${t.slice(0, 40)}\``).join(', ')}. Known topics: ${app.bank.topics.map((t) => t.id).join(', ')}.`);
+      const unknown = topics.filter((t) => !services.bank.topicById.has(t));
+      if (unknown.length) throw new UserError(`Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.map((t) => `\`${t.slice(0, 40)}\``).join(', ')}. Known topics: ${services.bank.topics.map((t) => t.id).join(', ')}.`);
       checkBotCanPost(channel);
-      await app.guilds.upsertGuild(guildId, interaction.guild?.name ?? guildId);
-      const s = await app.schedules.create(
+      await services.guilds.joined(guildId, interaction.guild?.name ?? guildId);
+      const s = await services.schedules.create(
         {
           guildId,
           channelId: channel.id,
@@ -88,14 +88,14 @@ export default defineCommand({
       return;
     }
     if (sub === 'list') {
-      const all = await app.schedules.list(guildId);
+      const all = await services.schedules.list(guildId);
       await reply(all.length ? all.map(line).join('\n') : 'No schedules yet. Add one with `/schedule set`.');
       return;
     }
     const id = interaction.options.getString('id', true);
-    if (sub === 'pause') await reply(`Paused. ${line(await app.schedules.setPaused(guildId, id, true, now))}`);
-    else if (sub === 'resume') await reply(`Resumed. ${line(await app.schedules.setPaused(guildId, id, false, now))}`);
-    else if (sub === 'remove') await reply(`Removed schedule \`${(await app.schedules.remove(guildId, id)).id.slice(0, 8)}\`.`);
+    if (sub === 'pause') await reply(`Paused. ${line(await services.schedules.setPaused(guildId, id, true, now))}`);
+    else if (sub === 'resume') await reply(`Resumed. ${line(await services.schedules.setPaused(guildId, id, false, now))}`);
+    else if (sub === 'remove') await reply(`Removed schedule \`${(await services.schedules.remove(guildId, id)).id.slice(0, 8)}\`.`);
   },
   async autocomplete(interaction) {
     const typed = interaction.options.getFocused().toLowerCase();

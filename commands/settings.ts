@@ -1,7 +1,8 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { defineCommand } from '../src/discord/command.js';
-import { UserError } from '../src/errors.js';
-import { isValidTimeZone, type GuildSettingsView } from '../src/guilds/repository.js';
+import { defineCommand } from '../src/app/context.js';
+import { UserError } from '../src/platform/errors.js';
+import { isValidTimeZone } from '../src/guilds/rules.js';
+import type { GuildSettingsView } from '../src/guilds/store.js';
 
 const describe = (s: GuildSettingsView) =>
   [`Theme for images: **${s.theme}**`, `Time zone: **${s.timeZone}**`].join('\n');
@@ -17,7 +18,7 @@ export default defineCommand({
   summary: 'show or change the image theme and time zone for this server',
   audience: 'admins',
   requires: { guild: true, manageGuild: true },
-  async execute(interaction, app) {
+  async execute(interaction, { services }) {
     const guildId = interaction.guildId!;
     const patch: Partial<GuildSettingsView> = {};
     const theme = interaction.options.getString('theme');
@@ -30,8 +31,8 @@ export default defineCommand({
 
     const changed = Object.keys(patch).length > 0;
     const settings = changed
-      ? await app.guilds.updateSettings(guildId, interaction.guild?.name ?? guildId, patch)
-      : await app.guilds.settings(guildId);
+      ? await services.guilds.updateSettings(guildId, interaction.guild?.name ?? guildId, patch)
+      : await services.guilds.settings(guildId);
     await interaction.reply({
       content: `${changed ? 'Settings saved.' : "This server's settings:"}\n${describe(settings)}`,
       flags: MessageFlags.Ephemeral,

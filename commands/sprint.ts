@@ -1,8 +1,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { topicChoices } from '../src/bank/autocomplete.js';
-import { defineCommand } from '../src/discord/command.js';
+import { defineCommand } from '../src/app/context.js';
 import { SPRINT_LIMITS } from '../src/sprint/service.js';
-import { lobbyMessage, sprintRoutes } from '../src/sprint/discord.js';
+import { lobbyMessage } from '../src/sprint/discord/routes.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -15,10 +15,9 @@ export default defineCommand({
   summary: 'a channel-wide speed round: join the lobby, answer fast, podium at the end',
   audience: 'members',
   requires: { guild: true },
-  components: sprintRoutes,
-  async execute(interaction, app) {
+  async execute(interaction, { services }) {
     const name = interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : interaction.user.username;
-    const s = await app.sprints.open({
+    const s = await services.sprints.open({
       guildId: interaction.guildId!,
       channelId: interaction.channelId,
       starterId: interaction.user.id,
@@ -29,9 +28,9 @@ export default defineCommand({
     });
     const reply = await interaction.reply({ ...lobbyMessage(s), withResponse: true });
     const messageId = reply.resource?.message?.id;
-    if (messageId) await app.sprints.setMessage(s.id, messageId);
+    if (messageId) await services.sprints.setMessage(s.id, messageId);
   },
-  async autocomplete(interaction, app) {
-    await interaction.respond(topicChoices(app.bank, interaction.options.getFocused()));
+  async autocomplete(interaction, { services }) {
+    await interaction.respond(topicChoices(services.bank, interaction.options.getFocused()));
   },
 });

@@ -1,6 +1,5 @@
 import { AttachmentBuilder, SlashCommandBuilder } from 'discord.js';
-import { defineCommand } from '../src/discord/command.js';
-import { themeFor } from '../src/guilds/theme.js';
+import { defineCommand } from '../src/app/context.js';
 // From the index, not tex.ts: the main thread must never load MathJax (rendering runs in workers).
 import { MAX_TEX_LENGTH, checkTex } from '../src/render/index.js';
 
@@ -13,13 +12,13 @@ export default defineCommand({
     .addBooleanOption((o) => o.setName('inline').setDescription('Inline (text) style instead of display style')),
   summary: 'render a LaTeX formula as an image',
   audience: 'members',
-  async execute(interaction, app) {
+  async execute(interaction, { services }) {
     const formula = checkTex(interaction.options.getString('formula', true)); // cheap checks before deferring
     const caption = interaction.options.getString('caption') ?? undefined;
     const display = !(interaction.options.getBoolean('inline') ?? false);
     await interaction.deferReply();
-    const theme = await themeFor(app, interaction.guildId);
-    const image = await app.renderer.tex(formula, { theme, display, ...(caption ? { caption } : {}) });
+    const theme = await services.guilds.theme(interaction.guildId);
+    const image = await services.renderer.tex(formula, { theme, display, ...(caption ? { caption } : {}) });
     await interaction.editReply({
       files: [new AttachmentBuilder(image.png, { name: 'formula.png', description: formula.slice(0, 1000) })],
     });

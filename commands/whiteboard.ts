@@ -1,7 +1,6 @@
 import { AttachmentBuilder, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { defineCommand } from '../src/discord/command.js';
-import { UserError } from '../src/errors.js';
-import { themeFor } from '../src/guilds/theme.js';
+import { defineCommand } from '../src/app/context.js';
+import { UserError } from '../src/platform/errors.js';
 import { WHITEBOARD_LIMITS, boardToTex } from '../src/whiteboard/service.js';
 
 const author = (i: ChatInputCommandInteraction) => ({ id: i.user.id, name: i.member && 'displayName' in i.member ? i.member.displayName : (i.user.globalName ?? i.user.username) });
@@ -31,10 +30,10 @@ export default defineCommand({
   summary: 'a shared derivation board per channel: start, add, show, undo, clear, export',
   audience: 'members',
   requires: { guild: true },
-  async execute(interaction, app) {
+  async execute(interaction, { services }) {
     const channelId = interaction.channelId;
     const sub = interaction.options.getSubcommand(true);
-    const boards = app.whiteboards;
+    const boards = services.whiteboards;
     switch (sub) {
       case 'start': {
         const title = interaction.options.getString('title') ?? 'Derivation';
@@ -49,8 +48,8 @@ export default defineCommand({
         const note = interaction.options.getString('note');
         await interaction.deferReply();
         const { number } = await boards.add(channelId, { tex: step, note }, author(interaction));
-        const theme = await themeFor(app, interaction.guildId);
-        const image = await app.renderer.tex(step.trim(), { theme, ...(note ? { caption: note.trim() } : {}) });
+        const theme = await services.guilds.theme(interaction.guildId);
+        const image = await services.renderer.tex(step.trim(), { theme, ...(note ? { caption: note.trim() } : {}) });
         await interaction.editReply({
           content: `Step **${number}** added by ${author(interaction).name}.`,
           files: [new AttachmentBuilder(image.png, { name: `step-${number}.png` })],
@@ -61,8 +60,8 @@ export default defineCommand({
         const board = await boards.require(channelId);
         if (board.steps.length === 0) throw new UserError(`**${board.title}** has no steps yet. Add one with \`/whiteboard add\`.`, 'not-found');
         await interaction.deferReply();
-        const theme = await themeFor(app, interaction.guildId);
-        const image = await app.renderer.whiteboard(
+        const theme = await services.guilds.theme(interaction.guildId);
+        const image = await services.renderer.whiteboard(
           { title: board.title, steps: board.steps.map((s) => ({ tex: s.tex, author: s.authorName, ...(s.note ? { note: s.note } : {}) })) },
           { theme },
         );
@@ -86,7 +85,7 @@ export default defineCommand({
       case 'export': {
         const board = await boards.require(channelId);
         if (board.steps.length === 0) throw new UserError('The board is empty: nothing to export yet.', 'not-found');
-        const tex = boardToTex(board, app.clock());
+        const tex = boardToTex(board, services.clock());
         const name = `${board.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'whiteboard'}.tex`;
         await interaction.reply({
           content: `**${board.title}** as LaTeX (${board.steps.length} steps).`,

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectionFromUrl, diffDatamodels } from '../src/db/schema-engine.js';
+import { connectionFromUrl, diffDatamodels } from '../src/platform/db/schema-engine.js';
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {

@@ -2,12 +2,12 @@
 import 'dotenv/config';
 import { commands } from '../commands/index.js';
 import { fileURLToPath } from 'node:url';
-import { startApp, type RunningApp } from './app.js';
-import { runShardManager } from './discord/shards.js';
+import { startApp, type RunningApp } from './app/start.js';
+import { runShardManager } from './platform/discord/shards.js';
 import { BankError } from './bank/load.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { MigrationError } from './db/migrate.js';
-import { createLogger } from './log.js';
+import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { MigrationError } from './platform/db/migrate.js';
+import { createLogger } from './platform/log.js';
 
 function readConfig(): Config {
   try {

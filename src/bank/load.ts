@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { projectPath } from '../paths.js';
+import { projectPath } from '../platform/paths.js';
 import { topicFileSchema, type ChainData, type Level, type PromptData, type TopicFile } from './schema.js';
 
 export const DEFAULT_BANK_DIR = projectPath('question-bank');

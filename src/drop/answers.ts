@@ -3,7 +3,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, type Grade, RESPONSE_TIMES, ratingFor } from '../mastery/index.js';
 import { gradeChoice, gradeFreeText, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import { DROP_DEFAULTS, type DropRow } from './engine.js';
 
 /** Same option order for everyone: derived from the drop and the step. */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Bank, Chain, Prompt } from '../bank/load.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../platform/log.js';
 import { chooseChain, type ChannelHistory } from './choose.js';
 import { nextRun } from '../schedule/timing.js';
-import { UserError } from '../errors.js';
-import { shardCondition, type ShardScope } from '../discord/shards.js';
+import { UserError } from '../platform/errors.js';
+import { shardCondition } from '../platform/db/shard-sql.js';
+import type { ShardScope } from '../platform/shard-scope.js';
 
 /** Defaults for when a schedule leaves the cadence open. */
 export const DROP_DEFAULTS = {

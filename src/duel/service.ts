@@ -1,14 +1,16 @@
 import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, type Grade, type Verdict, RESPONSE_TIMES } from '../mastery/index.js';
-import { isUniqueViolation, lockKey } from '../db/client.js';
+import { isUniqueViolation, lockKey } from '../platform/db/client.js';
 import { generateDrill, drillKinds, type Drill } from '../drills/index.js';
 import { gradeChoice, gradeNumeric, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
 import { speedPoints } from '../drop/answers.js';
-import { ownsGuild, shardCondition, type ShardScope } from '../discord/shards.js';
+import { applyDuelResult, type DuelResult } from './elo.js';
+import { shardCondition } from '../platform/db/shard-sql.js';
+import { ownsGuild, type ShardScope } from '../platform/shard-scope.js';
 
 export const DUEL_LIMITS = { maxRounds: 20, defaultRounds: 5, defaultSeconds: 20, drillDefaultSeconds: 90, challengeMinutes: 5 } as const;
 
@@ -389,8 +391,11 @@ export class DuelService {
     return { duel: await this.get(duelId), a, b, scoreA };
   }
 
-  async setEloChange(duelId: string, change: number): Promise<void> {
-    await this.prisma.duel.update({ where: { id: duelId }, data: { eloChange: change } });
+  /** Moves both players' Elo for a finished duel and records A's change on the duel. */
+  async applyElo(duel: DuelRow, a: Score, b: Score, scoreA: number): Promise<DuelResult> {
+    const elo = await applyDuelResult(this.prisma, { guildId: duel.guildId, aId: a.userId, bId: b.userId, scoreA }, this.clock());
+    await this.prisma.duel.update({ where: { id: duel.id }, data: { eloChange: elo.a.delta } });
+    return elo;
   }
 
   /** Active duels whose round deadline has passed (after a restart, or when a timer was lost). */

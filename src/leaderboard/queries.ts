@@ -25,9 +25,9 @@
  * re-checked whenever a snapshot would be refreshed. Options `{ snapshotMaxAgeMs: 0 }` reads
  * everything live, always.
  */
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { isValidTimeZone } from '../guilds/repository.js';
+import { isValidTimeZone } from '../guilds/rules.js';
 import { addDays, localDate, periodStartDay, startOfDay, type Period } from './period.js';
 
 export type { Period } from './period.js';

@@ -4,7 +4,7 @@
  * card for the prompt in the same transaction.
  */
 import type { Bank, Prompt } from '../bank/load.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { suggestRating } from '../quiz/grade.js';
 import { emptyCard, isGrade, Rating, review, type CardState, type Grade } from './fsrs.js';

@@ -3,5 +3,4 @@ export { AnswerStore, RESPONSE_TIMES, GIVEN_MAX_CHARS, ratingFor, conceptRootToR
 export type { AnswerEvent, AnswerMode, RecordResult, Verdict } from './answer-store.js';
 export { MasteryQueries, masterySql, MASTERED_RETRIEVABILITY, STREAK_MAX_DAYS, chainMastered } from './mastery.js';
 export type { Accuracy, ChainCandidate, DueCard, MasteryOverview, Scope, TopicMastery } from './mastery.js';
-export { forgetUser, FORMER_MEMBER, type ForgetResult } from './forget.js';
 export { scheduler, Rating, State, type Grade } from './fsrs.js';

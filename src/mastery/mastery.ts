@@ -11,9 +11,9 @@
  */
 import type { Bank, Chain } from '../bank/load.js';
 import type { Level } from '../bank/schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { isValidTimeZone } from '../guilds/repository.js';
+import { isValidTimeZone } from '../guilds/rules.js';
 import { retrievability, State, type CardState } from './fsrs.js';
 
 export interface Scope {

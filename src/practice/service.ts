@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
 import type { Level } from '../bank/schema.js';
 import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, type MasteryQueries, RESPONSE_TIMES, ratingFor, type Grade, type Verdict } from '../mastery/index.js';
 import { applyRating } from '../mastery/apply-rating.js';
@@ -238,6 +238,14 @@ export class PracticeService {
   }
 
   /** Moves to the next question (idempotent: a second click shows the same next question). */
+  /** How the finished session went, and when the member's next review is due. */
+  async outcome(session: Session): Promise<{ answered: number; correct: number; nextDue: Date | null }> {
+    const keys = session.queue.map((_, i) => this.eventKey(session, i));
+    const rows = await this.prisma.answer.findMany({ where: { eventKey: { in: keys } }, select: { verdict: true } });
+    const nextDue = await this.mastery.nextDue(session.userId, this.clock());
+    return { answered: rows.length, correct: rows.filter((r) => r.verdict === 'correct').length, nextDue };
+  }
+
   async next(session: Session, from: number): Promise<{ session: Session; finished: boolean }> {
     if (from === session.position) {
       const current = await this.stored(session, from);

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import { RenderError } from './errors.js';
 import type { Renderer } from './renderer.js';
 

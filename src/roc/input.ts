@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 
 /** Limits for user-supplied ROC data. */
 export const ROC_LIMITS = {

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import { nextRun } from './timing.js';
 
 export const MAX_SCHEDULES_PER_GUILD = 10;

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import nodeCron from 'node-cron';
-import { UserError } from '../errors.js';
-import { isValidTimeZone } from '../guilds/repository.js';
+import { UserError } from '../platform/errors.js';
+import { isValidTimeZone } from '../guilds/rules.js';
 
 /**
  * When a schedule fires: a daily "HH:MM" or a five-field cron expression, in an IANA time

@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore, RESPONSE_TIMES } from '../mastery/index.js';
 import { gradeChoice, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
 import { speedPoints } from '../drop/answers.js';
-import { ownsGuild, type ShardScope } from '../discord/shards.js';
-import { lockKey } from '../db/client.js';
+import { ownsGuild, type ShardScope } from '../platform/shard-scope.js';
+import { lockKey } from '../platform/db/client.js';
 
 export const SPRINT_LIMITS = { lobbySeconds: 30, defaultRounds: 5, maxRounds: 20, defaultSeconds: 20, maxPlayers: 500 } as const;
 

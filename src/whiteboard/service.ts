@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../platform/errors.js';
 
 /** Limits that keep a board readable as one image and cheap to render. */
 export const WHITEBOARD_LIMITS = {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { commands } from '../../commands/index.js';
-import { readMigrations } from '../../src/db/migrate.js';
+import { readMigrations } from '../../src/platform/db/migrate.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, serverReachable, type TestDatabase } from '../support/database.js';

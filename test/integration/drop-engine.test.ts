@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chain } from '../../src/bank/load.js';
 import { loadBank } from '../../src/bank/load.js';
 import { DropEngine, type DropPublisher, type DropRow } from '../../src/drop/engine.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/platform/log.js';
 import { ScheduleRepository } from '../../src/schedule/repository.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 import { serverReachable } from '../support/database.js';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuildRepository } from '../../src/guilds/repository.js';
+import { GuildStore } from '../../src/guilds/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 
 let db: MigratedDatabase;
-let guilds: GuildRepository;
+let guilds: GuildStore;
 
 beforeAll(async () => {
   db = await migratedDatabase('guilds');
-  guilds = new GuildRepository(db.prisma);
+  guilds = new GuildStore(db.prisma);
 });
 afterAll(async () => db?.drop());
 

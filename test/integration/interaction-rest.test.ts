@@ -5,7 +5,7 @@
  */
 import { Events, Routes, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordClient } from '../../src/discord/client.js';
+import { createDiscordClient } from '../../src/platform/discord/client.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 
 const POSTS = 120; // more than two seconds of discord.js's 50/s global budget

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MigrationError, migrate, readMigrations } from '../../src/db/migrate.js';
-import { connectionFromUrl, diffDatamodels } from '../../src/db/schema-engine.js';
+import { MigrationError, migrate, readMigrations } from '../../src/platform/db/migrate.js';
+import { connectionFromUrl, diffDatamodels } from '../../src/platform/db/schema-engine.js';
 import { adminUrl, createTestDatabase, serverReachable, type TestDatabase } from '../support/database.js';
 import { schemaSnapshot } from '../support/schema-snapshot.js';
 

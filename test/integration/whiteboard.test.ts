@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/platform/errors.js';
 import { WHITEBOARD_LIMITS, WhiteboardService, boardToTex } from '../../src/whiteboard/service.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 

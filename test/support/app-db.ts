@@ -1,7 +1,7 @@
 /** A migrated test database with a Prisma client, for repository tests. */
-import { connectDatabase, type Database } from '../../src/db/client.js';
-import { migrate } from '../../src/db/migrate.js';
-import { createLogger } from '../../src/log.js';
+import { connectDatabase, type Database } from '../../src/platform/db/client.js';
+import { migrate } from '../../src/platform/db/migrate.js';
+import { createLogger } from '../../src/platform/log.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface MigratedDatabase extends Database {

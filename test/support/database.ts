@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startEmbeddedDatabase } from '../../src/db/embedded.js';
+import { startEmbeddedDatabase } from '../../src/platform/db/embedded.js';
 
 export interface TestDatabase {
   url: string;

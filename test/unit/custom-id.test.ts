@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCustomId, encodeCustomId } from '../../src/discord/custom-id.js';
+import { decodeCustomId, encodeCustomId } from '../../src/platform/discord/custom-id.js';
 
 describe('custom ids', () => {
   it('round-trips route and parts', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../src/db/client.js';
+import { isDatabaseUnavailable } from '../../src/platform/db/client.js';
 
 // Which failures the interaction boundary answers with "temporarily unavailable, nothing was
 // changed, try again" instead of "something went wrong".

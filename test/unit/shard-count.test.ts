@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveShardCount } from '../../src/discord/shards.js';
+import { resolveShardCount } from '../../src/platform/discord/shards.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 
 let discord: FakeDiscord;

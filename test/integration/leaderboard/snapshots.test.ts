@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyDuelResult } from '../../../src/duel/elo.js';
 import { addDays, localDate, periodStartDay } from '../../../src/leaderboard/period.js';
 import { compareEntries, Leaderboards, MIN_ACCURACY_ANSWERS, TOP, type BoardKind, type BoardResult, type Entry, type Period } from '../../../src/leaderboard/queries.js';
-import { forgetUser } from '../../../src/mastery/forget.js';
+import { PrivacyStore } from '../../../src/privacy/store.js';
 import { mulberry32 } from '../../../src/drills/random.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { answer, dualReader, guildInZone, table } from './support.js';
@@ -135,7 +135,7 @@ describe('snapshots', () => {
     await answer(db.prisma, g, 'f2', '2026-06-09T10:00:00Z', 20);
     const boards = new Leaderboards(db.prisma, { liveBelowRows: 0 });
     await boards.board(g, { period: 'week', board: 'points' }, 'f1', now, 'UTC');
-    await forgetUser(db.prisma, 'f2');
+    await new PrivacyStore(db.prisma).forget('f2');
     expect((await boards.board(g, { period: 'week', board: 'points' }, 'f2', now, 'UTC')).caller).toBeNull();
     expect(table(await boards.board(g, { period: 'week', board: 'points' }, 'f1', now, 'UTC'))).toEqual([
       [1, 'f2', 20],

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyCard, fsrs, generatorParameters, Rating, State, type Card as FsrsCard, type Grade } from 'ts-fsrs';
 import { normalizeSeed } from '../../../src/drills/random.js';
-import { UserError } from '../../../src/errors.js';
+import { UserError } from '../../../src/platform/errors.js';
 import { AnswerStore, GIVEN_MAX_CHARS, type AnswerEvent } from '../../../src/mastery/answer-store.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { testBank } from './bank-fixture.js';

@@ -7,7 +7,7 @@ import { RenderError } from '../../../src/render/errors.js';
 import { themes } from '../../../src/render/theme.js';
 import { colourfulPixels, countColor, darkPixels, decodePng } from './pixels.js';
 import { drillKinds } from '../../../src/drills/index.js';
-import { drillCard } from '../../../src/practice/screens.js';
+import { drillCard } from '../../../src/practice/discord/views.js';
 import { questionCardSpec } from '../../../src/render/specs.js';
 
 const HARD_NAMES = [

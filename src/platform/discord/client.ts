@@ -7,6 +7,9 @@ import type { Config } from '../config.js';
  * privileged intents. Mentions are off by default everywhere (a message pings someone only
  * when its code says so explicitly), so user text can never ping @everyone or roles.
  */
+/** The bot's gateway and REST client (the composition root holds it without importing discord.js). */
+export type DiscordClient = Client;
+
 export function createDiscordClient(config: Pick<Config, 'DISCORD_API_URL'>): Client {
   const rest: Partial<RESTOptions> = config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {};
   const client = new Client({

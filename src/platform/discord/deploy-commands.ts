@@ -2,7 +2,7 @@
 // globally (takes up to an hour to show everywhere) or to one guild (instant, for development).
 import 'dotenv/config';
 import { REST, Routes, type APIApplication } from 'discord.js';
-import { commands } from '../../commands/index.js';
+import { commands } from '../../../commands/index.js';
 import { ConfigError, loadConfig } from '../config.js';
 
 function guildArg(argv: string[]): string | undefined {

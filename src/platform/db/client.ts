@@ -1,11 +1,19 @@
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
+import { PrismaClient, type Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../log.js';
 
 export type Db = PrismaClient;
 
-export interface Database {
+/** An open transaction: services pass it to the store methods that must share it. */
+export type Tx = Prisma.TransactionClient;
+
+/** How a service runs its use case in one transaction without knowing the client. */
+export interface Transactor {
+  transaction<T>(fn: (tx: Tx) => Promise<T>, limits?: { maxWait?: number; timeout?: number }): Promise<T>;
+}
+
+export interface Database extends Transactor {
   prisma: PrismaClient;
   pool: pg.Pool;
   /** Resolves true when a trivial query succeeds within the timeout. */
@@ -35,6 +43,7 @@ export function connectDatabase(url: string, opts: { poolSize: number; log: Logg
   return {
     prisma,
     pool,
+    transaction: (fn, limits) => prisma.$transaction(fn, limits),
     async ping(timeoutMs = 2_000) {
       let timer: NodeJS.Timeout | undefined;
       try {

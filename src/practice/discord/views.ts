@@ -9,11 +9,11 @@ import {
   TextInputStyle,
   type APIEmbedField,
 } from 'discord.js';
-import type { Drill } from '../drills/index.js';
-import { encodeCustomId } from '../discord/custom-id.js';
-import type { QuestionCardSpec, Renderer, ThemeName } from '../render/index.js';
-import type { Step } from './service.js';
-import type { gradeNumeric } from '../quiz/grade.js';
+import type { Drill } from '../../drills/index.js';
+import { encodeCustomId } from '../../platform/discord/custom-id.js';
+import type { QuestionCardSpec, Renderer, ThemeName } from '../../render/index.js';
+import type { Step } from '../service.js';
+import type { gradeNumeric } from '../../quiz/grade.js';
 
 /** Custom-id routes of the practice flow (one place, so the router and the screens agree). */
 export const ROUTES = {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { PermissionFlagsBits, type Interaction } from 'discord.js';
-import type { AppContext } from '../app-context.js';
+import type { Logger } from '../log.js';
 import { isDatabaseUnavailable } from '../db/client.js';
-import { UserError } from '../errors.js';
-import { RenderError } from '../render/errors.js';
-import { renderErrorMessage } from '../render/validate.js';
+import { DomainError, UserError, mergePhrasebooks, type Phrasebook } from '../errors.js';
+import { RenderError } from '../../render/errors.js';
+import { renderErrorMessage } from '../../render/validate.js';
 import type { InteractionOutcome, Metrics } from '../ops/metrics.js';
-import type { ComponentInteraction, ComponentRoute, SlashCommand } from './command.js';
+import type { ComponentInteraction, ComponentRoute, DiscordFeature, SlashCommand } from './command.js';
 import { decodeCustomId } from './custom-id.js';
 import { replyPrivately } from './replies.js';
 
@@ -45,15 +45,34 @@ export interface InteractionRouter {
  * boundary: whatever goes wrong, the user gets one short private message and we get one
  * structured log line. It never throws.
  */
-export function createInteractionRouter(app: AppContext, commands: SlashCommand[], metrics: Metrics): InteractionRouter {
+export interface RouterOptions<Ctx> {
+  log: Logger;
+  metrics: Metrics;
+  /** What slash commands and autocompletes are handed. */
+  context: Ctx;
+  commands: readonly SlashCommand<Ctx>[];
+  /** Each feature's Discord adapter: its component routes and the words for its errors. */
+  features: readonly DiscordFeature[];
+}
+
+/** The words for a domain error; a code no adapter phrases is logged and gets a generic sentence. */
+function phrase(err: DomainError, phrases: Phrasebook, log: Logger): string {
+  const words = phrases[err.code];
+  if (words) return words(err.params);
+  log.error({ code: err.code, params: err.params }, 'a domain error has no phrasing');
+  return "I can't do that right now. Please start again with the command.";
+}
+
+export function createInteractionRouter<Ctx>({ log: rootLog, metrics, context, commands, features }: RouterOptions<Ctx>): InteractionRouter {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
   const routes = new Map<string, ComponentRoute>();
-  for (const c of commands) {
-    for (const r of c.components ?? []) {
+  for (const feature of features) {
+    for (const r of feature.routes) {
       if (routes.has(r.route)) throw new Error(`component route "${r.route}" is defined twice`);
       routes.set(r.route, r);
     }
   }
+  const phrases = mergePhrasebooks(features.map((f) => f.phrases ?? {}));
   const running = new Set<Promise<void>>();
   let accepting = true;
 
@@ -64,7 +83,7 @@ export function createInteractionRouter(app: AppContext, commands: SlashCommand[
         await interaction.respond([]);
         return 'unknown';
       }
-      await command.autocomplete(interaction, app);
+      await command.autocomplete(interaction, context);
       return 'ok';
     }
     if (!interaction.isRepliable()) return 'unknown';
@@ -82,7 +101,7 @@ export function createInteractionRouter(app: AppContext, commands: SlashCommand[
       if (command.requires?.manageGuild && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
         throw new UserError(MESSAGES.manageGuild, 'forbidden');
       }
-      await command.execute(interaction, app);
+      await command.execute(interaction, context);
       return 'ok';
     }
     if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
@@ -93,7 +112,7 @@ export function createInteractionRouter(app: AppContext, commands: SlashCommand[
         return 'unknown';
       }
       label.name = id.route;
-      await route.handle(interaction as ComponentInteraction, id.parts, app);
+      await route.handle(interaction as ComponentInteraction, id.parts);
       return 'ok';
     }
     return 'unknown';
@@ -105,17 +124,17 @@ export function createInteractionRouter(app: AppContext, commands: SlashCommand[
       name: interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : 'component',
       kind: interaction.isAutocomplete() ? 'autocomplete' : interaction.isChatInputCommand() ? 'command' : interaction.isModalSubmit() ? 'modal' : 'component',
     };
-    const log = app.log.child({ interactionId: interaction.id, userId: interaction.user?.id, guildId: interaction.guildId, channelId: interaction.channelId });
+    const log = rootLog.child({ interactionId: interaction.id, userId: interaction.user?.id, guildId: interaction.guildId, channelId: interaction.channelId });
     let outcome: InteractionOutcome;
     try {
       outcome = await dispatch(interaction, label);
     } catch (caught) {
       const err = malformedPayload(caught) ?? caught;
       let message: string;
-      if (err instanceof UserError) {
+      if (err instanceof UserError || err instanceof DomainError) {
         outcome = 'user_error';
-        message = err.message;
-        log.info({ command: label.name, kind: label.kind, reason: err.kind, userMessage: err.message }, 'interaction refused');
+        message = err instanceof DomainError ? phrase(err, phrases, log) : err.message;
+        log.info({ command: label.name, kind: label.kind, reason: err.kind, ...(err instanceof DomainError ? { code: err.code } : {}), userMessage: message }, 'interaction refused');
       } else if (err instanceof RenderError && err.kind !== 'internal') {
         outcome = 'user_error';
         message = renderErrorMessage(err);
@@ -148,7 +167,7 @@ export function createInteractionRouter(app: AppContext, commands: SlashCommand[
 
   return {
     handle(interaction) {
-      const p = handle(interaction).catch((err) => app.log.error({ err }, 'interaction boundary failed'));
+      const p = handle(interaction).catch((err) => rootLog.error({ err }, 'interaction boundary failed'));
       running.add(p);
       void p.finally(() => running.delete(p));
       return p;

@@ -8,8 +8,8 @@ export interface GuildSettingsView {
 
 export const DEFAULT_SETTINGS: GuildSettingsView = { theme: 'dark', timeZone: 'UTC' };
 
-/** Servers and their settings. The rest of the code asks by name instead of writing queries. */
-export class GuildRepository {
+/** Servers and their settings: the only place their SQL lives. */
+export class GuildStore {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
@@ -48,16 +48,5 @@ export class GuildRepository {
         RETURNING theme, time_zone AS "timeZone"`;
       return { theme: row!.theme, timeZone: row!.timeZone };
     });
-  }
-}
-
-/** True when the runtime knows the IANA zone (e.g. "Europe/Berlin"). */
-export function isValidTimeZone(zone: string): boolean {
-  if (!zone || zone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,35 +1,8 @@
 import { REST, Routes, ShardingManager } from 'discord.js';
-import { Prisma } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 
-/**
- * Which guilds this process serves. Discord routes a guild to shard (guild_id >> 22) % count;
- * scheduled work (drops, duel and sprint timers) is claimed only by the process owning the
- * guild, so every process can run the scheduler safely.
- */
-export interface ShardScope {
-  ids: number[];
-  count: number;
-}
 
-/** This process's shards, from the variables discord.js's ShardingManager gives its children. */
-export function currentShardScope(env: NodeJS.ProcessEnv = process.env): ShardScope {
-  if (env.SHARDING_MANAGER !== 'true') return { ids: [0], count: 1 };
-  // discord.js passes one shard id per process ("0"), or a JSON list.
-  const parsed = JSON.parse(env.SHARDS ?? '[0]') as number | number[];
-  const ids = Array.isArray(parsed) ? parsed : [parsed];
-  return { ids, count: Number(env.SHARD_COUNT ?? ids.length) };
-}
-
-export function shardOfGuild(guildId: string, count: number): number {
-  if (count <= 1 || !/^\d+$/.test(guildId)) return 0;
-  return Number((BigInt(guildId) >> 22n) % BigInt(count));
-}
-
-export function ownsGuild(scope: ShardScope, guildId: string): boolean {
-  return scope.count <= 1 || scope.ids.includes(shardOfGuild(guildId, scope.count));
-}
 
 /**
  * The number of shards to run: `SHARDS=N` as given, `SHARDS=auto` as Discord recommends it
@@ -91,10 +64,4 @@ export async function runShardManager(entry: string, config: Config, log: Logger
       ),
     );
   };
-}
-
-/** SQL condition "this row's guild belongs to this process" (always true unsharded). */
-export function shardCondition(scope: ShardScope): Prisma.Sql {
-  if (scope.count <= 1) return Prisma.sql`TRUE`;
-  return Prisma.sql`(guild_id ~ '^[0-9]+$' AND ((guild_id::numeric::bigint >> 22) % ${scope.count}) = ANY(${scope.ids}::int[]))`;
 }

@@ -8,11 +8,11 @@ import {
   type Message,
   type SendableChannels,
 } from 'discord.js';
-import type { Chain, Prompt } from '../bank/load.js';
-import { encodeCustomId } from '../discord/custom-id.js';
-import type { Renderer, ThemeName } from '../render/index.js';
-import { dropOptions, type DropAnswers } from './answers.js';
-import type { DropPublisher, DropRow } from './engine.js';
+import type { Chain, Prompt } from '../../bank/load.js';
+import { encodeCustomId } from '../../platform/discord/custom-id.js';
+import type { Renderer, ThemeName } from '../../render/index.js';
+import { dropOptions, type DropAnswers } from '../answers.js';
+import type { DropPublisher, DropRow } from '../engine.js';
 
 export const DROP_ROUTES = { choice: 'da', ownWords: 'dx', modal: 'dy' } as const;
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rating } from 'ts-fsrs';
 import { AnswerStore } from '../../../src/mastery/answer-store.js';
 import { applyDuelResult } from '../../../src/duel/elo.js';
-import { FORGOTTEN_ID, FORMER_MEMBER, forgetUser } from '../../../src/mastery/forget.js';
+import { FORGOTTEN_ID, FORMER_MEMBER, PrivacyStore } from '../../../src/privacy/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
-import { testBank } from './bank-fixture.js';
+import { testBank } from '../mastery/bank-fixture.js';
 
 let db: MigratedDatabase;
 const alice = 'alice-1';
@@ -94,7 +94,7 @@ async function counts(userId: string) {
 
 const none = { dailyScores: 0, streaks: 0, ratings: 0, duelAnswers: 0, sprintAnswers: 0, sprintPlayers: 0, duelsAnonymised: 0, sprintsAnonymised: 0, schedulesAnonymised: 0 };
 
-describe('forgetUser', () => {
+describe('PrivacyStore.forget', () => {
   it('deletes the caller’s rows, anonymises their whiteboard work, and leaves others untouched', async () => {
     const bobBefore = await counts(bob);
     const bobRating = await db.prisma.rating.findUniqueOrThrow({ where: { guildId_userId: { guildId: 'g', userId: bob } } });
@@ -117,7 +117,7 @@ describe('forgetUser', () => {
     });
     const totalSteps = await db.prisma.whiteboardStep.count();
 
-    expect(await forgetUser(db.prisma, alice)).toEqual({
+    expect(await new PrivacyStore(db.prisma).forget(alice)).toEqual({
       answers: 5,
       cards: 3,
       sessions: 1,
@@ -178,7 +178,7 @@ describe('forgetUser', () => {
   });
 
   it('is idempotent: a second request finds nothing', async () => {
-    expect(await forgetUser(db.prisma, alice)).toEqual({
+    expect(await new PrivacyStore(db.prisma).forget(alice)).toEqual({
       answers: 0,
       cards: 0,
       sessions: 0,

@@ -1,6 +1,6 @@
 // Loads Prisma's schema engine compiled to WebAssembly (a dev dependency). It lets us diff
 // datamodels offline, where Prisma's native engine binary cannot be downloaded. The
-// package targets bundlers (`import * as wasm from "./x.wasm"`), which Node cannot load,
+// package targets bundlers (`import * as wasm from "../../db/x.wasm"`), which Node cannot load,
 // so we instantiate the module ourselves and hand it to the wasm-bindgen glue.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,9 +1,11 @@
 import { ActionRowBuilder, MessageFlags, ModalBuilder, TextInputBuilder, TextInputStyle, type ButtonInteraction, type ModalSubmitInteraction } from 'discord.js';
-import type { ComponentRoute } from '../discord/command.js';
-import { encodeCustomId } from '../discord/custom-id.js';
-import { UserError } from '../errors.js';
-import { DROP_ROUTES } from './discord-publisher.js';
-import { formText } from '../discord/forms.js';
+import type { DiscordFeature } from '../../platform/discord/command.js';
+import type { DropAnswers } from '../answers.js';
+import type { DropEngine } from '../engine.js';
+import { encodeCustomId } from '../../platform/discord/custom-id.js';
+import { UserError } from '../../platform/errors.js';
+import { DROP_ROUTES } from './publisher.js';
+import { formText } from '../../platform/discord/forms.js';
 
 const int = (raw: string | undefined) => {
   const n = Number(raw);
@@ -19,22 +21,23 @@ const outcome = (r: { stored: boolean; live: boolean; correct: boolean; verdict:
 };
 
 /** Buttons and modals on drop messages: any member may answer, once per step. */
-export const dropRoutes: ComponentRoute[] = [
+export function dropDiscord({ engine, answers }: { engine: DropEngine; answers: DropAnswers }): DiscordFeature {
+  return { routes: [
   {
     route: DROP_ROUTES.choice,
-    async handle(interaction, [dropId, step, option], app) {
+    async handle(interaction, [dropId, step, option]) {
       await (interaction as ButtonInteraction).deferReply({ flags: MessageFlags.Ephemeral });
-      const r = await app.drops.answers.answerChoice(dropId ?? '', int(step), int(option), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
+      const r = await answers.answerChoice(dropId ?? '', int(step), int(option), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
       const correctText = r.options.find((o) => o.correct)?.text ?? r.prompt.choice.correct;
       await interaction.editReply({ content: outcome(r, `The answer was: ${correctText}`) });
-      if (r.stored && r.live) await app.drops.engine.maybeRevealEarly(dropId!, int(step));
+      if (r.stored && r.live) await engine.maybeRevealEarly(dropId!, int(step));
     },
   },
   {
     route: DROP_ROUTES.ownWords,
-    async handle(interaction, [dropId, step], app) {
+    async handle(interaction, [dropId, step]) {
       const at = int(step);
-      const { prompt } = await app.drops.answers.context(dropId ?? '', at);
+      const { prompt } = await answers.context(dropId ?? '', at);
       await (interaction as ButtonInteraction).showModal(
         new ModalBuilder()
           .setCustomId(encodeCustomId(DROP_ROUTES.modal, dropId!, at))
@@ -49,13 +52,14 @@ export const dropRoutes: ComponentRoute[] = [
   },
   {
     route: DROP_ROUTES.modal,
-    async handle(interaction, [dropId, step], app) {
+    async handle(interaction, [dropId, step]) {
       const modal = interaction as ModalSubmitInteraction;
       await modal.deferReply({ flags: MessageFlags.Ephemeral });
-      const r = await app.drops.answers.answerText(dropId ?? '', int(step), formText(modal, 'answer'), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
+      const r = await answers.answerText(dropId ?? '', int(step), formText(modal, 'answer'), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
       const points = r.stored ? `\nKey points: ${r.hit.length}/${r.hit.length + r.missed.length}` : '';
       await modal.editReply({ content: outcome(r, 'See the model answer in the thread.') + points });
-      if (r.stored && r.live) await app.drops.engine.maybeRevealEarly(dropId!, int(step));
+      if (r.stored && r.live) await engine.maybeRevealEarly(dropId!, int(step));
     },
   },
-];
+]};
+}

@@ -13,16 +13,16 @@ import {
   type ModalSubmitInteraction,
   type SendableChannels,
 } from 'discord.js';
-import type { AppContext } from '../app-context.js';
-import type { ComponentRoute } from '../discord/command.js';
-import { encodeCustomId } from '../discord/custom-id.js';
-import { UserError } from '../errors.js';
-import { themeFor } from '../guilds/theme.js';
-import type { Logger } from '../log.js';
-import { drillCard } from '../practice/screens.js';
-import { applyDuelResult } from './elo.js';
-import { duelOptions, type AnswerResult, type DuelRow, type DuelService } from './service.js';
-import { formText } from '../discord/forms.js';
+import type { DiscordFeature } from '../../platform/discord/command.js';
+import { encodeCustomId } from '../../platform/discord/custom-id.js';
+import { UserError } from '../../platform/errors.js';
+import type { GuildService } from '../../guilds/service.js';
+import type { Renderer } from '../../render/index.js';
+import type { Logger } from '../../platform/log.js';
+import { drillCard } from '../../practice/discord/views.js';
+import type { DuelResult } from '../elo.js';
+import { duelOptions, type AnswerResult, type DuelRow, type DuelService } from '../service.js';
+import { formText } from '../../platform/discord/forms.js';
 
 export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq', numberOpen: 'dzn', numberSubmit: 'dzm' } as const;
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
@@ -52,14 +52,12 @@ export function challengeMessage(duel: DuelRow) {
  */
 export class DuelDriver {
   constructor(
-    private readonly app: AppContext,
+    private readonly duels: DuelService,
+    private readonly renderer: Renderer,
+    private readonly guilds: GuildService,
     private readonly client: Client,
     private readonly log: Logger,
   ) {}
-
-  private get duels(): DuelService {
-    return this.app.duels;
-  }
 
   private async channel(id: string): Promise<SendableChannels> {
     const c = await this.client.channels.fetch(id);
@@ -72,10 +70,10 @@ export class DuelDriver {
     const q = this.duels.question(duel, round);
     const footer = `${duel.secondsPerRound} s · only the two duelists can answer · your answer stays private`;
     if (q.type === 'drill') {
-      const theme = await themeFor(this.app, duel.guildId);
+      const theme = await this.guilds.theme(duel.guildId);
       const { drill } = q;
-      const files = [new AttachmentBuilder((await this.app.renderer.questionCard(drillCard(drill), { theme })).png, { name: `duel-${round}.png` })];
-      if (drill.figure?.type === 'roc') files.push(new AttachmentBuilder((await this.app.renderer.roc(drill.figure.labels, drill.figure.scores, { theme, title: 'The sample' })).png, { name: `duel-${round}-figure.png` }));
+      const files = [new AttachmentBuilder((await this.renderer.questionCard(drillCard(drill), { theme })).png, { name: `duel-${round}.png` })];
+      if (drill.figure?.type === 'roc') files.push(new AttachmentBuilder((await this.renderer.roc(drill.figure.labels, drill.figure.scores, { theme, title: 'The sample' })).png, { name: `duel-${round}-figure.png` }));
       const embed = new EmbedBuilder()
         .setColor(0xed4245)
         .setTitle(`Round ${round + 1} of ${duel.questions.length} · numeric drill · ${clip(drill.title, 150)}`)
@@ -142,11 +140,7 @@ export class DuelDriver {
     const result = await this.duels.finish(duelId);
     if (!result) return;
     const { duel, a, b, scoreA } = result;
-    let elo: Awaited<ReturnType<typeof applyDuelResult>> | null = null;
-    if (scoreA !== null) {
-      elo = await applyDuelResult(this.app.db.prisma, { guildId: duel.guildId, aId: a.userId, bId: b.userId, scoreA }, this.app.clock());
-      await this.duels.setEloChange(duel.id, elo.a.delta);
-    }
+    const elo: DuelResult | null = scoreA === null ? null : await this.duels.applyElo(duel, a, b, scoreA);
     const name = async (id: string) => this.client.users.fetch(id).then((u) => u.displayName, () => 'a member');
     const [na, nb] = [await name(a.userId), await name(b.userId)];
     const verdict =
@@ -154,7 +148,7 @@ export class DuelDriver {
     const eloText = elo
       ? `Elo: ${na} ${elo.a.before.toFixed(0)} → ${elo.a.after.toFixed(0)}, ${nb} ${elo.b.before.toFixed(0)} → ${elo.b.after.toFixed(0)}`
       : '';
-    const card = await this.app.renderer.summaryCard(
+    const card = await this.renderer.summaryCard(
       {
         title: `Duel: ${na} vs ${nb}`,
         subtitle: verdict,
@@ -165,7 +159,7 @@ export class DuelDriver {
         ],
         footnote: 'Score per question: 1000 + speed bonus when right, 0 when wrong or late.',
       },
-      { theme: await themeFor(this.app, duel.guildId) },
+      { theme: await this.guilds.theme(duel.guildId) },
     );
     const channel = await this.channel(duel.channelId);
     await channel.send({
@@ -204,43 +198,50 @@ function answerReply(result: AnswerResult): string {
   return result.correct ? `✅ Right! +${fmt(result.points)} points.` : '❌ Wrong: 0 points.';
 }
 
-export const duelRoutes: ComponentRoute[] = [
+export interface DuelDiscord extends DiscordFeature {
+  driver: DuelDriver;
+}
+
+export function duelDiscord(deps: { duels: DuelService; renderer: Renderer; guilds: GuildService; client: Client; log: Logger }): DuelDiscord {
+  const { duels } = deps;
+  const driver = new DuelDriver(duels, deps.renderer, deps.guilds, deps.client, deps.log);
+  return { driver, routes: [
   {
     route: DUEL_ROUTES.accept,
-    async handle(interaction, [id], app) {
-      const duel = await app.duels.accept(id ?? '', interaction.user.id);
+    async handle(interaction, [id]) {
+      const duel = await duels.accept(id ?? '', interaction.user.id);
       const button = interaction as ButtonInteraction;
       await button.update({ content: `⚔️ <@${duel.challengerId}> vs <@${duel.opponentId}>: duel accepted! ${duel.questions.length} rounds, ${duel.secondsPerRound} s each.`, components: [], allowedMentions: { parse: [] } });
-      await app.duelDriver.postRound(duel, 0);
+      await driver.postRound(duel, 0);
     },
   },
   {
     route: DUEL_ROUTES.decline,
-    async handle(interaction, [id], app) {
-      const duel = await app.duels.decline(id ?? '', interaction.user.id);
+    async handle(interaction, [id]) {
+      const duel = await duels.decline(id ?? '', interaction.user.id);
       await (interaction as ButtonInteraction).update({ content: `The duel between <@${duel.challengerId}> and <@${duel.opponentId}> was declined.`, components: [], allowedMentions: { parse: [] } });
     },
   },
   {
     route: DUEL_ROUTES.answer,
-    async handle(interaction, [id, round, option], app) {
+    async handle(interaction, [id, round, option]) {
       const r = Number(round);
       const opt = Number(option);
       if (!Number.isInteger(r) || !Number.isInteger(opt)) throw new UserError('This button is damaged.', 'invalid-input');
       // Acknowledge at once (Discord's 3 s), then record and answer privately.
       await (interaction as ButtonInteraction).deferReply({ flags: MessageFlags.Ephemeral });
-      const result = await app.duels.answer(id ?? '', r, interaction.user.id, opt);
+      const result = await duels.answer(id ?? '', r, interaction.user.id, opt);
       await interaction.editReply({ content: answerReply(result) });
-      if (result.bothAnswered) await app.duelDriver.advance(result.duel.id, r);
+      if (result.bothAnswered) await driver.advance(result.duel.id, r);
     },
   },
   {
     // A drill round: a duelist opens the answer form (others are told it is not their duel).
     route: DUEL_ROUTES.numberOpen,
-    async handle(interaction, [id, round], app) {
+    async handle(interaction, [id, round]) {
       const r = Number(round);
       if (!Number.isInteger(r)) throw new UserError('This button is damaged.', 'invalid-input');
-      const drill = await app.duels.checkDrillRound(id ?? '', r, interaction.user.id);
+      const drill = await duels.checkDrillRound(id ?? '', r, interaction.user.id);
       await (interaction as ButtonInteraction).showModal(
         new ModalBuilder()
           .setCustomId(encodeCustomId(DUEL_ROUTES.numberSubmit, id ?? '', r))
@@ -255,14 +256,15 @@ export const duelRoutes: ComponentRoute[] = [
   },
   {
     route: DUEL_ROUTES.numberSubmit,
-    async handle(interaction, [id, round], app) {
+    async handle(interaction, [id, round]) {
       const r = Number(round);
       if (!Number.isInteger(r)) throw new UserError('This form is damaged.', 'invalid-input');
       const modal = interaction as ModalSubmitInteraction;
       await modal.deferReply({ flags: MessageFlags.Ephemeral });
-      const result = await app.duels.answerNumber(id ?? '', r, interaction.user.id, formText(modal, 'answer'));
+      const result = await duels.answerNumber(id ?? '', r, interaction.user.id, formText(modal, 'answer'));
       await interaction.editReply({ content: answerReply(result) });
-      if (result.bothAnswered) await app.duelDriver.advance(result.duel.id, r);
+      if (result.bothAnswered) await driver.advance(result.duel.id, r);
     },
   },
-];
+]};
+}

@@ -1,11 +1,11 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, MessageFlags, type Client, type SendableChannels } from 'discord.js';
-import type { AppContext } from '../app-context.js';
-import type { ComponentRoute } from '../discord/command.js';
-import { encodeCustomId } from '../discord/custom-id.js';
-import { UserError } from '../errors.js';
-import { themeFor } from '../guilds/theme.js';
-import type { Logger } from '../log.js';
-import { SPRINT_LIMITS, sprintOptions, type SprintRow, type Standing } from './service.js';
+import type { DiscordFeature } from '../../platform/discord/command.js';
+import { encodeCustomId } from '../../platform/discord/custom-id.js';
+import { UserError } from '../../platform/errors.js';
+import type { GuildService } from '../../guilds/service.js';
+import type { Renderer } from '../../render/index.js';
+import type { Logger } from '../../platform/log.js';
+import { SPRINT_LIMITS, sprintOptions, type SprintRow, type SprintService, type Standing } from '../service.js';
 
 export const SPRINT_ROUTES = { join: 'spj', start: 'sps', answer: 'spa' } as const;
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
@@ -28,7 +28,9 @@ export function lobbyMessage(s: SprintRow) {
 /** Posts sprint rounds, distributions, the top five after each question, and the podium. */
 export class SprintDriver {
   constructor(
-    private readonly app: AppContext,
+    private readonly sprints: SprintService,
+    private readonly renderer: Renderer,
+    private readonly guilds: GuildService,
     private readonly client: Client,
     private readonly log: Logger,
   ) {}
@@ -40,7 +42,7 @@ export class SprintDriver {
   }
 
   async postRound(s: SprintRow, previous?: EmbedBuilder[]): Promise<void> {
-    const prompt = this.app.sprints.prompt(s, s.round);
+    const prompt = this.sprints.prompt(s, s.round);
     const options = sprintOptions(prompt, s.id, s.round);
     const embed = new EmbedBuilder()
       .setColor(0xf0b232)
@@ -55,9 +57,9 @@ export class SprintDriver {
   }
 
   private async recap(s: SprintRow, round: number, standings: Standing[]): Promise<EmbedBuilder> {
-    const prompt = this.app.sprints.prompt(s, round);
+    const prompt = this.sprints.prompt(s, round);
     const options = sprintOptions(prompt, s.id, round);
-    const dist = await this.app.sprints.distribution(s.id, round);
+    const dist = await this.sprints.distribution(s.id, round);
     const total = [...dist.values()].reduce((a, b) => a + b, 0);
     return new EmbedBuilder()
       .setColor(0x3ba55d)
@@ -69,7 +71,7 @@ export class SprintDriver {
   }
 
   async start(id: string, by: string | null): Promise<void> {
-    const s = await this.app.sprints.start(id, by);
+    const s = await this.sprints.start(id, by);
     if (!s) return;
     if (s.messageId) {
       const c = await this.channel(s.channelId);
@@ -80,15 +82,15 @@ export class SprintDriver {
   }
 
   async advance(id: string, round: number): Promise<void> {
-    const closed = await this.app.sprints.closeRound(id, round);
+    const closed = await this.sprints.closeRound(id, round);
     if (!closed) return;
-    const standings = await this.app.sprints.standings(id);
+    const standings = await this.sprints.standings(id);
     const recap = await this.recap(closed.sprint, round, standings);
     if (!closed.finished) {
       await this.postRound(closed.sprint, [recap]);
       return;
     }
-    const image = await this.app.renderer.leaderboard(
+    const image = await this.renderer.leaderboard(
       {
         title: 'Sprint podium',
         subtitle: `${standings.length} participant${standings.length === 1 ? '' : 's'} · ${closed.sprint.questions.length} questions`,
@@ -96,7 +98,7 @@ export class SprintDriver {
         rows: standings.slice(0, 10).map((p, i) => ({ rank: i + 1, name: p.name, value: p.points })),
         footnote: '1000 + speed bonus per right answer; first click counts.',
       },
-      { theme: await themeFor(this.app, closed.sprint.guildId) },
+      { theme: await this.guilds.theme(closed.sprint.guildId) },
     );
     const podium = standings.slice(0, 3).map((p, i) => `${['🥇', '🥈', '🥉'][i]} ${p.name}: ${fmt(p.points)}`).join('\n');
     await (await this.channel(closed.sprint.channelId)).send({
@@ -109,7 +111,7 @@ export class SprintDriver {
 
   /** From the scheduler's tick: lobbies to start, rounds to close. */
   async sweep(): Promise<number> {
-    const due = await this.app.sprints.due();
+    const due = await this.sprints.due();
     for (const s of due) {
       try {
         if (s.status === 'lobby') await this.start(s.id, null);
@@ -122,39 +124,47 @@ export class SprintDriver {
   }
 }
 
-export const sprintRoutes: ComponentRoute[] = [
+export interface SprintDiscord extends DiscordFeature {
+  driver: SprintDriver;
+}
+
+export function sprintDiscord(deps: { sprints: SprintService; renderer: Renderer; guilds: GuildService; client: Client; log: Logger }): SprintDiscord {
+  const { sprints } = deps;
+  const driver = new SprintDriver(sprints, deps.renderer, deps.guilds, deps.client, deps.log);
+  return { driver, routes: [
   {
     route: SPRINT_ROUTES.join,
-    async handle(interaction, [id], app) {
+    async handle(interaction, [id]) {
       const name = interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : (interaction.user.globalName ?? interaction.user.username);
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const r = await app.sprints.join(id ?? '', interaction.user.id, name);
+      const r = await sprints.join(id ?? '', interaction.user.id, name);
       await interaction.editReply({ content: r.joined ? `You're in! ${r.players} player${r.players === 1 ? '' : 's'} so far.` : "You've already joined." });
     },
   },
   {
     route: SPRINT_ROUTES.start,
-    async handle(interaction, [id], app) {
-      const s = await app.sprints.get(id ?? '');
+    async handle(interaction, [id]) {
+      const s = await sprints.get(id ?? '');
       if (interaction.user.id !== s.starterId) throw new UserError('Only the member who opened the sprint can start it early.', 'forbidden');
       await interaction.reply({ content: 'Starting!', flags: MessageFlags.Ephemeral });
-      await app.sprintDriver.start(s.id, interaction.user.id);
+      await driver.start(s.id, interaction.user.id);
     },
   },
   {
     route: SPRINT_ROUTES.answer,
-    async handle(interaction, [id, round, option], app) {
+    async handle(interaction, [id, round, option]) {
       const r = Number(round);
       const opt = Number(option);
       if (!Number.isInteger(r) || !Number.isInteger(opt)) throw new UserError('This button is damaged.', 'invalid-input');
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const res = await app.sprints.answer(id ?? '', r, interaction.user.id, opt);
+      const res = await sprints.answer(id ?? '', r, interaction.user.id, opt);
       await interaction.editReply({
         content: res.stored ? (res.correct ? `✅ Right! +${fmt(res.points)}` : '❌ Wrong: 0 points') : 'Your first click already counts for this question.',
       });
-      if (res.stored && (await app.sprints.allAnswered(id!, r))) await app.sprintDriver.advance(id!, r);
+      if (res.stored && (await sprints.allAnswered(id!, r))) await driver.advance(id!, r);
     },
   },
-];
+]};
+}
 
 export { SPRINT_LIMITS };

@@ -1,0 +1,82 @@
+/**
+ * The services: every feature's use cases, built once over one database. Nothing here knows
+ * Discord; the Discord adapters are built after this, from it (see start.ts).
+ */
+import type { Bank } from '../bank/load.js';
+import { DropAnswers } from '../drop/answers.js';
+import { DropEngine, type DropPublisher } from '../drop/engine.js';
+import { DuelService } from '../duel/service.js';
+import { GuildService } from '../guilds/service.js';
+import { GuildStore } from '../guilds/store.js';
+import { Leaderboards } from '../leaderboard/queries.js';
+import { AnswerStore, MasteryQueries } from '../mastery/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/client.js';
+import type { ShardScope } from '../platform/shard-scope.js';
+import type { Logger } from '../platform/log.js';
+import { PracticeService } from '../practice/service.js';
+import { PrivacyService } from '../privacy/service.js';
+import { PrivacyStore } from '../privacy/store.js';
+import type { Renderer } from '../render/index.js';
+import { texValidator } from '../render/validate.js';
+import { ScheduleRepository } from '../schedule/repository.js';
+import { SprintService } from '../sprint/service.js';
+import { WhiteboardService } from '../whiteboard/service.js';
+
+export interface Services {
+  bank: Bank;
+  clock: Clock;
+  renderer: Renderer;
+  guilds: GuildService;
+  answers: AnswerStore;
+  mastery: MasteryQueries;
+  practice: PracticeService;
+  whiteboards: WhiteboardService;
+  schedules: ScheduleRepository;
+  drops: { engine: DropEngine; answers: DropAnswers };
+  duels: DuelService;
+  sprints: SprintService;
+  leaderboards: Leaderboards;
+  privacy: PrivacyService;
+}
+
+export interface ServiceDeps {
+  db: Database;
+  bank: Bank;
+  clock: Clock;
+  log: Logger;
+  renderer: Renderer;
+  shard: ShardScope;
+}
+
+/** The ports services post through, implemented by the Discord adapters. */
+export interface ServicePorts {
+  /** Drops post their steps as they become due; the publisher reads tallies from the drop answers. */
+  dropPublisher(services: { answers: DropAnswers; guilds: GuildService; renderer: Renderer }): DropPublisher;
+}
+
+export function buildServices({ db, bank, clock, log, renderer, shard }: ServiceDeps, ports: ServicePorts): Services {
+  const prisma = db.prisma;
+  const guilds = new GuildService(new GuildStore(prisma), log);
+  const answers = new AnswerStore(prisma, bank, clock);
+  const mastery = new MasteryQueries(prisma, bank);
+  const dropAnswers = new DropAnswers(prisma, bank, answers, clock);
+  const leaderboards = new Leaderboards(prisma);
+  return {
+    bank,
+    clock,
+    renderer,
+    guilds,
+    answers,
+    mastery,
+    practice: new PracticeService(prisma, bank, answers, mastery, clock),
+    whiteboards: new WhiteboardService(prisma, texValidator(renderer)),
+    schedules: new ScheduleRepository(prisma),
+    drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
+    duels: new DuelService(prisma, bank, answers, clock, shard),
+    sprints: new SprintService(prisma, bank, answers, clock, shard),
+    leaderboards,
+    // Cached rankings must not show a forgotten member any more.
+    privacy: new PrivacyService(new PrivacyStore(prisma), () => leaderboards.clear()),
+  };
+}

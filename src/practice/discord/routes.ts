@@ -1,0 +1,129 @@
+import { MessageFlags, type ButtonInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
+import type { DiscordFeature } from '../../platform/discord/command.js';
+import { UserError } from '../../platform/errors.js';
+import type { GuildService } from '../../guilds/service.js';
+import type { Renderer } from '../../render/index.js';
+import { isGrade } from '../../mastery/fsrs.js';
+import { ROUTES, drillModal, drillScreen, drillResultScreen, feedbackScreen, finishedScreen, ownWordsModal, questionScreen, type Screen } from './views.js';
+import type { PracticeService, Session } from '../service.js';
+import { formText } from '../../platform/discord/forms.js';
+
+/** Thin Discord adapter of the practice flow: parse the custom id, call the service, show the screen. */
+
+const index = (raw: string | undefined) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 1000) throw new UserError('This button is damaged; start again with the command.', 'invalid-input');
+  return n;
+};
+
+async function show(interaction: RepliableInteraction & { update?: unknown }, screen: Screen): Promise<void> {
+  const payload = { embeds: screen.embeds, components: screen.components, files: screen.files, attachments: [] };
+  if (interaction.deferred || interaction.replied) await interaction.editReply(payload);
+  else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+}
+
+export interface PracticeDiscord extends DiscordFeature {
+  /** Shows the session's current step: its question, or its feedback when already answered. */
+  showStep(interaction: RepliableInteraction, session: Session): Promise<void>;
+  /** The first screen of a /drill session. */
+  showDrill(interaction: RepliableInteraction, session: Session): Promise<void>;
+}
+
+export function practiceDiscord({ practice, renderer, guilds }: { practice: PracticeService; renderer: Renderer; guilds: GuildService }): PracticeDiscord {
+  async function showStep(interaction: RepliableInteraction, session: Session): Promise<void> {
+    const step = await practice.step(session);
+    const screen = step.answered ? feedbackScreen(step) : await questionScreen(step, renderer, await guilds.theme(session.guildId));
+    await show(interaction, screen);
+  }
+
+  async function finished(interaction: RepliableInteraction, session: Session): Promise<void> {
+    await show(interaction, finishedScreen({ ...(await practice.outcome(session)), kind: session.kind }));
+  }
+
+  async function showDrill(interaction: RepliableInteraction, session: Session): Promise<void> {
+    await show(interaction, await drillScreen(session.id, practice.drillOf(session), renderer, await guilds.theme(session.guildId)));
+  }
+
+  return { showStep, showDrill, routes: [
+
+  {
+    route: ROUTES.choice,
+    async handle(interaction, [sid, step, option]) {
+      const session = await practice.load(sid ?? '', interaction.user.id);
+      await (interaction as ButtonInteraction).deferUpdate();
+      const at = index(step);
+      if (at !== session.position || session.endedAt) return showStep(interaction, session); // a stale button: show where we are
+      await show(interaction, feedbackScreen(await practice.answerChoice(session, at, index(option))));
+    },
+  },
+  {
+    route: ROUTES.ownWords,
+    async handle(interaction, [sid, step]) {
+      const session = await practice.load(sid ?? '', interaction.user.id);
+      const at = index(step);
+      const current = await practice.step(session, Math.min(at, session.queue.length - 1));
+      if (current.answered || at !== session.position) throw new UserError('That question was already answered; carry on from the latest one.', 'conflict');
+      await (interaction as ButtonInteraction).showModal(ownWordsModal(current));
+    },
+  },
+  {
+    route: ROUTES.modal,
+    async handle(interaction, [sid, step]) {
+      const modal = interaction as ModalSubmitInteraction;
+      const session = await practice.load(sid ?? '', interaction.user.id);
+      const text = formText(modal, 'answer');
+      if (modal.isFromMessage()) await modal.deferUpdate();
+      else await modal.deferReply({ flags: MessageFlags.Ephemeral });
+      const at = index(step);
+      if (at !== session.position || session.endedAt) return showStep(interaction, session);
+      await show(interaction, feedbackScreen(await practice.answerText(session, at, text)));
+    },
+  },
+  {
+    route: ROUTES.rate,
+    async handle(interaction, [sid, step, rating]) {
+      const session = await practice.load(sid ?? '', interaction.user.id);
+      const grade = Number(rating);
+      if (!isGrade(grade)) throw new UserError('That rating does not exist.', 'invalid-input');
+      await (interaction as ButtonInteraction).deferUpdate();
+      await show(interaction, feedbackScreen(await practice.rate(session, index(step), grade)));
+    },
+  },
+  {
+    route: ROUTES.next,
+    async handle(interaction, [sid, step]) {
+      const session = await practice.load(sid ?? '', interaction.user.id);
+      await (interaction as ButtonInteraction).deferUpdate();
+      const moved = await practice.next(session, index(step));
+      if (moved.finished) return finished(interaction, moved.session);
+      await showStep(interaction, moved.session);
+    },
+  },
+  {
+    route: ROUTES.drillOpen,
+    async handle(interaction, [sid]) {
+      const session = await practice.load(sid ?? '', interaction.user.id);
+      await (interaction as ButtonInteraction).showModal(drillModal(session.id, practice.drillOf(session)));
+    },
+  },
+  {
+    route: ROUTES.drillModal,
+    async handle(interaction, [sid]) {
+      const modal = interaction as ModalSubmitInteraction;
+      const session = await practice.load(sid ?? '', interaction.user.id);
+      const text = formText(modal, 'answer');
+      const { drill, result, stored } = await practice.answerDrill(session, text);
+      if (!result.ok) {
+        // Unreadable: nothing recorded, the drill stays open for another try.
+        await modal.reply({ content: result.message, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+        return;
+      }
+      void stored;
+      if (modal.isFromMessage()) await modal.deferUpdate();
+      else await modal.deferReply({ flags: MessageFlags.Ephemeral });
+      const screen = drillResultScreen(drill, result);
+      await show(interaction, screen);
+    },
+  },
+]};
+}
