@@ -19,7 +19,7 @@
  * the database (also on Ctrl-C). For iterating on queries: BENCH_KEEP=1 keeps the database and
  * BENCH_DATABASE=<name> measures an existing seeded one (both skip the drop).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -82,8 +82,8 @@ async function seed(url: string, promptIds: string[], topics: string[], now: Dat
     await step('users', `INSERT INTO users (id, username) SELECT (100000000000000000 + g)::text, 'member' || g FROM generate_series(1, ${USERS}) g`);
     // Everyone but the heavy member: ~20 answers each over the last year, random prompts, 60 % right.
     const answerSelect = (from: number, to: number, user: string, when: string) => `
-      INSERT INTO answers (event_key, user_id, guild_id, channel_id, prompt_id, topic, mode, given, verdict, score, points, response_ms, rating, answered_at)
-      SELECT 'seed:' || g, u, 'guild' || (right(u, 6)::int % 50), 'channel' || (right(u, 6)::int % 200), ($1::text[])[i], ($2::text[])[i],
+      INSERT INTO answers (event_key, event_id, event_step, user_id, guild_id, channel_id, prompt_id, topic, mode, given, verdict, score, points, response_ms, rating, answered_at)
+      SELECT 'seed:' || g, gen_random_uuid(), 0, u, 'guild' || (right(u, 6)::int % 50), 'channel' || (right(u, 6)::int % 200), ($1::text[])[i], ($2::text[])[i],
              (ARRAY['chain','review','drill','drop','duel','sprint']::"AnswerMode"[])[1 + (g % 6)], 'seeded answer',
              CASE WHEN v < 0.6 THEN 'correct' WHEN v < 0.75 THEN 'partial' ELSE 'wrong' END::"Verdict",
              CASE WHEN v < 0.6 THEN 1 WHEN v < 0.75 THEN 0.5 ELSE 0 END, CASE WHEN v < 0.6 THEN 10 ELSE 0 END,
@@ -131,11 +131,17 @@ function randomVerdict(): Verdict {
   return v < 0.6 ? 'correct' : v < 0.75 ? 'partial' : 'wrong';
 }
 
+/** A stable event for a key, so that the same key replays the same event. */
+const eventOf = (key: string) => {
+  const h = createHash('sha256').update(key).digest('hex');
+  return { id: `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`, step: 0 };
+};
+
 function makeAnswer(key: string, userId: string, promptId: string): AnswerEvent {
   const verdict = randomVerdict();
   const responseMs = Math.round(2_000 + Math.random() * 70_000);
   return {
-    eventKey: key,
+    event: eventOf(key),
     userId,
     guildId: 'guild7',
     channelId: 'channel7',

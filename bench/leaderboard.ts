@@ -98,12 +98,12 @@ async function seed(url: string) {
     const nowSql = `'${NOW.toISOString()}'::timestamptz`;
     // Columns shared by both kinds of answers: 60 % correct; duel/sprint answers score 1000 + speed bonus, practice 10.
     const answerColumns = (key: string) => `
-      ${key}, u, '${GUILD}', 'channel1', 'p' || (g % 300), (ARRAY['chain','review','drill','drop','duel','sprint']::"AnswerMode"[])[1 + (g % 6)],
+      ${key}, gen_random_uuid(), 0, u, '${GUILD}', 'channel1', 'p' || (g % 300), (ARRAY['chain','review','drill','drop','duel','sprint']::"AnswerMode"[])[1 + (g % 6)],
       'seeded answer', CASE WHEN v < 0.6 THEN 'correct' WHEN v < 0.75 THEN 'partial' ELSE 'wrong' END::"Verdict",
       CASE WHEN v < 0.6 THEN 1 WHEN v < 0.75 THEN 0.5 ELSE 0 END,
       CASE WHEN v >= 0.6 THEN 0 WHEN g % 6 >= 4 THEN 1000 + floor(v * 1665)::int ELSE 10 END,
       (1000 + v * 60000)::int, at`;
-    const insert = `INSERT INTO answers (event_key, user_id, guild_id, channel_id, prompt_id, mode, given, verdict, score, points, response_ms, answered_at)`;
+    const insert = `INSERT INTO answers (event_key, event_id, event_step, user_id, guild_id, channel_id, prompt_id, mode, given, verdict, score, points, response_ms, answered_at)`;
     // Regulars: member r answers twice a day on each of the last (r % 90) + 1 days.
     const regular = await step(
       'regularAnswers',

@@ -99,7 +99,7 @@ export class DropAnswers {
     const correct = graded.verdict === 'correct';
     const points = live ? speedPoints(correct, responseMs, this.windowMs(drop)) : correct ? 1000 : 0;
     const r = await this.answers.record({
-      eventKey: `drop:${drop.id}:${step}:${who.userId}`,
+      event: { id: drop.id, step },
       userId: who.userId,
       guildId: who.guildId,
       channelId: drop.channelId,
@@ -116,7 +116,7 @@ export class DropAnswers {
   /** How the channel answered a step: counts per option text (free-text answers under "own words"). */
   async distribution(dropId: string, step: number, prompt: Prompt): Promise<{ counts: Map<string, number>; ownWords: number; total: number }> {
     const rows = await this.prisma.$queryRaw<{ given: string; n: bigint }[]>`
-      SELECT given, count(*) AS n FROM answers WHERE event_key LIKE ${`drop:${dropId}:${step}:%`} GROUP BY given`;
+      SELECT given, count(*) AS n FROM answers WHERE mode = 'drop' AND event_id = ${dropId}::uuid AND event_step = ${step}::int4 GROUP BY given`;
     const optionTexts = new Set([prompt.choice.correct, ...prompt.choice.distractors]);
     const counts = new Map<string, number>();
     let ownWords = 0;
@@ -132,12 +132,12 @@ export class DropAnswers {
 
   /** Participants, accuracy per step and the fastest correct live answer, for the summary card. */
   async summary(dropId: string, steps: number): Promise<{ participants: number; perStep: { answered: number; correct: number }[]; fastest: { userId: string; ms: number; step: number } | null }> {
-    const rows = await this.prisma.$queryRaw<{ user_id: string; event_key: string; verdict: string; response_ms: number | null; points: number }[]>`
-      SELECT user_id, event_key, verdict::text AS verdict, response_ms, points FROM answers WHERE event_key LIKE ${`drop:${dropId}:%`}`;
+    const rows = await this.prisma.$queryRaw<{ user_id: string; event_step: number; verdict: string; response_ms: number | null; points: number }[]>`
+      SELECT user_id, event_step, verdict::text AS verdict, response_ms, points FROM answers WHERE mode = 'drop' AND event_id = ${dropId}::uuid`;
     const perStep = Array.from({ length: steps }, () => ({ answered: 0, correct: 0 }));
     let fastest: { userId: string; ms: number; step: number } | null = null;
     for (const r of rows) {
-      const step = Number(r.event_key.split(':')[2]);
+      const step = r.event_step;
       const s = perStep[step];
       if (!s) continue;
       s.answered++;

@@ -226,7 +226,7 @@ export class DropEngine {
       UPDATE drops d SET next_step_at = ${this.clock()}
       WHERE d.id = ${dropId}::uuid AND d.status = 'active' AND d.posted = ${step + 1} AND d.reveal_after_answers IS NOT NULL
         AND d.next_step_at > ${this.clock()}
-        AND (SELECT count(*) FROM answers a WHERE a.event_key LIKE ${`drop:${dropId}:${step}:%`}) >= d.reveal_after_answers`;
+        AND (SELECT count(*) FROM answers a WHERE a.mode = 'drop' AND a.event_id = d.id AND a.event_step = ${step}::int4) >= d.reveal_after_answers`;
   }
 }
 

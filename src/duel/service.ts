@@ -267,7 +267,7 @@ export class DuelService {
     try {
       const r = await this.answers.record(
         {
-          eventKey: `duel:${duel.id}:${round}:${userId}`,
+          event: { id: duel.id, step: round },
           userId,
           guildId: duel.guildId,
           channelId: duel.channelId,

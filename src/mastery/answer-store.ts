@@ -15,12 +15,18 @@ export type Verdict = 'correct' | 'partial' | 'wrong';
 /** What a member answered is kept up to this many characters (code points). */
 export const GIVEN_MAX_CHARS = 2_000;
 
+/**
+ * Which event an answer belongs to: the practice session, drop, duel or sprint (its id; the
+ * kind is the answer's `mode`) and the step or round. The same event recorded twice for the
+ * same member (a double click, a retried interaction) is stored once.
+ */
+export interface AnswerEventRef {
+  id: string;
+  step: number;
+}
+
 export interface AnswerEvent {
-  /**
-   * Names the answer event, e.g. "chain:<session>:<step>" or "drop:<drop>:<step>:<user>". The
-   * same key recorded twice (a double click, a retried interaction) is stored once.
-   */
-  eventKey: string;
+  event: AnswerEventRef;
   userId: string;
   guildId?: string | null;
   channelId?: string | null;
@@ -107,6 +113,18 @@ export function capGiven(given: string): string {
 }
 
 const INT4_MAX = 2_147_483_647;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Modes whose event many members answer (a drop, a duel, a sprint): their key names the member too. */
+const SHARED_MODES: ReadonlySet<AnswerMode> = new Set<AnswerMode>(['drop', 'duel', 'sprint']);
+
+/**
+ * The idempotency key of an answer: "<mode>:<event>:<step>", plus ":<member>" for shared
+ * events. Only the unique index reads it; queries use the event_id and event_step columns.
+ */
+export function eventKeyOf(e: Pick<AnswerEvent, 'mode' | 'event' | 'userId'>): string {
+  const key = `${e.mode}:${e.event.id}:${e.event.step}`;
+  return SHARED_MODES.has(e.mode) ? `${key}:${e.userId}` : key;
+}
 const MODES: ReadonlySet<string> = new Set<AnswerMode>(['chain', 'review', 'drill', 'drop', 'duel', 'sprint']);
 const VERDICTS: ReadonlySet<string> = new Set<Verdict>(['correct', 'partial', 'wrong']);
 
@@ -115,8 +133,9 @@ function validate(e: AnswerEvent): void {
   const fail = (what: string) => {
     throw new TypeError(`AnswerStore.record: ${what}`);
   };
-  if (!e.eventKey || e.eventKey.length > 200) fail('eventKey must be 1..200 characters');
-  if (!e.userId) fail('userId is required');
+  if (!e.event || !UUID.test(e.event.id)) fail('event.id must be the uuid of a session, drop, duel or sprint');
+  if (!Number.isInteger(e.event.step) || e.event.step < 0 || e.event.step > 1_000_000) fail('event.step must be an integer in 0..1000000');
+  if (!e.userId || e.userId.length > 100) fail('userId must be 1..100 characters');
   if (!e.promptId === !e.drill) fail('give exactly one of promptId and drill');
   if (e.drill && (!e.drill.kind || !Number.isFinite(e.drill.seed))) fail('drill needs a kind and a finite seed');
   if (!MODES.has(e.mode)) fail(`unknown mode ${String(e.mode)}`);
@@ -159,7 +178,7 @@ export class AnswerStore {
   ) {}
 
   /**
-   * Stores one answer, at most once per `eventKey`, and applies its rating to the member's card.
+   * Stores one answer, at most once per event and member (see eventKeyOf), and applies its rating to the member's card.
    *
    * The answer and its card change commit together or not at all, and a replayed event changes
    * nothing (`stored: false`): the answer is inserted with ON CONFLICT (event_key) DO NOTHING
@@ -202,8 +221,8 @@ export class AnswerStore {
     const now = event.at ?? this.clock();
     const rating = prompt && event.rating != null ? event.rating : null;
     const insertAnswer = Prisma.sql`INSERT INTO answers
-        (event_key, user_id, guild_id, channel_id, prompt_id, topic, drill_kind, drill_seed, mode, given, verdict, score, points, response_ms, rating, answered_at)
-      VALUES (${event.eventKey}, ${event.userId}, ${event.guildId ?? null}, ${event.channelId ?? null}, ${prompt?.id ?? null}, ${prompt?.topic ?? null},
+        (event_key, event_id, event_step, user_id, guild_id, channel_id, prompt_id, topic, drill_kind, drill_seed, mode, given, verdict, score, points, response_ms, rating, answered_at)
+      VALUES (${eventKeyOf(event)}, ${event.event.id}::uuid, ${event.event.step}::int4, ${event.userId}, ${event.guildId ?? null}, ${event.channelId ?? null}, ${prompt?.id ?? null}, ${prompt?.topic ?? null},
         ${event.drill?.kind ?? null},
         -- drill seeds are unsigned 32-bit, the column is a signed int4: stored as the same 32 bits (normalizeSeed reads them back)
         ${event.drill ? event.drill.seed | 0 : null}::int4,

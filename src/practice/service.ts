@@ -4,7 +4,7 @@ import type { Level } from '../bank/schema.js';
 import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
 import { UserError } from '../platform/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { type AnswerStore, type MasteryQueries, RESPONSE_TIMES, ratingFor, type Grade, type Verdict } from '../mastery/index.js';
+import { type AnswerStore, eventKeyOf, type MasteryQueries, RESPONSE_TIMES, ratingFor, type Grade, type Verdict } from '../mastery/index.js';
 import { applyRating } from '../mastery/apply-rating.js';
 import { choiceOptions, gradeChoice, gradeFreeText, gradeNumeric, type ChoiceOption, type FreeTextGrade } from '../quiz/grade.js';
 
@@ -130,13 +130,14 @@ export class PracticeService {
     return row;
   }
 
-  eventKey(session: Session, index: number): string {
-    return `${session.kind}:${session.id}:${index}`;
+  /** The answer store's key of this session's answer to step `index` (see eventKeyOf). */
+  private eventKey(session: Session, index: number): string {
+    return eventKeyOf({ mode: session.kind, event: { id: session.id, step: index }, userId: session.userId });
   }
 
   private async stored(session: Session, index: number): Promise<StoredAnswer | null> {
     return this.prisma.answer.findUnique({
-      where: { eventKey: this.eventKey(session, index) },
+      where: { eventKey: this.eventKey(session, index) }, // the unique index: one answer per session step
       select: { given: true, verdict: true, score: true, rating: true, responseMs: true },
     });
   }
@@ -188,7 +189,7 @@ export class PracticeService {
     answer: { given: string; verdict: Verdict; score: number; rating: Grade | null },
   ) {
     return this.answers.record({
-      eventKey: this.eventKey(session, index),
+      event: { id: session.id, step: index },
       userId: session.userId,
       guildId: session.guildId,
       channelId: session.channelId,
@@ -240,8 +241,7 @@ export class PracticeService {
   /** Moves to the next question (idempotent: a second click shows the same next question). */
   /** How the finished session went, and when the member's next review is due. */
   async outcome(session: Session): Promise<{ answered: number; correct: number; nextDue: Date | null }> {
-    const keys = session.queue.map((_, i) => this.eventKey(session, i));
-    const rows = await this.prisma.answer.findMany({ where: { eventKey: { in: keys } }, select: { verdict: true } });
+    const rows = await this.prisma.answer.findMany({ where: { mode: session.kind, eventId: session.id }, select: { verdict: true } });
     const nextDue = await this.mastery.nextDue(session.userId, this.clock());
     return { answered: rows.length, correct: rows.filter((r) => r.verdict === 'correct').length, nextDue };
   }
@@ -288,7 +288,7 @@ export class PracticeService {
     if (already) return { drill, result, stored: already };
     if (!result.ok) return { drill, result, stored: null };
     await this.answers.record({
-      eventKey: this.eventKey(session, 0),
+      event: { id: session.id, step: 0 },
       userId: session.userId,
       guildId: session.guildId,
       channelId: session.channelId,

@@ -141,7 +141,7 @@ export class SprintService {
     // The answer store's row and the sprint's own row in one statement: both or neither.
     const { stored } = await this.answers.record(
       {
-        eventKey: `sprint:${id}:${round}:${userId}`,
+        event: { id, step: round },
         userId,
         guildId: s.guildId,
         channelId: s.channelId,

@@ -127,7 +127,7 @@ describe('scheduled drops', () => {
     expect(steps.rows).toEqual(Array.from({ length: chain.prompts.length + 1 }, (_, i) => ({ step: i, n: 1 })));
     const threadMessages = discord.channelMessages(drop.thread_id);
     expect(threadMessages).toHaveLength(chain.prompts.length);
-    const answers = await sql.query(`SELECT user_id, mode FROM answers WHERE event_key LIKE $1`, [`drop:${drop.id}:0:%`]);
+    const answers = await sql.query(`SELECT user_id, mode FROM answers WHERE event_id = $1 AND event_step = 0`, [drop.id]);
     expect(answers.rows).toHaveLength(4);
     expect(new Set(answers.rows.map((r) => r.mode))).toEqual(new Set(['drop']));
   }, 120_000);

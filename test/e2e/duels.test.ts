@@ -163,7 +163,7 @@ describe('duels', () => {
     const answers = await sql.query(`SELECT user_id, round, given, correct FROM duel_answers WHERE duel_id = $1 ORDER BY round, user_id`, [rows[0].id]);
     expect(answers.rows.find((r) => r.user_id === alice.id && r.round === 0)).toMatchObject({ given: drills[0]!.answerText, correct: true });
     expect(answers.rows.find((r) => r.user_id === bob.id && r.round === 0)).toMatchObject({ given: wrong, correct: false });
-    const stored = await sql.query(`SELECT count(*)::int AS n FROM answers WHERE mode = 'duel' AND drill_kind IS NOT NULL AND event_key LIKE $1`, [`duel:${rows[0].id}:%`]);
+    const stored = await sql.query(`SELECT count(*)::int AS n FROM answers WHERE mode = 'duel' AND drill_kind IS NOT NULL AND event_id = $1`, [rows[0].id]);
     expect(stored.rows[0].n).toBe(4);
   }, 60_000);
 });

@@ -17,8 +17,8 @@ let batch = 0;
 async function answer(user: FakeUser, at: string, points: number, correct: boolean, n = 1) {
   batch++;
   await sql.query(
-    `INSERT INTO answers (event_key, user_id, guild_id, channel_id, prompt_id, topic, mode, given, verdict, score, points, answered_at)
-     SELECT 'seed:' || $9 || ':' || g, $1, $3, $4, 'auc-probabilistic-meaning', 'roc-auc', 'drop', 'x', $5::"Verdict", $6, $7, $2::timestamptz
+    `INSERT INTO answers (event_key, event_id, event_step, user_id, guild_id, channel_id, prompt_id, topic, mode, given, verdict, score, points, answered_at)
+     SELECT 'seed:' || $9 || ':' || g, gen_random_uuid(), 0, $1, $3, $4, 'auc-probabilistic-meaning', 'roc-auc', 'drop', 'x', $5::"Verdict", $6, $7, $2::timestamptz
      FROM generate_series(1, $8) AS g`,
     [user.id, at, discord.guild.id, discord.channel.id, correct ? 'correct' : 'wrong', correct ? 1 : 0, points, n, batch],
   );

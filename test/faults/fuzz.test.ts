@@ -179,7 +179,7 @@ describe('hostile input', () => {
     // Another member's forged input changed nothing of the victim's.
     expect(await victimState()).toEqual(before);
     // The database is consistent: answers of sessions belong to the session's member.
-    const foreign = await sql.query(`SELECT count(*)::int AS n FROM answers a JOIN practice_sessions s ON a.event_key LIKE s.kind || ':' || s.id || ':%' WHERE a.user_id <> s.user_id`);
+    const foreign = await sql.query(`SELECT count(*)::int AS n FROM answers a JOIN practice_sessions s ON a.event_id = s.id WHERE a.user_id <> s.user_id`);
     expect(foreign.rows[0].n).toBe(0);
     const strangers = await sql.query(`SELECT count(*)::int AS n FROM duel_answers a JOIN duels d ON d.id = a.duel_id WHERE a.user_id NOT IN (d.challenger_id, d.opponent_id)`);
     expect(strangers.rows[0].n).toBe(0);

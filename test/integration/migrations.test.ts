@@ -93,4 +93,31 @@ describe('migrations', () => {
     expect(failed[0].logs).toMatch(/no_such_function/);
     await expect(migrate(db2.url, { dir })).rejects.toMatchObject({ code: 'P3009' });
   });
+
+  it('keys the answers stored before the event columns existed by their event and step', async () => {
+    // The migrations up to the one before answer_event_columns, into a copy of the folder.
+    const all = readMigrations().map((m) => m.name);
+    const upgrade = all.indexOf('20261207140941_answer_event_columns');
+    expect(upgrade).toBeGreaterThan(0);
+    const dir = mkdtempSync(path.join(tmpdir(), 'bp-mig-'));
+    const copy = (name: string) => {
+      mkdirSync(path.join(dir, name));
+      writeFileSync(path.join(dir, name, 'migration.sql'), readFileSync(path.join('prisma/migrations', name, 'migration.sql')));
+    };
+    all.slice(0, upgrade).forEach(copy);
+    const db = await fresh('answer_events');
+    await migrate(db.url, { dir });
+    const session = '11111111-2222-4333-8444-555555555555';
+    const drop = '66666666-7777-4888-9999-aaaaaaaaaaaa';
+    for (const [key, mode] of [[`chain:${session}:2`, 'chain'], [`drop:${drop}:0:member-1`, 'drop'], [`drop:${drop}:13:member-2`, 'drop']]) {
+      await query(db.url, `INSERT INTO answers (event_key, user_id, prompt_id, mode, given, verdict, score, answered_at) VALUES ($1, 'u', 'p', $2, 'x', 'correct', 1, now())`, [key, mode]);
+    }
+    copy(all[upgrade]!);
+    await migrate(db.url, { dir });
+    expect(await query(db.url, 'SELECT event_key, event_id, event_step FROM answers ORDER BY event_key')).toEqual([
+      { event_key: `chain:${session}:2`, event_id: session, event_step: 2 },
+      { event_key: `drop:${drop}:0:member-1`, event_id: drop, event_step: 0 },
+      { event_key: `drop:${drop}:13:member-2`, event_id: drop, event_step: 13 },
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Leaderboards, MIN_ACCURACY_ANSWERS } from '../../../src/leaderboard/queries.js';
 import { AnswerStore } from '../../../src/mastery/answer-store.js';
@@ -260,9 +261,10 @@ describe('elo', () => {
 describe('answers recorded through the answer store', () => {
   it('count on the boards like any other', async () => {
     const store = new AnswerStore(db.prisma, testBank(), () => now);
-    await store.record({ eventKey: 'lb:1', userId: 'rec', guildId: G, promptId: 'a1-root', mode: 'sprint', given: 'right', verdict: 'correct', score: 1, points: 1_700 });
-    await store.record({ eventKey: 'lb:1', userId: 'rec', guildId: G, promptId: 'a1-root', mode: 'sprint', given: 'right', verdict: 'correct', score: 1, points: 1_700 }); // replay: once
-    await store.record({ eventKey: 'lb:2', userId: 'rec', guildId: G, drill: { kind: 'auc', seed: 3 }, mode: 'drill', given: '0.5', verdict: 'wrong', score: 0, points: 0 });
+    const replayed = { id: randomUUID(), step: 0 };
+    await store.record({ event: replayed, userId: 'rec', guildId: G, promptId: 'a1-root', mode: 'sprint', given: 'right', verdict: 'correct', score: 1, points: 1_700 });
+    await store.record({ event: replayed, userId: 'rec', guildId: G, promptId: 'a1-root', mode: 'sprint', given: 'right', verdict: 'correct', score: 1, points: 1_700 }); // replay: once
+    await store.record({ event: { id: randomUUID(), step: 0 }, userId: 'rec', guildId: G, drill: { kind: 'auc', seed: 3 }, mode: 'drill', given: '0.5', verdict: 'wrong', score: 0, points: 0 });
     const boards = new Leaderboards(db.prisma);
     const r = await boards.board(G, { period: 'week', board: 'points' }, 'rec', now, BERLIN);
     expect(r.source).toBe('live'); // a small board: read live, default options

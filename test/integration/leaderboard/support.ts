@@ -14,8 +14,8 @@ export async function answer(prisma: PrismaClient, guildId: string, userId: stri
   const correct = opts.correct ?? n;
   const key = `t:${++seq}:${userId}`;
   await prisma.$executeRaw`
-    INSERT INTO answers (event_key, user_id, guild_id, channel_id, mode, given, verdict, score, points, answered_at)
-    SELECT ${key} || ':' || g, ${userId}, ${guildId}, 'ch', 'drop', 'x',
+    INSERT INTO answers (event_key, event_id, event_step, user_id, guild_id, channel_id, mode, given, verdict, score, points, answered_at)
+    SELECT ${key} || ':' || g, gen_random_uuid(), 0, ${userId}, ${guildId}, 'ch', 'drop', 'x',
            (CASE WHEN g <= ${correct}::int4 THEN 'correct' ELSE 'wrong' END)::"Verdict", CASE WHEN g <= ${correct}::int4 THEN 1 ELSE 0 END, ${points}::int4,
            ${at}::timestamptz
     FROM generate_series(1, ${n}::int4) g`;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyCard, fsrs, generatorParameters, Rating, State, type Card as FsrsCard, type Grade } from 'ts-fsrs';
@@ -28,7 +29,7 @@ afterAll(async () => db?.drop());
 let keys = 0;
 function event(userId: string, patch: Partial<AnswerEvent> = {}): AnswerEvent {
   return {
-    eventKey: `test:${++keys}`,
+    event: { id: randomUUID(), step: 0 },
     userId,
     guildId: 'g1',
     channelId: 'c1',
@@ -58,8 +59,18 @@ describe('idempotency', () => {
     expect((await card('u-seq', 'a1-root'))?.reps).toBe(1);
   });
 
+  it('keys a shared event by member: each member answers a drop step once, found by its event columns', async () => {
+    const drop = { id: randomUUID(), step: 3 };
+    for (const userId of ['u-ev-a', 'u-ev-b', 'u-ev-a']) await store.record(event(userId, { mode: 'drop', event: drop }));
+    const rows = await db.prisma.answer.findMany({ where: { eventId: drop.id, eventStep: 3 }, select: { userId: true, eventKey: true }, orderBy: { userId: 'asc' } });
+    expect(rows).toEqual([
+      { userId: 'u-ev-a', eventKey: `drop:${drop.id}:3:u-ev-a` },
+      { userId: 'u-ev-b', eventKey: `drop:${drop.id}:3:u-ev-b` },
+    ]);
+  });
+
   it('stores 10 concurrent deliveries of one event once (unique index), card updated once', async () => {
-    const e = event('u-conc', { eventKey: 'drop:d1:0:u-conc' });
+    const e = event('u-conc', { mode: 'drop', event: { id: randomUUID(), step: 0 } });
     const results = await Promise.all(Array.from({ length: 10 }, () => store.record({ ...e })));
     expect(results.filter((r) => r.stored)).toHaveLength(1);
     expect(results.filter((r) => !r.stored).every((r) => r.answerId === null && r.card === undefined)).toBe(true);
@@ -262,7 +273,8 @@ describe('input', () => {
     await expect(store.record(event('u-bad', { score: 1.5 }))).rejects.toThrow(/score/);
     await expect(store.record(event('u-bad', { rating: 5 as Grade }))).rejects.toThrow(/rating/);
     await expect(store.record(event('u-bad', { drill: { kind: 'auc', seed: 1 } }))).rejects.toThrow(/exactly one/);
-    await expect(store.record(event('u-bad', { eventKey: '' }))).rejects.toThrow(/eventKey/);
+    await expect(store.record(event('u-bad', { event: { id: 'drop-1', step: 0 } }))).rejects.toThrow(/event\.id/);
+    await expect(store.record(event('u-bad', { event: { id: randomUUID(), step: -1 } }))).rejects.toThrow(/event\.step/);
     expect(await answerCount('u-bad')).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FSRS6_DEFAULT_DECAY, Rating, State } from 'ts-fsrs';
 import { AnswerStore, type AnswerEvent } from '../../../src/mastery/answer-store.js';
@@ -57,7 +58,7 @@ async function putCards(userId: string, specs: CardSpec[]) {
 let keys = 0;
 async function answer(userId: string, at: Date, patch: Partial<AnswerEvent> = {}) {
   await store.record({
-    eventKey: `m:${++keys}`,
+    event: { id: randomUUID(), step: 0 },
     userId,
     guildId: 'g1',
     promptId: 'a1-root',
@@ -171,6 +172,8 @@ describe('streak', () => {
     await db.prisma.answer.createMany({
       data: Array.from({ length: STREAK_MAX_DAYS + 20 }, (_, i) => ({
         eventKey: `long:${i}`,
+        eventId: randomUUID(),
+        eventStep: 0,
         userId: 'u-long-streak',
         mode: 'drill' as const,
         drillKind: 'auc',

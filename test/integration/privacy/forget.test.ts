@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rating } from 'ts-fsrs';
 import { AnswerStore } from '../../../src/mastery/answer-store.js';
@@ -19,9 +20,9 @@ beforeAll(async () => {
   for (const userId of [alice, bob]) {
     await db.prisma.user.create({ data: { id: userId, username: userId } });
     for (const promptId of ['a1-root', 'a1-f1', 'b1-root']) {
-      await store.record({ eventKey: `f:${++k}`, userId, guildId: 'g', promptId, mode: 'chain', given: 'x', verdict: 'correct', score: 1, points: 1, rating: Rating.Good });
+      await store.record({ event: { id: randomUUID(), step: 0 }, userId, guildId: 'g', promptId, mode: 'chain', given: 'x', verdict: 'correct', score: 1, points: 1, rating: Rating.Good });
     }
-    await store.record({ eventKey: `f:${++k}`, userId, drill: { kind: 'auc', seed: 1 }, mode: 'drill', given: '0.5', verdict: 'wrong', score: 0, points: 0 });
+    await store.record({ event: { id: randomUUID(), step: 0 }, userId, drill: { kind: 'auc', seed: 1 }, mode: 'drill', given: '0.5', verdict: 'wrong', score: 0, points: 0 });
     await db.prisma.practiceSession.create({
       data: { userId, kind: 'chain', queue: ['a1-root', 'a1-f1'], seed: 1, askedAt: now, expiresAt: new Date(now.getTime() + 3_600_000) },
     });
@@ -53,7 +54,7 @@ beforeAll(async () => {
     data: [alice, bob].map((userId) => ({ sprintId: s1.id, round: 0, userId, optionId: 1, correct: true, responseMs: 900, points: 1800, answeredAt: now })),
   });
   // Another day in another server, so that alice has two daily_scores rows and two streaks.
-  await store.record({ eventKey: `f:${++k}`, userId: alice, guildId: 'g2', drill: { kind: 'auc', seed: 2 }, mode: 'drill', given: '1', verdict: 'correct', score: 1, points: 10, at: new Date(now.getTime() + 86_400_000) });
+  await store.record({ event: { id: randomUUID(), step: 0 }, userId: alice, guildId: 'g2', drill: { kind: 'auc', seed: 2 }, mode: 'drill', given: '1', verdict: 'correct', score: 1, points: 10, at: new Date(now.getTime() + 86_400_000) });
   // A drop schedule alice set up for the server: it keeps running, without her id.
   for (const createdBy of [alice, bob]) {
     await db.prisma.schedule.create({ data: { guildId: 'g', channelId: `sch-${createdBy}`, cron: '0 9 * * *', timeZone: 'UTC', topics: [], createdBy, nextRunAt: now } });
