@@ -28,7 +28,8 @@ import { loadBank } from '../src/bank/load.js';
 import { connectDatabase, type Database } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/log.js';
-import { AnswerStore, ratingFor, type AnswerEvent, type Verdict } from '../src/mastery/answer-store.js';
+import { AnswerStore } from '../src/answers/store.js';
+import { ratingFor, type AnswerEvent, type Verdict } from '../src/answers/rules.js';
 import { MasteryQueries, masterySql } from '../src/mastery/mastery.js';
 
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);

@@ -1,3 +1,4 @@
+import { answersFeature } from '../answers/discord/phrases.js';
 import { loadBank, type Bank } from '../bank/load.js';
 import { DiscordDropPublisher } from '../drop/discord/publisher.js';
 import { dropDiscord } from '../drop/discord/routes.js';
@@ -115,7 +116,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       metrics,
       context,
       commands,
-      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy)],
+      features: [answersFeature(), discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy)],
     });
 
     listen(

@@ -1,6 +1,6 @@
 import type { Bank } from '../bank/load.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { conceptRootToResurface } from './answer-store.js';
+import { conceptRootToResurface } from '../answers/rules.js';
 import { emptyCard, review, type CardState, type Grade } from './fsrs.js';
 
 /**

@@ -4,7 +4,9 @@ import type { Level } from '../bank/schema.js';
 import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
 import { UserError } from '../platform/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { type AnswerStore, eventKeyOf, type MasteryQueries, RESPONSE_TIMES, ratingFor, type Grade, type Verdict } from '../mastery/index.js';
+import { type AnswerStore } from '../answers/store.js';
+import { eventKeyOf, RESPONSE_TIMES, ratingFor, type Verdict } from '../answers/rules.js';
+import { type MasteryQueries, type Grade } from '../mastery/index.js';
 import { applyRating } from '../mastery/apply-rating.js';
 import { choiceOptions, gradeChoice, gradeFreeText, gradeNumeric, type ChoiceOption, type FreeTextGrade } from '../quiz/grade.js';
 

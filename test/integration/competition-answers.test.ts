@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBank } from '../../src/bank/load.js';
 import { DuelService } from '../../src/duel/service.js';
 import { UserError } from '../../src/platform/errors.js';
-import { AnswerStore, type AnswerEvent, type RecordOptions } from '../../src/mastery/answer-store.js';
+import { AnswerStore, type RecordOptions } from '../../src/answers/store.js';
+import { type AnswerEvent } from '../../src/answers/rules.js';
 import { SprintService } from '../../src/sprint/service.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 

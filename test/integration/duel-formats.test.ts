@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBank } from '../../src/bank/load.js';
 import { DuelService } from '../../src/duel/service.js';
-import { AnswerStore } from '../../src/mastery/answer-store.js';
+import { AnswerStore } from '../../src/answers/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 
 const bank = loadBank();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Leaderboards, MIN_ACCURACY_ANSWERS } from '../../../src/leaderboard/queries.js';
-import { AnswerStore } from '../../../src/mastery/answer-store.js';
+import { AnswerStore } from '../../../src/answers/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { testBank } from '../mastery/bank-fixture.js';
 import { answer, dualReader, guildInZone, table } from './support.js';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FSRS6_DEFAULT_DECAY, Rating, State } from 'ts-fsrs';
-import { AnswerStore, type AnswerEvent } from '../../../src/mastery/answer-store.js';
+import { AnswerStore } from '../../../src/answers/store.js';
+import { type AnswerEvent } from '../../../src/answers/rules.js';
 import { MasteryQueries, STREAK_MAX_DAYS } from '../../../src/mastery/mastery.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { testBank } from './bank-fixture.js';

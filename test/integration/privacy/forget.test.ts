@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rating } from 'ts-fsrs';
-import { AnswerStore } from '../../../src/mastery/answer-store.js';
+import { AnswerStore } from '../../../src/answers/store.js';
 import { applyDuelResult } from '../../../src/duel/elo.js';
 import { FORGOTTEN_ID, FORMER_MEMBER, PrivacyStore } from '../../../src/privacy/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmptyCard, FSRS6_DEFAULT_DECAY, fsrs, generatorParameters, Rating, State, type Grade } from 'ts-fsrs';
 import { buildBank } from '../../../src/bank/load.js';
 import type { Level, PromptData } from '../../../src/bank/schema.js';
-import { capGiven, conceptRootToResurface, GIVEN_MAX_CHARS, ratingFor, RESPONSE_TIMES, resurfacedDue } from '../../../src/mastery/answer-store.js';
+import { capGiven, conceptRootToResurface, GIVEN_MAX_CHARS, ratingFor, RESPONSE_TIMES, resurfacedDue } from '../../../src/answers/rules.js';
 import { emptyCard, fromFsrsCard, isGrade, retrievability, review, scheduler, toFsrsCard } from '../../../src/mastery/fsrs.js';
 import { chainMastered, MASTERED_RETRIEVABILITY } from '../../../src/mastery/mastery.js';
 

@@ -4,49 +4,10 @@
  * card for the prompt in the same transaction.
  */
 import type { Bank, Prompt } from '../bank/load.js';
-import { UserError } from '../platform/errors.js';
+import { DomainError } from '../platform/errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { suggestRating } from '../quiz/grade.js';
-import { emptyCard, isGrade, Rating, review, type CardState, type Grade } from './fsrs.js';
-
-export type AnswerMode = 'chain' | 'review' | 'drill' | 'drop' | 'duel' | 'sprint';
-export type Verdict = 'correct' | 'partial' | 'wrong';
-
-/** What a member answered is kept up to this many characters (code points). */
-export const GIVEN_MAX_CHARS = 2_000;
-
-/**
- * Which event an answer belongs to: the practice session, drop, duel or sprint (its id; the
- * kind is the answer's `mode`) and the step or round. The same event recorded twice for the
- * same member (a double click, a retried interaction) is stored once.
- */
-export interface AnswerEventRef {
-  id: string;
-  step: number;
-}
-
-export interface AnswerEvent {
-  event: AnswerEventRef;
-  userId: string;
-  guildId?: string | null;
-  channelId?: string | null;
-  /** The bank prompt answered; exactly one of `promptId` and `drill`. */
-  promptId?: string | null;
-  /** The generated drill answered. `seed` is the drill's unsigned 32-bit seed. */
-  drill?: { kind: string; seed: number } | null;
-  mode: AnswerMode;
-  given: string;
-  verdict: Verdict;
-  /** Grade in [0, 1]. */
-  score: number;
-  points: number;
-  /** Time from showing the question to the answer (stored up to ~24.8 days, the int4 column's limit). */
-  responseMs?: number | null;
-  /** FSRS rating to apply to the prompt's card (1 Again .. 4 Easy); null or absent for none. Ignored for drills. */
-  rating?: Grade | null;
-  /** When it was answered; defaults to the store's clock. */
-  at?: Date;
-}
+import { emptyCard, review, type CardState, type Grade } from '../mastery/fsrs.js';
+import { INT4_MAX, capGiven, conceptRootToResurface, eventKeyOf, validateEvent, type AnswerEvent } from './rules.js'; 
 
 export interface RecordOptions {
   /**
@@ -64,87 +25,6 @@ export interface RecordResult {
   answerId: bigint | null;
   /** The prompt's card after this answer, when a rating was applied. */
   card?: { due: Date; state: number };
-}
-
-/**
- * Response-time thresholds for turning an auto-graded verdict into a rating. Multiple choice:
- * a right answer within 15 s is Easy, after 60 s Hard. Free text and numeric drills need typing
- * (and, for drills, arithmetic), so their bar is four times longer.
- */
-export const RESPONSE_TIMES = {
-  choice: { fastMs: 15_000, slowMs: 60_000 },
-  freeText: { fastMs: 60_000, slowMs: 240_000 },
-  drill: { fastMs: 60_000, slowMs: 240_000 },
-} as const;
-
-/**
- * The product rule (docs: Mastery): wrong → Again; partial → Hard; right → Good, Easy when at
- * or under `fastMs`, Hard when over `slowMs` (default: four times `fastMs`). An unknown response
- * time (null) never makes a right answer Easy or Hard. Delegates to the grader's `suggestRating`
- * so that the rule lives in one place.
- */
-export function ratingFor(verdict: Verdict, responseMs: number | null | undefined, fastMs: number = RESPONSE_TIMES.choice.fastMs, slowMs: number = fastMs * 4): Grade {
-  return suggestRating(verdict, responseMs == null ? {} : { responseMs, fastMs, slowMs });
-}
-
-/**
- * The concept rule. A follow-up builds on its chain's root question, so failing a follow-up
- * (rated Again) says the underlying concept is weak, not just this one step: the member's card
- * for the chain's root, if they have one, becomes due now (its due date is never pushed later;
- * its FSRS memory state is left alone, since the root itself was not answered). Reviews thus
- * target concepts. Returns the root prompt's id when the rule applies.
- */
-export function conceptRootToResurface(prompt: Pick<Prompt, 'chainId' | 'step'>, rating: Grade | null | undefined, bank: Pick<Bank, 'chainById'>): string | null {
-  if (rating !== Rating.Again || prompt.step === 0) return null;
-  const root = bank.chainById.get(prompt.chainId)?.prompts[0];
-  return root ? root.id : null;
-}
-
-/** The root card's new due date under the concept rule: now, unless it is already due earlier. */
-export function resurfacedDue(due: Date, now: Date): Date {
-  return due.getTime() <= now.getTime() ? due : now;
-}
-
-/** Keeps at most GIVEN_MAX_CHARS code points, and drops NUL (which PostgreSQL text cannot hold). */
-export function capGiven(given: string): string {
-  const clean = given.includes('\u0000') ? given.replaceAll('\u0000', '') : given;
-  if (clean.length <= GIVEN_MAX_CHARS) return clean;
-  return Array.from(clean).slice(0, GIVEN_MAX_CHARS).join('');
-}
-
-const INT4_MAX = 2_147_483_647;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Modes whose event many members answer (a drop, a duel, a sprint): their key names the member too. */
-const SHARED_MODES: ReadonlySet<AnswerMode> = new Set<AnswerMode>(['drop', 'duel', 'sprint']);
-
-/**
- * The idempotency key of an answer: "<mode>:<event>:<step>", plus ":<member>" for shared
- * events. Only the unique index reads it; queries use the event_id and event_step columns.
- */
-export function eventKeyOf(e: Pick<AnswerEvent, 'mode' | 'event' | 'userId'>): string {
-  const key = `${e.mode}:${e.event.id}:${e.event.step}`;
-  return SHARED_MODES.has(e.mode) ? `${key}:${e.userId}` : key;
-}
-const MODES: ReadonlySet<string> = new Set<AnswerMode>(['chain', 'review', 'drill', 'drop', 'duel', 'sprint']);
-const VERDICTS: ReadonlySet<string> = new Set<Verdict>(['correct', 'partial', 'wrong']);
-
-/** Rejects events no caller should build (a bug, not user input). */
-function validate(e: AnswerEvent): void {
-  const fail = (what: string) => {
-    throw new TypeError(`AnswerStore.record: ${what}`);
-  };
-  if (!e.event || !UUID.test(e.event.id)) fail('event.id must be the uuid of a session, drop, duel or sprint');
-  if (!Number.isInteger(e.event.step) || e.event.step < 0 || e.event.step > 1_000_000) fail('event.step must be an integer in 0..1000000');
-  if (!e.userId || e.userId.length > 100) fail('userId must be 1..100 characters');
-  if (!e.promptId === !e.drill) fail('give exactly one of promptId and drill');
-  if (e.drill && (!e.drill.kind || !Number.isFinite(e.drill.seed))) fail('drill needs a kind and a finite seed');
-  if (!MODES.has(e.mode)) fail(`unknown mode ${String(e.mode)}`);
-  if (!VERDICTS.has(e.verdict)) fail(`unknown verdict ${String(e.verdict)}`);
-  if (!(e.score >= 0 && e.score <= 1)) fail('score must be in [0, 1]');
-  if (!Number.isInteger(e.points) || Math.abs(e.points) > INT4_MAX) fail('points must be a 32-bit integer');
-  if (e.responseMs != null && !(Number.isFinite(e.responseMs) && e.responseMs >= 0)) fail('responseMs must be a non-negative number');
-  if (e.rating != null && !isGrade(e.rating)) fail('rating must be 1, 2, 3 or 4');
-  if (e.at && Number.isNaN(e.at.getTime())) fail('at is an invalid date');
 }
 
 type CardRow = CardState & { answerId?: bigint };
@@ -213,10 +93,10 @@ export class AnswerStore {
 
   /** Validates the event and builds its answer insert and, when it rates a prompt, the card change's parts. */
   private prepare(event: AnswerEvent) {
-    validate(event);
+    validateEvent(event);
     const prompt = event.promptId ? this.bank.promptById.get(event.promptId) : undefined;
     if (event.promptId && !prompt) {
-      throw new UserError('That question is no longer in the question bank, so this answer was not recorded.', 'not-found');
+      throw new DomainError('answers.prompt-gone', {}, 'not-found');
     }
     const now = event.at ?? this.clock();
     const rating = prompt && event.rating != null ? event.rating : null;

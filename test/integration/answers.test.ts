@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyCard, fsrs, generatorParameters, Rating, State, type Card as FsrsCard, type Grade } from 'ts-fsrs';
-import { normalizeSeed } from '../../../src/drills/random.js';
-import { UserError } from '../../../src/platform/errors.js';
-import { AnswerStore, GIVEN_MAX_CHARS, type AnswerEvent } from '../../../src/mastery/answer-store.js';
-import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
-import { testBank } from './bank-fixture.js';
-import { serverReachable } from '../../support/database.js';
+import { normalizeSeed } from '../../src/drills/random.js';
+import { DomainError } from '../../src/platform/errors.js';
+import { AnswerStore } from '../../src/answers/store.js';
+import { GIVEN_MAX_CHARS, type AnswerEvent } from '../../src/answers/rules.js';
+import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
+import { testBank } from './mastery/bank-fixture.js';
+import { serverReachable } from '../support/database.js';
 
 const sharedServer = await serverReachable();
 
@@ -265,7 +266,7 @@ describe('input', () => {
   });
 
   it('refuses a prompt the bank no longer has with a user-facing error, storing nothing', async () => {
-    await expect(store.record(event('u-gone', { promptId: 'removed-prompt' }))).rejects.toBeInstanceOf(UserError);
+    await expect(store.record(event('u-gone', { promptId: 'removed-prompt' }))).rejects.toMatchObject(new DomainError('answers.prompt-gone', {}, 'not-found'));
     expect(await answerCount('u-gone')).toBe(0);
   });
 
