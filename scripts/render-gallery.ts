@@ -105,7 +105,6 @@ async function draw(from: string, dir: string): Promise<void> {
           { theme },
         ),
       'plot-roc-pr': () => plots.renderRocPr(d.labels, d.scores, { theme, threshold: 0.5 }),
-      'plot-reliability': () => plots.renderReliability(d.labels, d.scores, { theme }),
       whiteboard: () =>
         board.renderWhiteboard(
           {

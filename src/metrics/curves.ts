@@ -1,6 +1,6 @@
 /**
  * Binary-classification curves and summary metrics: ROC, AUC, precision-recall, average
- * precision, operating points and calibration (reliability bins, ECE).
+ * precision and operating points.
  *
  * Conventions (the same as scikit-learn):
  * - an item is predicted positive when `score >= threshold`;
@@ -321,63 +321,6 @@ export function operatingPoint(labels: Labels, scores: ArrayLike<number>, thresh
     accuracy: (tp + tn) / n,
     f1,
   };
-}
-
-export interface ReliabilityBin {
-  /** Bin covers [lower, upper); the last bin includes 1. */
-  lower: number;
-  upper: number;
-  count: number;
-  /** Mean predicted probability in the bin; null when empty. */
-  meanPredicted: number | null;
-  /** Fraction of positives in the bin; null when empty. */
-  observedRate: number | null;
-}
-
-export interface Reliability {
-  bins: ReliabilityBin[];
-  /** Expected calibration error: sum over bins of (count / n) * |observed - predicted|. */
-  ece: number;
-  /** Maximum calibration error over non-empty bins. */
-  mce: number;
-  n: number;
-}
-
-export const MAX_BINS = 100;
-
-/** Equal-width reliability bins over [0, 1] and the expected calibration error. */
-export function reliability(labels: Labels, probabilities: ArrayLike<number>, binCount = 10): Reliability {
-  const n = checkPair(labels, probabilities, 'probabilities');
-  if (!Number.isInteger(binCount) || binCount < 1 || binCount > MAX_BINS) {
-    throw new MetricsInputError(`binCount must be an integer from 1 to ${MAX_BINS} (got ${describe(binCount)})`);
-  }
-  const count = new Float64Array(binCount);
-  const sumP = new Float64Array(binCount);
-  const sumY = new Float64Array(binCount);
-  for (let i = 0; i < n; i++) {
-    const p = readScore(probabilities, i, 'probabilities');
-    if (p < 0 || p > 1) throw new MetricsInputError(`probabilities[${i}] must be between 0 and 1 (got ${p})`);
-    const y = readLabel(labels, i);
-    const b = Math.min(Math.floor(p * binCount), binCount - 1);
-    count[b]!++;
-    sumP[b]! += p;
-    sumY[b]! += y;
-  }
-  let ece = 0;
-  let mce = 0;
-  const bins: ReliabilityBin[] = [];
-  for (let b = 0; b < binCount; b++) {
-    const c = count[b]!;
-    const meanPredicted = c === 0 ? null : sumP[b]! / c;
-    const observedRate = c === 0 ? null : sumY[b]! / c;
-    if (meanPredicted !== null && observedRate !== null) {
-      const gap = Math.abs(observedRate - meanPredicted);
-      ece += (c / n) * gap;
-      mce = Math.max(mce, gap);
-    }
-    bins.push({ lower: b / binCount, upper: (b + 1) / binCount, count: c, meanPredicted, observedRate });
-  }
-  return { bins, ece, mce, n };
 }
 
 /** Everything the /roc command shows, computed in one sort. */

@@ -7,7 +7,7 @@ import { RenderError } from './errors.js';
 import { isThemeName, type ThemeName } from './theme.js';
 import type { RenderedImage } from './draw.js';
 import { renderTex } from './tex.js';
-import { renderPr, renderReliability, renderRoc, renderRocPr, type CurveMetrics } from './plots.js';
+import { renderPr, renderRoc, renderRocPr, type CurveMetrics } from './plots.js';
 import { renderLeaderboard, renderMasteryChart, renderQuestionCard, renderSummaryCard } from './cards.js';
 import { renderWhiteboard } from './whiteboard.js';
 import type { LeaderboardSpec, MasterySpec, QuestionCardSpec, SummaryCardSpec, WhiteboardSpec } from './specs.js';
@@ -31,17 +31,6 @@ export interface CurvePlotJob {
   title?: string;
 }
 
-export interface ReliabilityPlotJob {
-  kind: 'plot';
-  plot: 'reliability';
-  theme: ThemeName;
-  labels: Uint8Array;
-  /** Predicted probabilities in [0, 1]. */
-  scores: Float64Array;
-  bins?: number;
-  title?: string;
-}
-
 export type CardJob =
   | { kind: 'card'; card: 'question'; theme: ThemeName; spec: QuestionCardSpec }
   | { kind: 'card'; card: 'summary'; theme: ThemeName; spec: SummaryCardSpec }
@@ -54,10 +43,12 @@ export interface WhiteboardJob {
   spec: WhiteboardSpec;
 }
 
-export type RenderJob = TexJob | CurvePlotJob | ReliabilityPlotJob | CardJob | WhiteboardJob;
+export type RenderJob = TexJob | CurvePlotJob | CardJob | WhiteboardJob;
 
 /** Extra numbers some jobs compute on the way (so callers can quote them in text). */
-export type JobMeta = { curve: CurveMetrics } | { reliability: { ece: number; mce: number; n: number } };
+export interface JobMeta {
+  curve: CurveMetrics;
+}
 
 export interface JobResult extends RenderedImage {
   meta?: JobMeta;
@@ -70,14 +61,6 @@ export function runJob(job: RenderJob): JobResult {
     case 'tex':
       return renderTex(job.tex, { theme: job.theme, display: job.display, ...(job.caption === undefined ? {} : { caption: job.caption }) });
     case 'plot': {
-      if (job.plot === 'reliability') {
-        const r = renderReliability(job.labels, job.scores, {
-          theme: job.theme,
-          ...(job.bins === undefined ? {} : { bins: job.bins }),
-          ...(job.title === undefined ? {} : { title: job.title }),
-        });
-        return { png: r.png, width: r.width, height: r.height, meta: { reliability: r.metrics } };
-      }
       const options = {
         theme: job.theme,
         ...(job.threshold === undefined ? {} : { threshold: job.threshold }),

@@ -17,7 +17,6 @@ export const MAX_TEX_LENGTH = 2000;
 export const MAX_CAPTION_LENGTH = 300;
 /** Most points a plot job accepts (the data travels to a worker by structured clone). */
 export const MAX_PLOT_POINTS = 1_000_000;
-export const MAX_RELIABILITY_BINS = 100;
 
 /** Definers that live in otherwise useful packages (mathtools, extpfeil, tagformat). */
 const REFUSED_COMMANDS = /\\(DeclarePairedDelimiter[A-Za-z]*|Newextarrow|newtagform|renewtagform|usetagform)(?![A-Za-z])/;

@@ -1,5 +1,5 @@
 /**
- * ROC, precision-recall and reliability plots drawn with the canvas API (Skia).
+ * ROC and precision-recall plots drawn with the canvas API (Skia).
  *
  * Layout is in logical pixels sized for Discord (~500-600 px wide) and drawn at ~2x.
  * Metrics are computed on the full data; only the drawn polyline is thinned (sub-pixel
@@ -9,12 +9,10 @@ import {
   MetricsInputError,
   binarySummary,
   operatingPoint,
-  reliability,
   thinCurve,
   type BinarySummary,
   type Labels,
   type OperatingPoint,
-  type Reliability,
 } from '../metrics/curves.js';
 import { RenderError } from './errors.js';
 import { MAX_PLOT_POINTS, formatInt } from './limits.js';
@@ -46,17 +44,7 @@ export interface CurveImage extends RenderedImage {
   metrics: CurveMetrics;
 }
 
-export interface ReliabilityOptions {
-  theme: ThemeName;
-  /** Equal-width bins over [0, 1] (default 10). */
-  bins?: number;
-  title?: string;
-  scale?: number;
-}
 
-export interface ReliabilityImage extends RenderedImage {
-  metrics: { ece: number; mce: number; n: number };
-}
 
 interface Rect {
   x: number;
@@ -400,131 +388,6 @@ export function renderRocPr(labels: Labels, scores: ArrayLike<number>, options: 
   return { ...toRenderedImage(canvas), metrics: curveMetrics(s, op) };
 }
 
-/** Reliability diagram: observed frequency per confidence bin against the diagonal, with a count histogram. */
-export function renderReliability(labels: Labels, probabilities: ArrayLike<number>, options: ReliabilityOptions): ReliabilityImage {
-  const theme = getTheme(options.theme);
-  const scale = options.scale ?? 2;
-  checkPlotInput(labels, probabilities);
-  const rel: Reliability = withMetricsErrors(() => reliability(labels, probabilities, options.bins ?? 10));
-
-  const side = 300;
-  const histH = 80;
-  const width = MARGIN_LEFT + side + MARGIN_RIGHT;
-  const legend: LegendEntry[] = [
-    { label: 'Observed frequency', color: theme.accent, kind: 'box' },
-    { label: 'Mean predicted (gap in red)', color: theme.bad, kind: 'line' },
-    { label: 'Perfect calibration', color: theme.axis, kind: 'dash' },
-  ];
-  const top = 58;
-  const histTop = top + side + 14;
-  const height = histTop + histH + AXIS_BELOW + LEGEND_GAP + legend.length * LEGEND_ROW + 10;
-  const { canvas, ctx } = scaledCanvas(width, height, scale, theme.background);
-
-  drawTitle(ctx, theme, options.title ? cleanLine(options.title, 120) : `Reliability diagram · ECE ${fmt(rel.ece)}`, 14, 24, width - 28);
-  ctx.fillStyle = theme.muted;
-  ctx.font = font(LABEL_FONT);
-  ctx.fillText(ellipsize(ctx, `n = ${formatInt(rel.n)} · ${rel.bins.length} bins · MCE ${fmt(rel.mce)}`, width - 28), 14, 44);
-
-  const r: Rect = { x: MARGIN_LEFT, y: top, w: side, h: side };
-  // Reliability panel: no x tick labels of its own (the histogram below carries them).
-  ctx.save();
-  ctx.strokeStyle = theme.grid;
-  ctx.lineWidth = 1;
-  for (let i = 0; i <= 5; i++) {
-    ctx.beginPath();
-    ctx.moveTo(px(r, i / 5), r.y);
-    ctx.lineTo(px(r, i / 5), r.y + r.h);
-    ctx.moveTo(r.x, py(r, i / 5));
-    ctx.lineTo(r.x + r.w, py(r, i / 5));
-    ctx.stroke();
-  }
-  ctx.fillStyle = theme.muted;
-  ctx.font = font(TICK_FONT);
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  for (let i = 0; i <= 5; i++) ctx.fillText(fmt(i / 5, 1), r.x - 6, py(r, i / 5));
-  ctx.fillStyle = theme.text;
-  ctx.font = font(LABEL_FONT);
-  ctx.textAlign = 'center';
-  ctx.translate(r.x - 30, r.y + r.h / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textBaseline = 'bottom';
-  ctx.fillText('Observed frequency', 0, 0);
-  ctx.restore();
-
-  const maxCount = Math.max(1, ...rel.bins.map((b) => b.count));
-  const binW = r.w / rel.bins.length;
-  const gapPx = rel.bins.length > 30 ? 0.5 : 2;
-  for (const b of rel.bins) {
-    if (b.observedRate === null || b.meanPredicted === null) continue;
-    const x0 = px(r, b.lower) + gapPx / 2;
-    const w = binW - gapPx;
-    ctx.globalAlpha = 0.55;
-    ctx.fillStyle = theme.accent;
-    ctx.fillRect(x0, py(r, b.observedRate), w, r.y + r.h - py(r, b.observedRate));
-    ctx.globalAlpha = 0.35;
-    ctx.fillStyle = theme.bad;
-    const yTop = py(r, Math.max(b.observedRate, b.meanPredicted));
-    const yBottom = py(r, Math.min(b.observedRate, b.meanPredicted));
-    ctx.fillRect(x0, yTop, w, yBottom - yTop);
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = theme.bad;
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    ctx.moveTo(x0, py(r, b.meanPredicted));
-    ctx.lineTo(x0 + w, py(r, b.meanPredicted));
-    ctx.stroke();
-  }
-  ctx.strokeStyle = theme.axis;
-  ctx.lineWidth = 1.5;
-  ctx.setLineDash([5, 4]);
-  ctx.beginPath();
-  ctx.moveTo(px(r, 0), py(r, 0));
-  ctx.lineTo(px(r, 1), py(r, 1));
-  ctx.stroke();
-  ctx.setLineDash([]);
-  ctx.lineWidth = 1.2;
-  ctx.strokeRect(r.x, r.y, r.w, r.h);
-
-  // Histogram of counts per bin.
-  const h: Rect = { x: MARGIN_LEFT, y: histTop, w: side, h: histH };
-  ctx.fillStyle = theme.surface;
-  ctx.fillRect(h.x, h.y, h.w, h.h);
-  ctx.font = font(rel.bins.length > 12 ? 9 : 11);
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'bottom';
-  for (const b of rel.bins) {
-    const x0 = px(h, b.lower) + gapPx / 2;
-    const w = binW - gapPx;
-    const bh = (b.count / maxCount) * (h.h - 16);
-    ctx.fillStyle = theme.accent;
-    ctx.globalAlpha = 0.8;
-    ctx.fillRect(x0, h.y + h.h - bh, w, bh);
-    ctx.globalAlpha = 1;
-    if (rel.bins.length <= 20) {
-      ctx.fillStyle = theme.muted;
-      ctx.fillText(compactCount(b.count), x0 + w / 2, h.y + h.h - bh - 2);
-    }
-  }
-  ctx.strokeStyle = theme.axis;
-  ctx.strokeRect(h.x, h.y, h.w, h.h);
-  ctx.fillStyle = theme.muted;
-  ctx.font = font(TICK_FONT);
-  ctx.textBaseline = 'top';
-  for (let i = 0; i <= 5; i++) ctx.fillText(fmt(i / 5, 1), px(h, i / 5), h.y + h.h + 5);
-  ctx.fillStyle = theme.text;
-  ctx.font = font(LABEL_FONT);
-  ctx.fillText('Predicted probability', h.x + h.w / 2, h.y + h.h + 8 + TICK_FONT);
-  ctx.save();
-  ctx.translate(h.x - 30, h.y + h.h / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textBaseline = 'bottom';
-  ctx.fillText('Count', 0, 0);
-  ctx.restore();
-
-  drawLegend(ctx, legend, r.x, h.y + h.h + AXIS_BELOW + LEGEND_GAP, r.w, theme);
-  return { ...toRenderedImage(canvas), metrics: { ece: rel.ece, mce: rel.mce, n: rel.n } };
-}
 
 function compactCount(n: number): string {
   if (n >= 1e6) return `${fmt(n / 1e6, 1)}M`;

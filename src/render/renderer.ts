@@ -7,7 +7,7 @@ import { RenderError } from './errors.js';
 import { isThemeName, type ThemeName } from './theme.js';
 import { LruCache, hashKey } from './cache.js';
 import { RenderPool, type PoolOptions, type PoolStats } from './pool.js';
-import { MAX_CAPTION_LENGTH, MAX_RELIABILITY_BINS, checkTex, packBinaryData } from './limits.js';
+import { MAX_CAPTION_LENGTH, checkTex, packBinaryData } from './limits.js';
 import {
   leaderboardSpec,
   masterySpec,
@@ -44,18 +44,8 @@ export interface CurveOptions extends ThemeOptions {
   title?: string;
 }
 
-export interface ReliabilityOptions extends ThemeOptions {
-  /** Equal-width bins over [0, 1], 1..100 (default 10). */
-  bins?: number;
-  title?: string;
-}
-
 export interface CurveRender extends RenderedImage {
   metrics: CurveMetrics;
-}
-
-export interface ReliabilityRender extends RenderedImage {
-  metrics: { ece: number; mce: number; n: number };
 }
 
 /** Labels: 0/1 or booleans; scores: finite numbers. Arrays or typed arrays. */
@@ -77,8 +67,6 @@ export interface Renderer {
   rocPr(labels: LabelList, scores: ScoreList, options: CurveOptions): Promise<CurveRender>;
   roc(labels: LabelList, scores: ScoreList, options: CurveOptions): Promise<CurveRender>;
   pr(labels: LabelList, scores: ScoreList, options: CurveOptions): Promise<CurveRender>;
-  /** Reliability diagram with ECE; probabilities must be in [0, 1]. */
-  reliability(labels: LabelList, probabilities: ScoreList, options: ReliabilityOptions): Promise<ReliabilityRender>;
   questionCard(spec: QuestionCardSpec, options: ThemeOptions): Promise<RenderedImage>;
   summaryCard(spec: SummaryCardSpec, options: ThemeOptions): Promise<RenderedImage>;
   masteryChart(spec: MasterySpec, options: ThemeOptions): Promise<RenderedImage>;
@@ -152,21 +140,6 @@ export class PooledRenderer implements Renderer {
 
   async pr(labels: LabelList, scores: ScoreList, options: CurveOptions): Promise<CurveRender> {
     return this.curve('pr', labels, scores, options);
-  }
-
-  async reliability(labels: LabelList, probabilities: ScoreList, options: ReliabilityOptions): Promise<ReliabilityRender> {
-    const theme = checkTheme(options);
-    const data = packBinaryData(labels, probabilities, 'probabilities');
-    const bad = data.scores.findIndex((p) => p < 0 || p > 1);
-    if (bad >= 0) throw new RenderError('invalid-input', `probabilities[${bad}] must be between 0 and 1 (got ${data.scores[bad]})`);
-    const bins = options.bins;
-    if (bins !== undefined && !(Number.isInteger(bins) && bins >= 1 && bins <= MAX_RELIABILITY_BINS)) {
-      throw new RenderError('invalid-input', `bins must be a whole number from 1 to ${MAX_RELIABILITY_BINS}`);
-    }
-    const title = optionalText(options.title, 'title', 120);
-    const r = await this.run({ kind: 'plot', plot: 'reliability', theme, ...data, ...(bins ? { bins } : {}), ...(title ? { title } : {}) });
-    if (!r.meta || !('reliability' in r.meta)) throw new RenderError('internal', 'Missing reliability metrics');
-    return { ...image(r), metrics: { ...r.meta.reliability } };
   }
 
   async questionCard(spec: QuestionCardSpec, options: ThemeOptions): Promise<RenderedImage> {

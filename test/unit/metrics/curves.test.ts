@@ -7,7 +7,6 @@ import {
   operatingPoint,
   prCurve,
   prevalence,
-  reliability,
   rocAuc,
   rocCurve,
   thinCurve,
@@ -141,12 +140,6 @@ describe('input validation', () => {
     expect(() => averagePrecision([0, 0], [0.1, 0.2])).toThrow(/at least one positive/);
     expect(averagePrecision([1, 1], [0.1, 0.2])).toBe(1);
   });
-
-  it('reliability checks probabilities and bin count', () => {
-    expect(() => reliability([1], [1.2])).toThrow(/between 0 and 1/);
-    expect(() => reliability([1], [0.2], 0)).toThrow(/binCount/);
-    expect(() => reliability([1], [0.2], 2.5)).toThrow(/binCount/);
-  });
 });
 
 describe('properties', () => {
@@ -218,25 +211,6 @@ describe('properties', () => {
           expect(tpr[i]!).toBeGreaterThanOrEqual(tpr[i - 1]!);
         }
       }),
-    );
-  });
-
-  it('ECE is a count-weighted mean gap and bins sum to n', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 100 }),
-        fc.integer({ min: 1, max: 20 }),
-        (rows, bins) => {
-          const r = reliability(
-            rows.map((x) => x[0]),
-            rows.map((x) => x[1]),
-            bins,
-          );
-          expect(r.bins.reduce((a, b) => a + b.count, 0)).toBe(rows.length);
-          expect(r.ece).toBeGreaterThanOrEqual(0);
-          expect(r.ece).toBeLessThanOrEqual(r.mce + 1e-12);
-        },
-      ),
     );
   });
 });

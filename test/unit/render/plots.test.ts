@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../../src/render/errors.js';
-import { renderPr, renderReliability, renderRoc, renderRocPr } from '../../../src/render/plots.js';
+import { renderPr, renderRoc, renderRocPr } from '../../../src/render/plots.js';
 import { themes } from '../../../src/render/theme.js';
 import { rocAuc, averagePrecision } from '../../../src/metrics/curves.js';
 import { countColor, decodePng, distinctColors, pixelAt } from './pixels.js';
@@ -74,27 +74,6 @@ describe('ROC / PR plots', () => {
     expect(() => renderRocPr([1, 1], [0.2, 0.3], { theme: 'dark' })).toThrow(/at least one positive and one negative/);
     expect(() => renderRocPr([1, 0], [0.2], { theme: 'dark' })).toThrow(RenderError);
     expect(() => renderRocPr([1, 0], [0.2, 0.1], { theme: 'dark', threshold: Number.NaN })).toThrow(/threshold/);
-  });
-});
-
-describe('reliability diagram', () => {
-  it('shows ECE in the metrics, draws bars in both themes', async () => {
-    const rand = lcg(9);
-    const probs = Array.from({ length: 2000 }, () => rand());
-    const labels = probs.map((p) => (rand() < p ? 1 : 0));
-    for (const name of ['dark', 'light'] as const) {
-      const img = renderReliability(labels, probs, { theme: name, bins: 10 });
-      expect(img.metrics.ece).toBeLessThan(0.06);
-      expect(img.metrics.n).toBe(2000);
-      const px = await decodePng(img.png);
-      expect(px.height).toBeGreaterThan(px.width);
-      expect(countColor(px, themes[name].background)).toBeGreaterThan(1000);
-      expect(countColor(px, themes[name].text, 3)).toBeGreaterThan(300);
-    }
-  });
-
-  it('rejects probabilities outside [0, 1]', () => {
-    expect(() => renderReliability([1], [1.5], { theme: 'dark' })).toThrow(/between 0 and 1/);
   });
 });
 

@@ -116,8 +116,6 @@ describe('worker pool renderer', () => {
     expect(img.metrics.operatingPoint).toMatchObject({ tp: 1, fp: 1, tn: 1, fn: 1 });
     const px = await decodePng(img.png);
     expect(countColor(px, themes.dark.accent, 3)).toBeGreaterThan(300);
-    const rel = await renderer.reliability(labels, scores, { theme: 'light', bins: 5 });
-    expect(rel.metrics.n).toBe(4);
   });
 
   it('validates specs and data on the main thread with field names', async () => {
