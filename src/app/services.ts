@@ -24,6 +24,7 @@ import type { Renderer } from '../render/index.js';
 import { texValidator } from '../render/validate.js';
 import { ScheduleRepository } from '../schedule/repository.js';
 import { SprintService } from '../sprint/service.js';
+import { SprintStore } from '../sprint/store.js';
 import { WhiteboardService } from '../whiteboard/service.js';
 
 export interface Services {
@@ -77,7 +78,7 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     schedules: new ScheduleRepository(prisma),
     drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
     duels: new DuelService(prisma, bank, answers, clock, shard),
-    sprints: new SprintService(prisma, bank, answers, clock, shard),
+    sprints: new SprintService(db, new SprintStore(prisma), bank, answers, clock, shard),
     leaderboards,
     // Cached rankings must not show a forgotten member any more.
     privacy: new PrivacyService(new PrivacyStore(prisma), () => leaderboards.clear()),

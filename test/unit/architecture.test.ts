@@ -26,7 +26,6 @@ const PENDING_SQL = new Set<string>([
   'src/mastery/apply-rating.ts',
   'src/mastery/mastery.ts',
   'src/schedule/repository.ts',
-  'src/sprint/service.ts',
   'src/whiteboard/service.ts',
 ]);
 const PENDING_USER_ERROR = new Set<string>([
@@ -39,7 +38,6 @@ const PENDING_USER_ERROR = new Set<string>([
   'src/roc/input.ts',
   'src/schedule/repository.ts',
   'src/schedule/timing.ts',
-  'src/sprint/service.ts',
   'src/whiteboard/service.ts',
 ]);
 
