@@ -21,20 +21,9 @@ function kindOf(kind: string): SessionKind {
   return known;
 }
 
-function toSession(row: SessionRow): Session {
-  return {
-    id: row.id,
-    userId: row.userId,
-    guildId: row.guildId,
-    channelId: row.channelId,
-    kind: kindOf(row.kind),
-    queue: row.queue,
-    position: row.position,
-    seed: row.seed,
-    askedAt: row.askedAt,
-    expiresAt: row.expiresAt,
-    endedAt: row.endedAt,
-  };
+/** The row without what the domain does not use (`created_at`), its kind checked. */
+function toSession({ createdAt: _created, kind, ...row }: SessionRow): Session {
+  return { ...row, kind: kindOf(kind) };
 }
 
 export class PracticeStore {

@@ -40,21 +40,9 @@ function statusOf(status: string): SprintStatus {
   return known;
 }
 
-function toSprint(row: SprintRow): Sprint {
-  return {
-    id: row.id,
-    guildId: row.guildId,
-    channelId: row.channelId,
-    starterId: row.starterId,
-    topic: row.topic,
-    status: statusOf(row.status),
-    questions: row.questions,
-    secondsPerRound: row.secondsPerRound,
-    round: row.round,
-    roundStartedAt: row.roundStartedAt,
-    deadline: row.deadline,
-    messageId: row.messageId,
-  };
+/** The row without what the domain does not use (the unused lease, `created_at`), its status checked. */
+function toSprint({ leaseUntil: _lease, createdAt: _created, status, ...row }: SprintRow): Sprint {
+  return { ...row, status: statusOf(status) };
 }
 
 export class SprintStore {
