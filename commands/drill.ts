@@ -1,7 +1,6 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/app/context.js';
 import { drillKinds } from '../src/drills/index.js';
-import { drillScreen } from '../src/practice/discord/views.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -17,11 +16,10 @@ export default defineCommand({
   audience: 'members',
   async execute(interaction, { services, discord }) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const { session, drill } = await services.practice.startDrill(
+    const session = await services.practice.startDrill(
       { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId },
       interaction.options.getString('kind'),
     );
-    const screen = await drillScreen(session.id, drill, services.renderer, await services.guilds.theme(interaction.guildId));
-    await interaction.editReply({ embeds: screen.embeds, components: screen.components, files: screen.files });
+    await discord.practice.showDrill(interaction, session);
   },
 });

@@ -1,5 +1,6 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/app/context.js';
+import { nothingDueMessage } from '../src/practice/discord/views.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -13,11 +14,7 @@ export default defineCommand({
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const started = await services.practice.startReview({ userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId }, count);
     if ('nothingDue' in started) {
-      await interaction.editReply({
-        content: started.nextDue
-          ? `Nothing is due right now. Your next review is due <t:${Math.floor(started.nextDue.getTime() / 1000)}:R>. Meanwhile, try \`/chain\` or \`/drill\`.`
-          : 'You have no cards yet: every question you answer becomes one. Start with `/chain`.',
-      });
+      await interaction.editReply({ content: nothingDueMessage(started.nextDue) });
       return;
     }
     await discord.practice.showStep(interaction, started.session);

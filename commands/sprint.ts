@@ -1,8 +1,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { topicChoices } from '../src/bank/autocomplete.js';
 import { defineCommand } from '../src/app/context.js';
-import { SPRINT_LIMITS } from '../src/sprint/service.js';
-import { lobbyMessage } from '../src/sprint/discord/routes.js';
+import { SPRINT_LIMITS } from '../src/sprint/rules.js';
+import { lobbyMessage } from '../src/sprint/discord/views.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -11,7 +11,7 @@ export default defineCommand({
     .setDMPermission(false)
     .addStringOption((o) => o.setName('topic').setDescription('Topic (default: any)').setAutocomplete(true).setMaxLength(40))
     .addIntegerOption((o) => o.setName('rounds').setDescription(`Questions (default ${SPRINT_LIMITS.defaultRounds})`).setMinValue(1).setMaxValue(SPRINT_LIMITS.maxRounds))
-    .addIntegerOption((o) => o.setName('seconds').setDescription(`Seconds per question (default ${SPRINT_LIMITS.defaultSeconds})`).setMinValue(5).setMaxValue(120)),
+    .addIntegerOption((o) => o.setName('seconds').setDescription(`Seconds per question (default ${SPRINT_LIMITS.defaultSeconds})`).setMinValue(SPRINT_LIMITS.minSeconds).setMaxValue(SPRINT_LIMITS.maxSeconds)),
   summary: 'a channel-wide speed round: join the lobby, answer fast, podium at the end',
   audience: 'members',
   requires: { guild: true },

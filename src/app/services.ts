@@ -10,18 +10,21 @@ import { GuildService } from '../guilds/service.js';
 import { GuildStore } from '../guilds/store.js';
 import { Leaderboards } from '../leaderboard/queries.js';
 import { AnswerStore } from '../answers/store.js';
+import { applyRating } from '../mastery/apply-rating.js';
 import { MasteryQueries } from '../mastery/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/client.js';
 import type { ShardScope } from '../platform/shard-scope.js';
 import type { Logger } from '../platform/log.js';
 import { PracticeService } from '../practice/service.js';
+import { PracticeStore } from '../practice/store.js';
 import { PrivacyService } from '../privacy/service.js';
 import { PrivacyStore } from '../privacy/store.js';
 import type { Renderer } from '../render/index.js';
 import { texValidator } from '../render/validate.js';
 import { ScheduleRepository } from '../schedule/repository.js';
 import { SprintService } from '../sprint/service.js';
+import { SprintStore } from '../sprint/store.js';
 import { WhiteboardService } from '../whiteboard/service.js';
 
 export interface Services {
@@ -70,12 +73,12 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     guilds,
     answers,
     mastery,
-    practice: new PracticeService(prisma, bank, answers, mastery, clock),
+    practice: new PracticeService(new PracticeStore(prisma), bank, answers, mastery, (eventKey, userId, rating) => applyRating(prisma, bank, clock, eventKey, userId, rating), clock),
     whiteboards: new WhiteboardService(prisma, texValidator(renderer)),
     schedules: new ScheduleRepository(prisma),
     drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
     duels: new DuelService(prisma, bank, answers, clock, shard),
-    sprints: new SprintService(prisma, bank, answers, clock, shard),
+    sprints: new SprintService(db, new SprintStore(prisma), bank, answers, clock, shard),
     leaderboards,
     // Cached rankings must not show a forgotten member any more.
     privacy: new PrivacyService(new PrivacyStore(prisma), () => leaderboards.clear()),

@@ -2,64 +2,37 @@ import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
 import type { Level } from '../bank/schema.js';
 import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
-import { UserError } from '../platform/errors.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { type AnswerStore } from '../answers/store.js';
-import { eventKeyOf, RESPONSE_TIMES, ratingFor, type Verdict } from '../answers/rules.js';
-import { type MasteryQueries, type Grade } from '../mastery/index.js';
-import { applyRating } from '../mastery/apply-rating.js';
-import { choiceOptions, gradeChoice, gradeFreeText, gradeNumeric, type ChoiceOption, type FreeTextGrade } from '../quiz/grade.js';
+import { DomainError } from '../platform/errors.js';
+import type { AnswerStore } from '../answers/store.js';
+import { eventKeyOf, RESPONSE_TIMES, type Verdict } from '../answers/rules.js';
+import type { MasteryQueries } from '../mastery/index.js';
+import type { Grade } from '../mastery/fsrs.js';
+import { gradeChoice, gradeFreeText, gradeNumeric } from '../quiz/grade.js';
+import {
+  answerMode,
+  checkAccess,
+  checkAnswerable,
+  checkSessionId,
+  chooseChain,
+  describeAnswer,
+  drillEntry,
+  moveOn,
+  parseDrillEntry,
+  practicePoints,
+  ratingOnMovingOn,
+  responseMs,
+  scoreOf,
+  sessionExpiry,
+  stepOptions,
+  tally,
+} from './rules.js';
+import type { PracticeStore } from './store.js';
+import type { Session, SessionKind, Step, Where } from './types.js';
 
-/** A private practice run lasts this long; a button pressed later says so politely. */
-export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+/** Rates an answer stored without a rating, once (see src/mastery/apply-rating.ts). */
+export type RateAnswer = (eventKey: string, userId: string, rating: Grade) => Promise<unknown>;
 
-export type SessionKind = 'chain' | 'review' | 'drill';
-
-export interface Session {
-  id: string;
-  userId: string;
-  guildId: string | null;
-  channelId: string | null;
-  kind: SessionKind;
-  queue: string[];
-  position: number;
-  seed: number;
-  askedAt: Date;
-  expiresAt: Date;
-  endedAt: Date | null;
-}
-
-export interface Where {
-  userId: string;
-  guildId: string | null;
-  channelId: string | null;
-}
-
-/** What was answered at one step, read back from the answer store. */
-export interface StoredAnswer {
-  given: string;
-  verdict: Verdict;
-  score: number;
-  rating: number | null;
-  responseMs: number | null;
-}
-
-export type StepAnswer =
-  | { kind: 'choice'; answer: StoredAnswer; options: ChoiceOption[]; picked: ChoiceOption | undefined }
-  | { kind: 'text'; answer: StoredAnswer; grade: FreeTextGrade; suggested: Grade };
-
-/** The step a session is on: the prompt, and its answer once given. */
-export interface Step {
-  session: Session;
-  prompt: Prompt;
-  index: number;
-  total: number;
-  chainTitle: string;
-  options: ChoiceOption[];
-  answered: StepAnswer | null;
-}
-
-const points = (score: number) => Math.round(score * 100);
+export type DrillResult = ReturnType<typeof gradeNumeric>;
 
 /**
  * Private practice (/chain, /review, /drill) as state in PostgreSQL. Buttons carry only the
@@ -68,10 +41,11 @@ const points = (score: number) => Math.round(score * 100);
  */
 export class PracticeService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly store: PracticeStore,
     private readonly bank: Bank,
     private readonly answers: AnswerStore,
-    private readonly mastery: MasteryQueries,
+    private readonly mastery: Pick<MasteryQueries, 'chainCandidates' | 'dueCards' | 'nextDue'>,
+    private readonly rateAnswer: RateAnswer,
     private readonly clock: () => Date,
   ) {}
 
@@ -79,18 +53,9 @@ export class PracticeService {
   // Starting
 
   async startChain(where: Where, filter: { topic?: string; level?: Level }): Promise<Session> {
-    if (filter.topic && !this.bank.topicById.has(filter.topic)) {
-      throw new UserError(`I have no topic called "${filter.topic.slice(0, 60)}". Pick one from the list as you type.`);
-    }
-    const now = this.clock();
-    const candidates = await this.mastery.chainCandidates(where.userId, now, filter);
-    if (candidates.length === 0) throw new UserError('No chain matches that topic and level. Try another level, or leave the filters out.');
-    // Weakest first; among equally weak ones pick at random so members do not all get the same chain.
-    const open = candidates.filter((c) => !c.mastered);
-    const pool = open.length > 0 ? open : candidates;
-    const weakest = pool[0]!.strength;
-    const tied = pool.filter((c) => c.strength <= weakest + 1e-9);
-    const chain = this.bank.chainById.get(tied[randomInt(tied.length)]!.chainId)!;
+    if (filter.topic && !this.bank.topicById.has(filter.topic)) throw new DomainError('practice.unknown-topic', { topic: filter.topic });
+    const candidates = await this.mastery.chainCandidates(where.userId, this.clock(), filter);
+    const chain = this.bank.chainById.get(chooseChain(candidates, randomInt))!;
     return this.create(where, 'chain', chain.prompts.map((p) => p.id));
   }
 
@@ -101,60 +66,44 @@ export class PracticeService {
     return { session: await this.create(where, 'review', due.map((c) => c.promptId)) };
   }
 
-  async startDrill(where: Where, kind: string | null): Promise<{ session: Session; drill: Drill }> {
+  async startDrill(where: Where, kind: string | null): Promise<Session> {
     const chosen = kind ?? drillKinds[randomInt(drillKinds.length)]!.id;
     const seed = randomInt(2 ** 31);
     const drill = generateDrill(chosen, seed);
-    if (!drill) throw new UserError(`There is no drill called "${chosen.slice(0, 40)}". Pick one from the list.`);
-    return { session: await this.create(where, 'drill', [`${drill.kind}:${drill.seed}`], seed), drill };
+    if (!drill) throw new DomainError('practice.unknown-drill', { kind: chosen });
+    return this.create(where, 'drill', [drillEntry(drill)], seed);
   }
 
-  private async create(where: Where, kind: SessionKind, queue: string[], seed = randomInt(2 ** 31)): Promise<Session> {
+  private create(where: Where, kind: SessionKind, queue: string[], seed = randomInt(2 ** 31)): Promise<Session> {
     const now = this.clock();
-    const row = await this.prisma.practiceSession.create({
-      data: { userId: where.userId, guildId: where.guildId, channelId: where.channelId, kind, queue, seed, askedAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
-    });
-    return row as Session;
+    return this.store.create({ ...where, kind, queue, seed, askedAt: now, expiresAt: sessionExpiry(now) });
   }
 
   // ---------------------------------------------------------------------------------------
   // Reading
 
-  /** The caller's live session; friendly errors for a foreign, unknown or expired one. */
+  /** The caller's live session; refuses a foreign, unknown or expired one. */
   async load(sessionId: string, userId: string): Promise<Session> {
-    if (!/^[0-9a-f-]{36}$/.test(sessionId)) throw new UserError('This button does not belong to a session I know.', 'not-found');
-    const row = (await this.prisma.practiceSession.findUnique({ where: { id: sessionId } })) as Session | null;
-    if (!row) throw new UserError('This practice session no longer exists. Start a new one with `/chain`, `/review` or `/drill`.', 'not-found');
-    if (row.userId !== userId) throw new UserError('This is someone else’s practice session. Start your own with `/chain`.', 'forbidden');
-    if (row.expiresAt.getTime() < this.clock().getTime()) {
-      throw new UserError('This practice session has expired (sessions last 24 hours). Start a new one with `/chain`, `/review` or `/drill`.', 'expired');
-    }
-    return row;
+    checkSessionId(sessionId);
+    return checkAccess(await this.store.find(sessionId), userId, this.clock());
   }
 
   /** The answer store's key of this session's answer to step `index` (see eventKeyOf). */
   private eventKey(session: Session, index: number): string {
-    return eventKeyOf({ mode: session.kind, event: { id: session.id, step: index }, userId: session.userId });
+    return eventKeyOf({ mode: answerMode(session.kind), event: { id: session.id, step: index }, userId: session.userId });
   }
 
-  private async stored(session: Session, index: number): Promise<StoredAnswer | null> {
-    return this.prisma.answer.findUnique({
-      where: { eventKey: this.eventKey(session, index) }, // the unique index: one answer per session step
-      select: { given: true, verdict: true, score: true, rating: true, responseMs: true },
-    });
-  }
-
-  promptAt(session: Session, index: number): Prompt {
+  private promptAt(session: Session, index: number): Prompt {
     const id = session.queue[index];
     const prompt = id ? this.bank.promptById.get(id) : undefined;
-    if (!prompt) throw new UserError('This question is no longer in the question bank. Start a new session.', 'not-found');
+    if (!prompt) throw new DomainError('practice.question-gone', {}, 'not-found');
     return prompt;
   }
 
   async step(session: Session, index = session.position): Promise<Step> {
     const prompt = this.promptAt(session, index);
-    const options = choiceOptions(prompt.choice, session.seed + index);
-    const stored = await this.stored(session, index);
+    const options = stepOptions(session, index, prompt);
+    const stored = await this.store.answerAt(session.id, index);
     return {
       session,
       prompt,
@@ -162,60 +111,53 @@ export class PracticeService {
       total: session.queue.length,
       chainTitle: this.bank.chainById.get(prompt.chainId)?.title ?? prompt.chainId,
       options,
-      answered: stored ? this.describe(prompt, options, stored) : null,
+      answered: stored ? describeAnswer(prompt, options, stored) : null,
     };
   }
 
-  private describe(prompt: Prompt, options: ChoiceOption[], answer: StoredAnswer): StepAnswer {
-    const picked = options.find((o) => o.text === answer.given);
-    if (picked) return { kind: 'choice', answer, options, picked };
-    const grade = gradeFreeText(answer.given, prompt.keyPoints);
-    return { kind: 'text', answer, grade, suggested: ratingFor(answer.verdict, answer.responseMs, RESPONSE_TIMES.freeText.fastMs, RESPONSE_TIMES.freeText.slowMs) };
+  /** The step about to be answered in the member's own words; refuses one already answered. */
+  async unanswered(session: Session, index: number): Promise<Step> {
+    const current = await this.step(session, Math.min(index, session.queue.length - 1));
+    if (current.answered || index !== session.position) throw new DomainError('practice.answered', {}, 'conflict');
+    return current;
+  }
+
+  /** How the finished session went, and when the member's next review is due. */
+  async outcome(session: Session): Promise<{ answered: number; correct: number; nextDue: Date | null }> {
+    const verdicts = await this.store.verdicts(session.id);
+    const nextDue = await this.mastery.nextDue(session.userId, this.clock());
+    return { ...tally(verdicts), nextDue };
   }
 
   // ---------------------------------------------------------------------------------------
   // Answering
 
-  private checkStep(session: Session, index: number): void {
-    if (session.endedAt) throw new UserError('This session is finished. Start a new one with `/chain`, `/review` or `/drill`.', 'expired');
-    if (index !== session.position) throw new UserError('That question was already answered; carry on from the latest one.', 'conflict');
-  }
-
   /** One step's answer into the answer store, keyed by (session, step) so a repeat is stored once. */
-  private recordStep(
-    session: Session,
-    index: number,
-    prompt: Prompt,
-    at: Date,
-    responseMs: number,
-    answer: { given: string; verdict: Verdict; score: number; rating: Grade | null },
-  ) {
+  private recordStep(session: Session, index: number, prompt: Prompt, at: Date, ms: number, answer: { given: string; verdict: Verdict; score: number; rating: Grade | null }) {
     return this.answers.record({
       event: { id: session.id, step: index },
       userId: session.userId,
       guildId: session.guildId,
       channelId: session.channelId,
       promptId: prompt.id,
-      mode: session.kind === 'review' ? 'review' : 'chain',
+      mode: answerMode(session.kind),
       ...answer,
-      points: points(answer.score),
-      responseMs,
+      points: practicePoints(answer.score),
+      responseMs: ms,
       at,
     });
   }
 
   /** Records a multiple-choice answer (once per step, whatever the clicking) and rates the card. */
   async answerChoice(session: Session, index: number, optionId: number): Promise<Step> {
-    this.checkStep(session, index);
+    checkAnswerable(session, index);
     const prompt = this.promptAt(session, index);
-    const options = choiceOptions(prompt.choice, session.seed + index);
-    const picked = options.find((o) => o.id === optionId);
-    if (!picked) throw new UserError('That option does not exist.', 'invalid-input');
+    const picked = stepOptions(session, index, prompt).find((o) => o.id === optionId);
+    if (!picked) throw new DomainError('practice.no-option');
     const now = this.clock();
-    const responseMs = Math.max(0, now.getTime() - session.askedAt.getTime());
-    const grade = gradeChoice(prompt.choice, optionId, { responseMs, ...RESPONSE_TIMES.choice });
-    const score = grade.verdict === 'correct' ? 1 : 0;
-    await this.recordStep(session, index, prompt, now, responseMs, { given: picked.text, verdict: grade.verdict, score, rating: grade.rating });
+    const ms = responseMs(session, now);
+    const grade = gradeChoice(prompt.choice, optionId, { responseMs: ms, ...RESPONSE_TIMES.choice });
+    await this.recordStep(session, index, prompt, now, ms, { given: picked.text, verdict: grade.verdict, score: scoreOf(grade.verdict), rating: grade.rating });
     return this.step(session, index);
   }
 
@@ -225,45 +167,32 @@ export class PracticeService {
    * the grader's suggestion.
    */
   async answerText(session: Session, index: number, text: string): Promise<Step> {
-    this.checkStep(session, index);
+    checkAnswerable(session, index);
     const prompt = this.promptAt(session, index);
     const now = this.clock();
-    const responseMs = Math.max(0, now.getTime() - session.askedAt.getTime());
-    const grade = gradeFreeText(text, prompt.keyPoints, { responseMs, ...RESPONSE_TIMES.freeText });
-    await this.recordStep(session, index, prompt, now, responseMs, { given: text.trim() || '(empty)', verdict: grade.verdict, score: grade.score, rating: null });
+    const ms = responseMs(session, now);
+    const grade = gradeFreeText(text, prompt.keyPoints, { responseMs: ms, ...RESPONSE_TIMES.freeText });
+    await this.recordStep(session, index, prompt, now, ms, { given: text.trim() || '(empty)', verdict: grade.verdict, score: grade.score, rating: null });
     return this.step(session, index);
   }
 
   /** The member's own rating of a free-text answer; applied once. */
   async rate(session: Session, index: number, rating: Grade): Promise<Step> {
-    await applyRating(this.prisma, this.bank, this.clock, this.eventKey(session, index), session.userId, rating);
+    await this.rateAnswer(this.eventKey(session, index), session.userId, rating);
     return this.step(session, index);
   }
 
   /** Moves to the next question (idempotent: a second click shows the same next question). */
-  /** How the finished session went, and when the member's next review is due. */
-  async outcome(session: Session): Promise<{ answered: number; correct: number; nextDue: Date | null }> {
-    const rows = await this.prisma.answer.findMany({ where: { mode: session.kind, eventId: session.id }, select: { verdict: true } });
-    const nextDue = await this.mastery.nextDue(session.userId, this.clock());
-    return { answered: rows.length, correct: rows.filter((r) => r.verdict === 'correct').length, nextDue };
-  }
-
   async next(session: Session, from: number): Promise<{ session: Session; finished: boolean }> {
     if (from === session.position) {
-      const current = await this.stored(session, from);
-      if (!current) throw new UserError('Answer this question first (or pick "Answer in my own words").', 'conflict');
-      if (current.rating === null && session.kind !== 'drill') {
-        const suggested = ratingFor(current.verdict, current.responseMs, RESPONSE_TIMES.freeText.fastMs, RESPONSE_TIMES.freeText.slowMs);
-        await applyRating(this.prisma, this.bank, this.clock, this.eventKey(session, from), session.userId, suggested);
-      }
-      const now = this.clock();
-      const finished = from + 1 >= session.queue.length;
-      await this.prisma.practiceSession.updateMany({
-        where: { id: session.id, position: from },
-        data: finished ? { endedAt: now } : { position: from + 1, askedAt: now },
-      });
+      const current = await this.store.answerAt(session.id, from);
+      if (!current) throw new DomainError('practice.unanswered', {}, 'conflict');
+      const suggested = ratingOnMovingOn(session, current);
+      if (suggested !== null) await this.rateAnswer(this.eventKey(session, from), session.userId, suggested);
+      await this.store.moveOn(session.id, from, moveOn(session, from, this.clock()));
     }
-    const fresh = (await this.prisma.practiceSession.findUnique({ where: { id: session.id } })) as Session;
+    const fresh = await this.store.find(session.id);
+    if (!fresh) throw new DomainError('practice.gone', {}, 'not-found');
     return { session: fresh, finished: fresh.endedAt !== null };
   }
 
@@ -271,9 +200,9 @@ export class PracticeService {
   // Drills
 
   drillOf(session: Session): Drill {
-    const [kind, seed] = (session.queue[0] ?? '').split(':');
-    const drill = kind && seed ? generateDrill(kind, Number(seed)) : undefined;
-    if (!drill) throw new UserError('This drill no longer exists. Start a new one with `/drill`.', 'not-found');
+    const entry = parseDrillEntry(session.queue[0]);
+    const drill = entry ? generateDrill(entry.kind, entry.seed) : undefined;
+    if (!drill) throw new DomainError('practice.drill-gone', {}, 'not-found');
     return drill;
   }
 
@@ -281,14 +210,18 @@ export class PracticeService {
    * Grades a numeric answer. Unreadable input is not recorded (the member can try again); the
    * first readable answer is the one that counts.
    */
-  async answerDrill(session: Session, text: string): Promise<{ drill: Drill; result: ReturnType<typeof gradeNumeric>; stored: StoredAnswer | null }> {
+  async answerDrill(session: Session, text: string): Promise<{ drill: Drill; result: DrillResult }> {
     const drill = this.drillOf(session);
-    const already = await this.stored(session, 0);
+    const already = await this.store.answerAt(session.id, 0);
     const now = this.clock();
-    const responseMs = Math.max(0, now.getTime() - session.askedAt.getTime());
-    const result = gradeNumeric(already ? already.given : text, { answer: drill.answer, tolerance: drill.tolerance, answerText: drill.answerText, ...(drill.unit ? { unit: drill.unit } : {}) }, { responseMs, ...RESPONSE_TIMES.drill });
-    if (already) return { drill, result, stored: already };
-    if (!result.ok) return { drill, result, stored: null };
+    const ms = responseMs(session, now);
+    const result = gradeNumeric(
+      already ? already.given : text,
+      { answer: drill.answer, tolerance: drill.tolerance, answerText: drill.answerText, ...(drill.unit ? { unit: drill.unit } : {}) },
+      { responseMs: ms, ...RESPONSE_TIMES.drill },
+    );
+    if (already || !result.ok) return { drill, result };
+    const score = scoreOf(result.verdict);
     await this.answers.record({
       event: { id: session.id, step: 0 },
       userId: session.userId,
@@ -298,12 +231,12 @@ export class PracticeService {
       mode: 'drill',
       given: text.trim().slice(0, 200),
       verdict: result.verdict,
-      score: result.verdict === 'correct' ? 1 : 0,
-      points: result.verdict === 'correct' ? 100 : 0,
-      responseMs,
+      score,
+      points: practicePoints(score),
+      responseMs: ms,
       at: now,
     });
-    await this.prisma.practiceSession.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt: now } });
-    return { drill, result, stored: await this.stored(session, 0) };
+    await this.store.end(session.id, now);
+    return { drill, result };
   }
 }

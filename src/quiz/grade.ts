@@ -87,12 +87,6 @@ export function gradeChoice(choice: ChoiceData, pickedId: number, timing: Timing
   };
 }
 
-/** Grades the option shown at `position` (0-based) in the order `choiceOptions(choice, seed)` gives. */
-export function gradeChoiceAt(choice: ChoiceData, seed: number, position: number, timing: Timing = {}): ChoiceGrade {
-  const option = Number.isInteger(position) ? choiceOptions(choice, seed)[position] : undefined;
-  return gradeChoice(choice, option ? option.id : -1, timing);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Free text against key points
 

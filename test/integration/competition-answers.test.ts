@@ -5,6 +5,7 @@ import { UserError } from '../../src/platform/errors.js';
 import { AnswerStore, type RecordOptions } from '../../src/answers/store.js';
 import { type AnswerEvent } from '../../src/answers/rules.js';
 import { SprintService } from '../../src/sprint/service.js';
+import { SprintStore } from '../../src/sprint/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 
 const bank = loadBank();
@@ -32,7 +33,7 @@ beforeAll(async () => {
   db = await migratedDatabase('duel_races');
   store = new FailingOnce(db.prisma, bank, () => now);
   duels = new DuelService(db.prisma, bank, store, () => now);
-  sprints = new SprintService(db.prisma, bank, store, () => now);
+  sprints = new SprintService(db, new SprintStore(db.prisma), bank, store, () => now);
 });
 afterAll(async () => db?.drop());
 

@@ -25,9 +25,7 @@ const PENDING_SQL = new Set<string>([
   'src/leaderboard/queries.ts',
   'src/mastery/apply-rating.ts',
   'src/mastery/mastery.ts',
-  'src/practice/service.ts',
   'src/schedule/repository.ts',
-  'src/sprint/service.ts',
   'src/whiteboard/service.ts',
 ]);
 const PENDING_USER_ERROR = new Set<string>([
@@ -36,12 +34,10 @@ const PENDING_USER_ERROR = new Set<string>([
   'src/duel/service.ts',
   'src/leaderboard/queries.ts',
   'src/mastery/mastery.ts',
-  'src/practice/service.ts',
   'src/render/validate.ts',
   'src/roc/input.ts',
   'src/schedule/repository.ts',
   'src/schedule/timing.ts',
-  'src/sprint/service.ts',
   'src/whiteboard/service.ts',
 ]);
 

@@ -1,14 +1,34 @@
 import { MessageFlags, type ButtonInteraction, type ModalSubmitInteraction, type RepliableInteraction } from 'discord.js';
 import type { DiscordFeature } from '../../platform/discord/command.js';
-import { UserError } from '../../platform/errors.js';
+import { UserError, type Phrasebook } from '../../platform/errors.js';
 import type { GuildService } from '../../guilds/service.js';
 import type { Renderer } from '../../render/index.js';
 import { isGrade } from '../../mastery/fsrs.js';
 import { ROUTES, drillModal, drillScreen, drillResultScreen, feedbackScreen, finishedScreen, ownWordsModal, questionScreen, type Screen } from './views.js';
-import type { PracticeService, Session } from '../service.js';
+import type { PracticeService } from '../service.js';
+import type { Session } from '../types.js';
 import { formText } from '../../platform/discord/forms.js';
 
 /** Thin Discord adapter of the practice flow: parse the custom id, call the service, show the screen. */
+
+const START_AGAIN = 'Start a new one with `/chain`, `/review` or `/drill`.';
+
+/** How the practice flow's refusals read on Discord. */
+export const practicePhrases: Phrasebook = {
+  'practice.unknown-topic': ({ topic }) => `I have no topic called "${String(topic).slice(0, 60)}". Pick one from the list as you type.`,
+  'practice.no-chain': () => 'No chain matches that topic and level. Try another level, or leave the filters out.',
+  'practice.unknown-drill': ({ kind }) => `There is no drill called "${String(kind).slice(0, 40)}". Pick one from the list.`,
+  'practice.not-a-session': () => 'This button does not belong to a session I know.',
+  'practice.gone': () => `This practice session no longer exists. ${START_AGAIN}`,
+  'practice.foreign': () => 'This is someone else’s practice session. Start your own with `/chain`.',
+  'practice.expired': ({ hours }) => `This practice session has expired (sessions last ${hours} hours). ${START_AGAIN}`,
+  'practice.question-gone': () => 'This question is no longer in the question bank. Start a new session.',
+  'practice.finished': () => `This session is finished. ${START_AGAIN}`,
+  'practice.answered': () => 'That question was already answered; carry on from the latest one.',
+  'practice.no-option': () => 'That option does not exist.',
+  'practice.unanswered': () => 'Answer this question first (or pick "Answer in my own words").',
+  'practice.drill-gone': () => 'This drill no longer exists. Start a new one with `/drill`.',
+};
 
 const index = (raw: string | undefined) => {
   const n = Number(raw);
@@ -37,93 +57,92 @@ export function practiceDiscord({ practice, renderer, guilds }: { practice: Prac
   }
 
   async function finished(interaction: RepliableInteraction, session: Session): Promise<void> {
-    await show(interaction, finishedScreen({ ...(await practice.outcome(session)), kind: session.kind }));
+    await show(interaction, finishedScreen(await practice.outcome(session)));
   }
 
   async function showDrill(interaction: RepliableInteraction, session: Session): Promise<void> {
     await show(interaction, await drillScreen(session.id, practice.drillOf(session), renderer, await guilds.theme(session.guildId)));
   }
 
-  return { showStep, showDrill, routes: [
-
-  {
-    route: ROUTES.choice,
-    async handle(interaction, [sid, step, option]) {
-      const session = await practice.load(sid ?? '', interaction.user.id);
-      await (interaction as ButtonInteraction).deferUpdate();
-      const at = index(step);
-      if (at !== session.position || session.endedAt) return showStep(interaction, session); // a stale button: show where we are
-      await show(interaction, feedbackScreen(await practice.answerChoice(session, at, index(option))));
-    },
-  },
-  {
-    route: ROUTES.ownWords,
-    async handle(interaction, [sid, step]) {
-      const session = await practice.load(sid ?? '', interaction.user.id);
-      const at = index(step);
-      const current = await practice.step(session, Math.min(at, session.queue.length - 1));
-      if (current.answered || at !== session.position) throw new UserError('That question was already answered; carry on from the latest one.', 'conflict');
-      await (interaction as ButtonInteraction).showModal(ownWordsModal(current));
-    },
-  },
-  {
-    route: ROUTES.modal,
-    async handle(interaction, [sid, step]) {
-      const modal = interaction as ModalSubmitInteraction;
-      const session = await practice.load(sid ?? '', interaction.user.id);
-      const text = formText(modal, 'answer');
-      if (modal.isFromMessage()) await modal.deferUpdate();
-      else await modal.deferReply({ flags: MessageFlags.Ephemeral });
-      const at = index(step);
-      if (at !== session.position || session.endedAt) return showStep(interaction, session);
-      await show(interaction, feedbackScreen(await practice.answerText(session, at, text)));
-    },
-  },
-  {
-    route: ROUTES.rate,
-    async handle(interaction, [sid, step, rating]) {
-      const session = await practice.load(sid ?? '', interaction.user.id);
-      const grade = Number(rating);
-      if (!isGrade(grade)) throw new UserError('That rating does not exist.', 'invalid-input');
-      await (interaction as ButtonInteraction).deferUpdate();
-      await show(interaction, feedbackScreen(await practice.rate(session, index(step), grade)));
-    },
-  },
-  {
-    route: ROUTES.next,
-    async handle(interaction, [sid, step]) {
-      const session = await practice.load(sid ?? '', interaction.user.id);
-      await (interaction as ButtonInteraction).deferUpdate();
-      const moved = await practice.next(session, index(step));
-      if (moved.finished) return finished(interaction, moved.session);
-      await showStep(interaction, moved.session);
-    },
-  },
-  {
-    route: ROUTES.drillOpen,
-    async handle(interaction, [sid]) {
-      const session = await practice.load(sid ?? '', interaction.user.id);
-      await (interaction as ButtonInteraction).showModal(drillModal(session.id, practice.drillOf(session)));
-    },
-  },
-  {
-    route: ROUTES.drillModal,
-    async handle(interaction, [sid]) {
-      const modal = interaction as ModalSubmitInteraction;
-      const session = await practice.load(sid ?? '', interaction.user.id);
-      const text = formText(modal, 'answer');
-      const { drill, result, stored } = await practice.answerDrill(session, text);
-      if (!result.ok) {
-        // Unreadable: nothing recorded, the drill stays open for another try.
-        await modal.reply({ content: result.message, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-        return;
-      }
-      void stored;
-      if (modal.isFromMessage()) await modal.deferUpdate();
-      else await modal.deferReply({ flags: MessageFlags.Ephemeral });
-      const screen = drillResultScreen(drill, result);
-      await show(interaction, screen);
-    },
-  },
-]};
+  return {
+    showStep,
+    showDrill,
+    phrases: practicePhrases,
+    routes: [
+      {
+        route: ROUTES.choice,
+        async handle(interaction, [sid, step, option]) {
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          await (interaction as ButtonInteraction).deferUpdate();
+          const at = index(step);
+          if (at !== session.position || session.endedAt) return showStep(interaction, session); // a stale button: show where we are
+          await show(interaction, feedbackScreen(await practice.answerChoice(session, at, index(option))));
+        },
+      },
+      {
+        route: ROUTES.ownWords,
+        async handle(interaction, [sid, step]) {
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          await (interaction as ButtonInteraction).showModal(ownWordsModal(await practice.unanswered(session, index(step))));
+        },
+      },
+      {
+        route: ROUTES.modal,
+        async handle(interaction, [sid, step]) {
+          const modal = interaction as ModalSubmitInteraction;
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          const text = formText(modal, 'answer');
+          if (modal.isFromMessage()) await modal.deferUpdate();
+          else await modal.deferReply({ flags: MessageFlags.Ephemeral });
+          const at = index(step);
+          if (at !== session.position || session.endedAt) return showStep(interaction, session);
+          await show(interaction, feedbackScreen(await practice.answerText(session, at, text)));
+        },
+      },
+      {
+        route: ROUTES.rate,
+        async handle(interaction, [sid, step, rating]) {
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          const grade = Number(rating);
+          if (!isGrade(grade)) throw new UserError('That rating does not exist.', 'invalid-input');
+          await (interaction as ButtonInteraction).deferUpdate();
+          await show(interaction, feedbackScreen(await practice.rate(session, index(step), grade)));
+        },
+      },
+      {
+        route: ROUTES.next,
+        async handle(interaction, [sid, step]) {
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          await (interaction as ButtonInteraction).deferUpdate();
+          const moved = await practice.next(session, index(step));
+          if (moved.finished) return finished(interaction, moved.session);
+          await showStep(interaction, moved.session);
+        },
+      },
+      {
+        route: ROUTES.drillOpen,
+        async handle(interaction, [sid]) {
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          await (interaction as ButtonInteraction).showModal(drillModal(session.id, practice.drillOf(session)));
+        },
+      },
+      {
+        route: ROUTES.drillModal,
+        async handle(interaction, [sid]) {
+          const modal = interaction as ModalSubmitInteraction;
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          const text = formText(modal, 'answer');
+          const { drill, result } = await practice.answerDrill(session, text);
+          if (!result.ok) {
+            // Unreadable: nothing recorded, the drill stays open for another try.
+            await modal.reply({ content: result.message, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+            return;
+          }
+          if (modal.isFromMessage()) await modal.deferUpdate();
+          else await modal.deferReply({ flags: MessageFlags.Ephemeral });
+          await show(interaction, drillResultScreen(drill, result));
+        },
+      },
+    ],
+  };
 }

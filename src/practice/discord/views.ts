@@ -12,8 +12,8 @@ import {
 import type { Drill } from '../../drills/index.js';
 import { encodeCustomId } from '../../platform/discord/custom-id.js';
 import type { QuestionCardSpec, Renderer, ThemeName } from '../../render/index.js';
-import type { Step } from '../service.js';
-import type { gradeNumeric } from '../../quiz/grade.js';
+import type { DrillResult } from '../service.js';
+import type { Step } from '../types.js';
 
 /** Custom-id routes of the practice flow (one place, so the router and the screens agree). */
 export const ROUTES = {
@@ -142,7 +142,14 @@ export function feedbackScreen(step: Step): Screen {
   return { embeds: [embed], components, files: [] };
 }
 
-export function finishedScreen(summary: { answered: number; correct: number; kind: string; nextDue: Date | null }): Screen {
+/** /review with nothing due: when the next card is, and what to do meanwhile. */
+export function nothingDueMessage(nextDue: Date | null): string {
+  return nextDue
+    ? `Nothing is due right now. Your next review is due <t:${Math.floor(nextDue.getTime() / 1000)}:R>. Meanwhile, try \`/chain\` or \`/drill\`.`
+    : 'You have no cards yet: every question you answer becomes one. Start with `/chain`.';
+}
+
+export function finishedScreen(summary: { answered: number; correct: number; nextDue: Date | null }): Screen {
   const embed = new EmbedBuilder()
     .setColor(COLOURS.correct)
     .setTitle('🏁 Session complete')
@@ -193,7 +200,7 @@ export function drillModal(sessionId: string, drill: Drill): ModalBuilder {
     );
 }
 
-export function drillResultScreen(drill: Drill, result: ReturnType<typeof gradeNumeric>): Screen {
+export function drillResultScreen(drill: Drill, result: DrillResult): Screen {
   const right = result.ok && result.verdict === 'correct';
   const embed = new EmbedBuilder()
     .setColor(right ? COLOURS.correct : COLOURS.wrong)

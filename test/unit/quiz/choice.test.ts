@@ -1,7 +1,7 @@
 import { Rating } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
 import { seedFrom } from '../../../src/drills/random.js';
-import { choiceOptions, gradeChoice, gradeChoiceAt, suggestRating } from '../../../src/quiz/grade.js';
+import { choiceOptions, gradeChoice, suggestRating } from '../../../src/quiz/grade.js';
 
 const choice = {
   correct: '-G / (H + λ)',
@@ -62,12 +62,10 @@ describe('gradeChoice', () => {
     expect(gradeChoice(choice, 1, { responseMs: 100, fastMs: 5000 }).rating).toBe(Rating.Again);
   });
 
-  it('grades by displayed position', () => {
-    const seed = 99;
-    const opts = choiceOptions(choice, seed);
-    opts.forEach((o, position) => expect(gradeChoiceAt(choice, seed, position).correct).toBe(o.correct));
-    expect(gradeChoiceAt(choice, seed, 7).correct).toBe(false);
-    expect(gradeChoiceAt(choice, seed, 1.5).correct).toBe(false);
+  it('grades a click on any shown option as that option, whatever the order', () => {
+    for (const seed of [0, 99, 0xffffffff]) {
+      for (const shown of choiceOptions(choice, seed)) expect(gradeChoice(choice, shown.id).correct).toBe(shown.correct);
+    }
   });
 });
 
