@@ -40,7 +40,6 @@ const PENDING_USER_ERROR = new Set<string>([
   'src/mastery/mastery.ts',
   'src/practice/service.ts',
   'src/render/validate.ts',
-  'src/roc/input.ts',
   'src/schedule/repository.ts',
   'src/schedule/timing.ts',
   'src/sprint/service.ts',
