@@ -17,6 +17,7 @@ import { createMetrics } from '../platform/ops/metrics.js';
 import { practiceDiscord } from '../practice/discord/routes.js';
 import { privacyFeature } from '../privacy/discord/routes.js';
 import { createRenderer, prepareFonts, type Renderer } from '../render/index.js';
+import { renderDiscord } from '../render/discord/routes.js';
 import { rocDiscord } from '../roc/discord/routes.js';
 import { sprintDiscord } from '../sprint/discord/routes.js';
 import type { Command, CommandContext } from './context.js';
@@ -116,7 +117,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       metrics,
       context,
       commands,
-      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy), rocDiscord()],
+      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy), renderDiscord(), rocDiscord()],
     });
 
     listen(

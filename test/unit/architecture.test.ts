@@ -39,7 +39,6 @@ const PENDING_USER_ERROR = new Set<string>([
   'src/mastery/answer-store.ts',
   'src/mastery/mastery.ts',
   'src/practice/service.ts',
-  'src/render/validate.ts',
   'src/schedule/repository.ts',
   'src/schedule/timing.ts',
   'src/sprint/service.ts',
