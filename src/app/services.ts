@@ -19,7 +19,8 @@ import { PrivacyService } from '../privacy/service.js';
 import { PrivacyStore } from '../privacy/store.js';
 import type { Renderer } from '../render/index.js';
 import { texValidator } from '../render/validate.js';
-import { ScheduleRepository } from '../schedule/repository.js';
+import { ScheduleService } from '../schedule/service.js';
+import { ScheduleStore } from '../schedule/store.js';
 import { SprintService } from '../sprint/service.js';
 import { WhiteboardService } from '../whiteboard/service.js';
 
@@ -32,7 +33,7 @@ export interface Services {
   mastery: MasteryQueries;
   practice: PracticeService;
   whiteboards: WhiteboardService;
-  schedules: ScheduleRepository;
+  schedules: ScheduleService;
   drops: { engine: DropEngine; answers: DropAnswers };
   duels: DuelService;
   sprints: SprintService;
@@ -71,7 +72,7 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     mastery,
     practice: new PracticeService(prisma, bank, answers, mastery, clock),
     whiteboards: new WhiteboardService(prisma, texValidator(renderer)),
-    schedules: new ScheduleRepository(prisma),
+    schedules: new ScheduleService(new ScheduleStore(prisma), db, guilds, bank.topics.map((t) => t.id)),
     drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
     duels: new DuelService(prisma, bank, answers, clock, shard),
     sprints: new SprintService(prisma, bank, answers, clock, shard),

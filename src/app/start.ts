@@ -19,6 +19,7 @@ import { privacyFeature } from '../privacy/discord/routes.js';
 import { createRenderer, prepareFonts, type Renderer } from '../render/index.js';
 import { renderDiscord } from '../render/discord/routes.js';
 import { rocDiscord } from '../roc/discord/routes.js';
+import { scheduleDiscord } from '../schedule/discord/routes.js';
 import { sprintDiscord } from '../sprint/discord/routes.js';
 import type { Command, CommandContext } from './context.js';
 import { startScheduler } from './scheduler.js';
@@ -117,7 +118,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       metrics,
       context,
       commands,
-      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy), renderDiscord(), rocDiscord()],
+      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy), renderDiscord(), rocDiscord(), scheduleDiscord()],
     });
 
     listen(

@@ -27,7 +27,6 @@ const PENDING_SQL = new Set<string>([
   'src/mastery/apply-rating.ts',
   'src/mastery/mastery.ts',
   'src/practice/service.ts',
-  'src/schedule/repository.ts',
   'src/sprint/service.ts',
   'src/whiteboard/service.ts',
 ]);
@@ -39,8 +38,6 @@ const PENDING_USER_ERROR = new Set<string>([
   'src/mastery/answer-store.ts',
   'src/mastery/mastery.ts',
   'src/practice/service.ts',
-  'src/schedule/repository.ts',
-  'src/schedule/timing.ts',
   'src/sprint/service.ts',
   'src/whiteboard/service.ts',
 ]);
