@@ -23,6 +23,7 @@ import { ScheduleService } from '../schedule/service.js';
 import { ScheduleStore } from '../schedule/store.js';
 import { SprintService } from '../sprint/service.js';
 import { WhiteboardService } from '../whiteboard/service.js';
+import { WhiteboardStore } from '../whiteboard/store.js';
 
 export interface Services {
   bank: Bank;
@@ -71,7 +72,7 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     answers,
     mastery,
     practice: new PracticeService(prisma, bank, answers, mastery, clock),
-    whiteboards: new WhiteboardService(prisma, texValidator(renderer)),
+    whiteboards: new WhiteboardService(new WhiteboardStore(prisma), db, texValidator(renderer)),
     schedules: new ScheduleService(new ScheduleStore(prisma), db, guilds, bank.topics.map((t) => t.id)),
     drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
     duels: new DuelService(prisma, bank, answers, clock, shard),

@@ -21,6 +21,7 @@ import { renderDiscord } from '../render/discord/routes.js';
 import { rocDiscord } from '../roc/discord/routes.js';
 import { scheduleDiscord } from '../schedule/discord/routes.js';
 import { sprintDiscord } from '../sprint/discord/routes.js';
+import { whiteboardDiscord } from '../whiteboard/discord/routes.js';
 import type { Command, CommandContext } from './context.js';
 import { startScheduler } from './scheduler.js';
 import { buildServices, type Services } from './services.js';
@@ -118,7 +119,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       metrics,
       context,
       commands,
-      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy), renderDiscord(), rocDiscord(), scheduleDiscord()],
+      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy), renderDiscord(), rocDiscord(), scheduleDiscord(), whiteboardDiscord()],
     });
 
     listen(

@@ -28,7 +28,6 @@ const PENDING_SQL = new Set<string>([
   'src/mastery/mastery.ts',
   'src/practice/service.ts',
   'src/sprint/service.ts',
-  'src/whiteboard/service.ts',
 ]);
 const PENDING_USER_ERROR = new Set<string>([
   'src/drop/answers.ts',
@@ -39,7 +38,6 @@ const PENDING_USER_ERROR = new Set<string>([
   'src/mastery/mastery.ts',
   'src/practice/service.ts',
   'src/sprint/service.ts',
-  'src/whiteboard/service.ts',
 ]);
 
 describe('architecture', () => {
