@@ -1,16 +1,6 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { PrismaClient, WhiteboardStep as StepRow } from '../generated/prisma/client.js';
 import { isUniqueViolation, type Tx } from '../platform/db/client.js';
 import type { Author, Board, BoardStep } from './types.js';
-
-interface StepRow {
-  id: string;
-  position: number;
-  tex: string;
-  note: string | null;
-  authorId: string | null;
-  authorName: string;
-  createdAt: Date;
-}
 
 const toStep = (r: StepRow): BoardStep => ({
   id: r.id,
