@@ -28,31 +28,19 @@ function splitList(text: string): string[] {
 // The phrasebook shows at most 20 characters of a refused value; this keeps the log short.
 const shown = (token: string) => token.slice(0, 100);
 
-/** 1 or 0, or null when the token is no label. */
-function labelOf(token: string): 0 | 1 | null {
+/** `where` is asked only for a refusal: a CSV row's line number costs a second read of the file. */
+function parseLabel(token: string, where: () => Where): 0 | 1 {
   const t = token.trim().toLowerCase().replace(/^["']|["']$/g, '');
   if (TRUE_LABELS.has(t) || t === '1.0') return 1;
   if (FALSE_LABELS.has(t) || t === '0.0') return 0;
-  return null;
-}
-
-/** The score, or NaN when the token is no finite number. */
-function scoreOf(token: string): number {
-  const t = token.trim().replace(/^["']|["']$/g, '');
-  const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
-  return Number.isFinite(value) ? value : Number.NaN;
-}
-
-function parseLabel(token: string, where: () => Where): 0 | 1 {
-  const label = labelOf(token);
-  if (label === null) throw new DomainError('roc.bad-label', { ...where(), token: shown(token) });
-  return label;
+  throw new DomainError('roc.bad-label', { ...where(), token: shown(token) });
 }
 
 function parseScore(token: string, where: () => Where): number {
-  const score = scoreOf(token);
-  if (Number.isNaN(score)) throw new DomainError('roc.bad-score', { ...where(), token: shown(token) });
-  return score;
+  const t = token.trim().replace(/^["']|["']$/g, '');
+  const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
+  if (!Number.isFinite(value)) throw new DomainError('roc.bad-score', { ...where(), token: shown(token) });
+  return value;
 }
 
 function finish(labels: (0 | 1)[], scores: number[]): ScoredSample {
