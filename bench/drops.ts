@@ -16,16 +16,15 @@ import { loadBank } from '../src/bank/load.js';
 import { connectDatabase } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { DropEngine, type DropPublisher } from '../src/drop/engine.js';
+import { commandLine, wholeNumber } from '../src/platform/cli.js';
 import { createLogger } from '../src/platform/log.js';
 import { BotProcess, botEnv } from '../test/support/bot-process.js';
 import { FakeDiscord } from '../test/support/fake-discord.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const N = arg('schedules', 10_000);
-const IDLE = arg('idle', 100_000);
+const USAGE = 'npm run bench:drops [-- --schedules N] [--idle N]';
+const { values: args } = commandLine({ options: { schedules: { type: 'string' }, idle: { type: 'string' } } }, USAGE);
+const N = wholeNumber('schedules', args.schedules, 10_000, USAGE);
+const IDLE = wholeNumber('idle', args.idle, 100_000, USAGE);
 async function fanOut() {
   const perGuild = 500; // Discord's channel limit per server
   const guilds = Array.from({ length: Math.ceil(N / perGuild) }, (_, g) => ({ name: `Bench ${g}`, channels: Array.from({ length: Math.min(perGuild, N - g * perGuild) }, (_, i) => `c${i}`) }));

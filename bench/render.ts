@@ -15,16 +15,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.js';
+import { commandLine } from '../src/platform/cli.js';
 import { createRenderer } from '../src/render/index.js';
 import { BotProcess, allocatorSettings, botEnv } from '../test/support/bot-process.js';
 import { FakeDiscord } from '../test/support/fake-discord.js';
 import { benchDatabase } from './support.js';
 
-const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, baseline: { type: 'string' }, 'measure-only': { type: 'boolean', default: false } },
-});
+const { values: args } = commandLine(
+  { options: { quick: { type: 'boolean', default: false }, baseline: { type: 'string' }, 'measure-only': { type: 'boolean', default: false } } },
+  'npm run bench:render [-- --quick] [--baseline DIR] [--measure-only]',
+);
 
 const FORMULAS: string[] = [
   // XGBoost split gain and leaf weight

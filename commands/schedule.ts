@@ -1,30 +1,9 @@
-import { ChannelType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type GuildBasedChannel } from 'discord.js';
-import { topicChoices } from '../src/bank/autocomplete.js';
+import { ChannelType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { levels } from '../src/bank/schema.js';
 import { defineCommand } from '../src/app/context.js';
 import { UserError } from '../src/platform/errors.js';
-import { checkTimeZone, describeWhen, parseWhen } from '../src/schedule/timing.js';
-import type { ScheduleView } from '../src/schedule/repository.js';
-
-const NEEDED = [
-  [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
-  [PermissionFlagsBits.AttachFiles, 'Attach Files'],
-  [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads'],
-  [PermissionFlagsBits.SendMessagesInThreads, 'Send Messages in Threads'],
-  [PermissionFlagsBits.ReadMessageHistory, 'Read Message History'],
-] as const;
-
-function checkBotCanPost(channel: GuildBasedChannel): void {
-  const me = channel.guild.members.me;
-  const perms = me ? channel.permissionsFor(me) : null;
-  const missing = NEEDED.filter(([flag]) => !perms?.has(flag)).map(([, name]) => name);
-  if (missing.length) throw new UserError(`I can't post drops in <#${channel.id}>: I'm missing ${missing.map((m) => `**${m}**`).join(', ')} there. Give me those permissions, or pick another channel.`, 'forbidden');
-}
-
-const line = (s: ScheduleView) =>
-  `\`${s.id.slice(0, 8)}\` <#${s.channelId}> ${describeWhen(s.cron, s.timeZone)}${s.topics.length ? ` · topics ${s.topics.join(', ')}` : ''}${s.level ? ` · ${s.level}` : ''}${s.roleId ? ` · pings <@&${s.roleId}>` : ''} · follow-ups ${[s.revealEveryMinutes ? `every ${s.revealEveryMinutes} min` : '', s.revealAfterAnswers ? `after ${s.revealAfterAnswers} answers` : ''].filter(Boolean).join(' or ') || 'every 60 min'}${s.paused ? ' · **paused**' : ` · next <t:${Math.floor(s.nextRunAt.getTime() / 1000)}:R>`}`;
+import { checkBotCanPost } from '../src/schedule/discord/channel.js';
+import { scheduleReplies } from '../src/schedule/discord/views.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -55,47 +34,36 @@ export default defineCommand({
   async execute(interaction, { services }) {
     const guildId = interaction.guildId!;
     const sub = interaction.options.getSubcommand(true);
-    const now = services.clock();
+    const schedules = services.schedules;
     const reply = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     if (sub === 'set') {
       const picked = interaction.options.getChannel('channel', true);
       const channel = interaction.guild?.channels.cache.get(picked.id);
       if (!channel || channel.type !== ChannelType.GuildText) throw new UserError('Pick a text channel of this server.');
-      const cron = parseWhen(interaction.options.getString('when', true));
-      const zoneInput = interaction.options.getString('timezone');
-      const timeZone = zoneInput ? checkTimeZone(zoneInput) : (await services.guilds.settings(guildId)).timeZone;
-      const topics = (interaction.options.getString('topics') ?? '').split(/[\s,]+/).filter(Boolean);
-      const unknown = topics.filter((t) => !services.bank.topicById.has(t));
-      if (unknown.length) throw new UserError(`Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.map((t) => `\`${t.slice(0, 40)}\``).join(', ')}. Known topics: ${services.bank.topics.map((t) => t.id).join(', ')}.`);
+      const input = await schedules.plan({
+        guildId,
+        channelId: channel.id,
+        when: interaction.options.getString('when', true),
+        timeZone: interaction.options.getString('timezone'),
+        topics: interaction.options.getString('topics'),
+        level: interaction.options.getString('level'),
+        roleId: interaction.options.getRole('role')?.id ?? null,
+        revealEveryMinutes: interaction.options.getInteger('every_minutes'),
+        revealAfterAnswers: interaction.options.getInteger('after_answers'),
+        createdBy: interaction.user.id,
+      });
       checkBotCanPost(channel);
-      await services.guilds.joined(guildId, interaction.guild?.name ?? guildId);
-      const s = await services.schedules.create(
-        {
-          guildId,
-          channelId: channel.id,
-          cron,
-          timeZone,
-          topics,
-          level: interaction.options.getString('level'),
-          roleId: interaction.options.getRole('role')?.id ?? null,
-          revealEveryMinutes: interaction.options.getInteger('every_minutes'),
-          revealAfterAnswers: interaction.options.getInteger('after_answers'),
-          createdBy: interaction.user.id,
-        },
-        now,
-      );
-      await reply(`Scheduled. ${line(s)}`);
+      await reply(scheduleReplies.created(await schedules.create(input, interaction.guild?.name ?? guildId, services.clock())));
       return;
     }
     if (sub === 'list') {
-      const all = await services.schedules.list(guildId);
-      await reply(all.length ? all.map(line).join('\n') : 'No schedules yet. Add one with `/schedule set`.');
+      await reply(scheduleReplies.list(await schedules.list(guildId)));
       return;
     }
     const id = interaction.options.getString('id', true);
-    if (sub === 'pause') await reply(`Paused. ${line(await services.schedules.setPaused(guildId, id, true, now))}`);
-    else if (sub === 'resume') await reply(`Resumed. ${line(await services.schedules.setPaused(guildId, id, false, now))}`);
-    else if (sub === 'remove') await reply(`Removed schedule \`${(await services.schedules.remove(guildId, id)).id.slice(0, 8)}\`.`);
+    if (sub === 'pause') await reply(scheduleReplies.paused(await schedules.pause(guildId, id)));
+    else if (sub === 'resume') await reply(scheduleReplies.resumed(await schedules.resume(guildId, id, services.clock())));
+    else if (sub === 'remove') await reply(scheduleReplies.removed(await schedules.remove(guildId, id)));
   },
   async autocomplete(interaction) {
     const typed = interaction.options.getFocused().toLowerCase();

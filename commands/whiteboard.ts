@@ -1,7 +1,8 @@
-import { AttachmentBuilder, MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/app/context.js';
 import { UserError } from '../src/platform/errors.js';
-import { WHITEBOARD_LIMITS, boardToTex } from '../src/whiteboard/service.js';
+import { boardShown, cleared, exported, started, stepAdded, undone } from '../src/whiteboard/discord/views.js';
+import { WHITEBOARD_LIMITS } from '../src/whiteboard/rules.js';
 
 const author = (i: ChatInputCommandInteraction) => ({ id: i.user.id, name: i.member && 'displayName' in i.member ? i.member.displayName : (i.user.globalName ?? i.user.username) });
 
@@ -37,61 +38,34 @@ export default defineCommand({
     switch (sub) {
       case 'start': {
         const title = interaction.options.getString('title') ?? 'Derivation';
-        const board = await boards.start({ guildId: interaction.guildId!, channelId }, title, author(interaction));
-        await interaction.reply({
-          content: `🧮 Whiteboard **${board.title}** is open in this channel. Add steps with \`/whiteboard add\`, see it with \`/whiteboard show\`.`,
-        });
+        await interaction.reply(started(await boards.start({ guildId: interaction.guildId!, channelId }, title, author(interaction))));
         return;
       }
       case 'add': {
-        const step = interaction.options.getString('step', true);
-        const note = interaction.options.getString('note');
+        const by = author(interaction);
+        const input = { tex: interaction.options.getString('step', true), note: interaction.options.getString('note') };
         await interaction.deferReply();
-        const { number } = await boards.add(channelId, { tex: step, note }, author(interaction));
-        const theme = await services.guilds.theme(interaction.guildId);
-        const image = await services.renderer.tex(step.trim(), { theme, ...(note ? { caption: note.trim() } : {}) });
-        await interaction.editReply({
-          content: `Step **${number}** added by ${author(interaction).name}.`,
-          files: [new AttachmentBuilder(image.png, { name: `step-${number}.png` })],
-        });
+        const step = await boards.add(channelId, input, by);
+        await interaction.editReply(await stepAdded(services.renderer, await services.guilds.theme(interaction.guildId), step, by.name));
         return;
       }
       case 'show': {
-        const board = await boards.require(channelId);
-        if (board.steps.length === 0) throw new UserError(`**${board.title}** has no steps yet. Add one with \`/whiteboard add\`.`, 'not-found');
+        const board = await boards.show(channelId);
         await interaction.deferReply();
-        const theme = await services.guilds.theme(interaction.guildId);
-        const image = await services.renderer.whiteboard(
-          { title: board.title, steps: board.steps.map((s) => ({ tex: s.tex, author: s.authorName, ...(s.note ? { note: s.note } : {}) })) },
-          { theme },
-        );
-        await interaction.editReply({
-          content: `**${board.title}**: ${board.steps.length} step${board.steps.length === 1 ? '' : 's'}`,
-          files: [new AttachmentBuilder(image.png, { name: 'whiteboard.png' })],
-        });
+        await interaction.editReply(await boardShown(services.renderer, await services.guilds.theme(interaction.guildId), board));
         return;
       }
-      case 'undo': {
-        const removed = await boards.undo(channelId, author(interaction));
-        await interaction.reply({ content: `Removed your last step: \`${removed.tex.slice(0, 150).replace(/`/g, "'")}\`` });
+      case 'undo':
+        await interaction.reply(undone(await boards.undo(channelId, author(interaction))));
         return;
-      }
       case 'clear': {
         const canManage = interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
-        const count = await boards.clear(channelId, author(interaction), canManage);
-        await interaction.reply({ content: `The board was cleared (${count} step${count === 1 ? "" : "s"} removed) and closed; start a new one with \`/whiteboard start\`.` });
+        await interaction.reply(cleared(await boards.clear(channelId, author(interaction), canManage)));
         return;
       }
       case 'export': {
-        const board = await boards.require(channelId);
-        if (board.steps.length === 0) throw new UserError('The board is empty: nothing to export yet.', 'not-found');
-        const tex = boardToTex(board, services.clock());
-        const name = `${board.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'whiteboard'}.tex`;
-        await interaction.reply({
-          content: `**${board.title}** as LaTeX (${board.steps.length} steps).`,
-          files: [new AttachmentBuilder(Buffer.from(tex, 'utf8'), { name })],
-          flags: MessageFlags.Ephemeral,
-        });
+        const { board, tex } = await boards.export(channelId, services.clock());
+        await interaction.reply(exported(board, tex));
         return;
       }
       default:

@@ -6,11 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { commandLine } from '../src/platform/cli.js';
 import { connectionFromUrl, diffDatamodels } from '../src/platform/db/schema-engine.js';
 
-const name = process.argv[2];
+const USAGE = 'npm run db:new-migration <name>   (lower-case letters, digits and _)';
+const name = commandLine({ options: {}, allowPositionals: true }, USAGE).positionals[0];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
-  console.error('usage: npm run db:new-migration <name>   (lower-case letters, digits and _)');
+  console.error(`usage: ${USAGE}`);
   process.exit(2);
 }
 const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();

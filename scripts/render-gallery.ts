@@ -10,11 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { commandLine } from '../src/platform/cli.js';
 
-const { values } = parseArgs({
-  options: { out: { type: 'string', default: 'gallery' }, baseline: { type: 'string' }, root: { type: 'string' } },
-});
+const { values } = commandLine(
+  { options: { out: { type: 'string', default: 'gallery' }, baseline: { type: 'string' }, root: { type: 'string' } } },
+  'node --import tsx scripts/render-gallery.ts [--out DIR] [--baseline DIR] [--root DIR]',
+);
 const out = path.resolve(values.out);
 const root = path.resolve(values.root ?? path.join(import.meta.dirname, '..'));
 

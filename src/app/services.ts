@@ -22,10 +22,12 @@ import { PrivacyService } from '../privacy/service.js';
 import { PrivacyStore } from '../privacy/store.js';
 import type { Renderer } from '../render/index.js';
 import { texValidator } from '../render/validate.js';
-import { ScheduleRepository } from '../schedule/repository.js';
+import { ScheduleService } from '../schedule/service.js';
+import { ScheduleStore } from '../schedule/store.js';
 import { SprintService } from '../sprint/service.js';
 import { SprintStore } from '../sprint/store.js';
 import { WhiteboardService } from '../whiteboard/service.js';
+import { WhiteboardStore } from '../whiteboard/store.js';
 
 export interface Services {
   bank: Bank;
@@ -36,7 +38,7 @@ export interface Services {
   mastery: MasteryQueries;
   practice: PracticeService;
   whiteboards: WhiteboardService;
-  schedules: ScheduleRepository;
+  schedules: ScheduleService;
   drops: { engine: DropEngine; answers: DropAnswers };
   duels: DuelService;
   sprints: SprintService;
@@ -74,8 +76,8 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     answers,
     mastery,
     practice: new PracticeService(new PracticeStore(prisma), bank, answers, mastery, (eventKey, userId, rating) => applyRating(prisma, bank, clock, eventKey, userId, rating), clock),
-    whiteboards: new WhiteboardService(prisma, texValidator(renderer)),
-    schedules: new ScheduleRepository(prisma),
+    whiteboards: new WhiteboardService(new WhiteboardStore(prisma), db, texValidator(renderer)),
+    schedules: new ScheduleService(new ScheduleStore(prisma), db, guilds, bank.topics.map((t) => t.id)),
     drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
     duels: new DuelService(prisma, bank, answers, clock, shard),
     sprints: new SprintService(db, new SprintStore(prisma), bank, answers, clock, shard),

@@ -18,7 +18,11 @@ import { createMetrics } from '../platform/ops/metrics.js';
 import { practiceDiscord } from '../practice/discord/routes.js';
 import { privacyFeature } from '../privacy/discord/routes.js';
 import { createRenderer, prepareFonts, type Renderer } from '../render/index.js';
+import { renderDiscord } from '../render/discord/routes.js';
+import { rocDiscord } from '../roc/discord/routes.js';
+import { scheduleDiscord } from '../schedule/discord/routes.js';
 import { sprintDiscord } from '../sprint/discord/routes.js';
+import { whiteboardDiscord } from '../whiteboard/discord/routes.js';
 import type { Command, CommandContext } from './context.js';
 import { startScheduler } from './scheduler.js';
 import { buildServices, type Services } from './services.js';
@@ -116,7 +120,18 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       metrics,
       context,
       commands,
-      features: [answersFeature(), discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy)],
+      features: [
+        answersFeature(),
+        discord.practice,
+        discord.duel,
+        discord.sprint,
+        dropDiscord(services.drops),
+        privacyFeature(services.privacy),
+        renderDiscord(),
+        rocDiscord(),
+        scheduleDiscord(),
+        whiteboardDiscord(),
+      ],
     });
 
     listen(

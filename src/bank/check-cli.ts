@@ -1,5 +1,6 @@
 // `npm run bank:check [--json]`: validates every topic file (schema, unique ids), parses every
 // formula with MathJax, and prints counts per topic and level.
+import { commandLine } from '../platform/cli.js';
 import { checkBankContent } from './check.js';
 import { BankError, loadBank, type Bank } from './load.js';
 
@@ -21,7 +22,7 @@ export function bankTable(bank: Bank) {
   return { rows, total };
 }
 
-const json = process.argv.includes('--json');
+const { json } = commandLine({ options: { json: { type: 'boolean', default: false } } }, 'npm run bank:check [-- --json]').values;
 try {
   const bank = loadBank();
   const findings = checkBankContent(bank);

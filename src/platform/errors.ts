@@ -15,8 +15,10 @@ export class DomainError extends Error {
     readonly code: string,
     readonly params: ErrorParams = {},
     readonly kind: ErrorKind = 'invalid-input',
+    /** The error it stands for, if any (logged with the refusal). */
+    options?: { cause?: unknown },
   ) {
-    super(Object.keys(params).length ? `${code} ${JSON.stringify(params)}` : code);
+    super(Object.keys(params).length ? `${code} ${JSON.stringify(params)}` : code, options);
     this.name = 'DomainError';
   }
 }

@@ -1,58 +1,18 @@
 /**
- * A small LRU for rendered images, bounded by entry count and total bytes, keyed by a
- * SHA-256 of the job (stable key order; typed arrays hashed by their bytes).
+ * The caches of rendered images and laid-out formulas (lru-cache, bounded by entry count and
+ * total bytes), keyed by a SHA-256 of the job (stable key order; typed arrays hashed by their
+ * bytes).
  */
 import { createHash, type Hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
-export class LruCache<V> {
-  private readonly map = new Map<string, { value: V; bytes: number }>();
-  private totalBytes = 0;
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxBytes: number,
-    private readonly sizeOf: (v: V) => number,
-  ) {}
-
-  get(key: string): V | undefined {
-    const hit = this.map.get(key);
-    if (!hit) return undefined;
-    // Re-insert: Map iteration order is insertion order, so the first key is the oldest.
-    this.map.delete(key);
-    this.map.set(key, hit);
-    return hit.value;
-  }
-
-  set(key: string, value: V): void {
-    const bytes = this.sizeOf(value);
-    const old = this.map.get(key);
-    if (old) {
-      this.totalBytes -= old.bytes;
-      this.map.delete(key);
-    }
-    if (bytes > this.maxBytes || this.maxEntries <= 0) return;
-    this.map.set(key, { value, bytes });
-    this.totalBytes += bytes;
-    while (this.map.size > this.maxEntries || this.totalBytes > this.maxBytes) {
-      const oldest = this.map.keys().next();
-      if (oldest.done) break;
-      this.totalBytes -= this.map.get(oldest.value)!.bytes;
-      this.map.delete(oldest.value);
-    }
-  }
-
-  clear(): void {
-    this.map.clear();
-    this.totalBytes = 0;
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  get bytes(): number {
-    return this.totalBytes;
-  }
+/**
+ * An LRU bounded by entry count and by total size (`sizeOf`, e.g. PNG bytes): the least
+ * recently used entries go first, and a value larger than the whole budget is not kept.
+ */
+export function boundedCache<V extends {}>(maxEntries: number, maxBytes: number, sizeOf: (v: V) => number): LRUCache<string, V> {
+  // lru-cache wants a positive integer size.
+  return new LRUCache<string, V>({ max: maxEntries, maxSize: maxBytes, sizeCalculation: (v) => Math.max(1, Math.ceil(sizeOf(v))) });
 }
 
 function feed(h: Hash, v: unknown): void {

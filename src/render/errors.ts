@@ -1,3 +1,5 @@
+import { DomainError, type ErrorKind } from '../platform/errors.js';
+
 /**
  * Errors from the rendering engine. `message` is plain words fit to show a user; `kind`
  * tells the caller what went wrong without parsing the message.
@@ -51,4 +53,28 @@ export interface SerializedRenderError {
 
 export function isRenderError(e: unknown): e is RenderError {
   return e instanceof RenderError;
+}
+
+const REFUSAL_KIND: Record<RenderErrorKind, ErrorKind> = {
+  'invalid-input': 'invalid-input',
+  tex: 'invalid-input',
+  'too-large': 'limit',
+  timeout: 'limit',
+  'worker-crashed': 'limit',
+  busy: 'limit',
+  closed: 'expired',
+  internal: 'invalid-input',
+};
+
+/**
+ * A rendering failure as the domain error `render.<kind>` with the engine's plain message, for
+ * the render phrasebook to word (the RenderError is its cause, logged with its detail).
+ */
+export function renderDomainError(err: RenderError): DomainError {
+  return new DomainError(`render.${err.kind}`, { message: err.message }, REFUSAL_KIND[err.kind], { cause: err });
+}
+
+/** What the interaction boundary shows for a rendering failure: every RenderError but an internal one (a bug) is a refusal. */
+export function renderRefusal(err: unknown): DomainError | null {
+  return err instanceof RenderError && err.kind !== 'internal' ? renderDomainError(err) : null;
 }

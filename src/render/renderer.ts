@@ -5,7 +5,8 @@
  */
 import { RenderError } from './errors.js';
 import { isThemeName, type ThemeName } from './theme.js';
-import { LruCache, hashKey } from './cache.js';
+import type { LRUCache } from 'lru-cache';
+import { boundedCache, hashKey } from './cache.js';
 import { RenderPool, type PoolOptions, type PoolStats } from './pool.js';
 import { MAX_CAPTION_LENGTH, checkTex, packBinaryData } from './limits.js';
 import {
@@ -106,14 +107,17 @@ function optionalThreshold(v: unknown): number | undefined {
 /** Renderer backed by a worker pool and an LRU cache. */
 export class PooledRenderer implements Renderer {
   private readonly pool: RenderPool;
-  private readonly cache: LruCache<JobResult>;
+  /** Null when caching is turned off (`cacheEntries: 0`, for benches and fault tests). */
+  private readonly cache: LRUCache<string, JobResult> | null;
   private readonly inFlight = new Map<string, Promise<JobResult>>();
   private hits = 0;
   private misses = 0;
 
   constructor(options: RendererOptions = {}) {
     this.pool = new RenderPool(options);
-    this.cache = new LruCache<JobResult>(options.cacheEntries ?? 500, options.cacheBytes ?? 64 * 1024 * 1024, (r) => r.png.byteLength + 200);
+    const entries = options.cacheEntries ?? 500;
+    const bytes = options.cacheBytes ?? 64 * 1024 * 1024;
+    this.cache = entries > 0 && bytes > 0 ? boundedCache<JobResult>(entries, bytes, (r) => r.png.byteLength + 200) : null;
   }
 
   /** Resolves once the workers have loaded MathJax and canvas. */
@@ -164,11 +168,11 @@ export class PooledRenderer implements Renderer {
   }
 
   stats(): RendererStats {
-    return { ...this.pool.stats(), cacheEntries: this.cache.size, cacheBytes: this.cache.bytes, cacheHits: this.hits, cacheMisses: this.misses };
+    return { ...this.pool.stats(), cacheEntries: this.cache?.size ?? 0, cacheBytes: this.cache?.calculatedSize ?? 0, cacheHits: this.hits, cacheMisses: this.misses };
   }
 
   async close(): Promise<void> {
-    this.cache.clear();
+    this.cache?.clear();
     await this.pool.close();
   }
 
@@ -189,7 +193,7 @@ export class PooledRenderer implements Renderer {
   /** Cache lookup, in-flight sharing, then the pool. Errors are not cached. */
   private run(job: RenderJob): Promise<JobResult> {
     const key = hashKey(job);
-    const cached = this.cache.get(key);
+    const cached = this.cache?.get(key);
     if (cached) {
       this.hits++;
       return Promise.resolve(cached);
@@ -203,7 +207,7 @@ export class PooledRenderer implements Renderer {
     const promise = this.pool.run(job).then(
       (result) => {
         this.inFlight.delete(key);
-        this.cache.set(key, result);
+        this.cache?.set(key, result);
         return result;
       },
       (err: unknown) => {

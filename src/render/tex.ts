@@ -16,7 +16,7 @@ import { AllPackages } from 'mathjax-full/js/input/tex/AllPackages.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { LiteElement } from 'mathjax-full/js/adaptors/lite/Element.js';
 import { Image, Path2D, type Canvas } from '@napi-rs/canvas';
-import { LruCache } from './cache.js';
+import { boundedCache } from './cache.js';
 import { RenderError } from './errors.js';
 import { MAX_CAPTION_LENGTH, checkTex, formatInt } from './limits.js';
 import { getTheme, type ThemeName } from './theme.js';
@@ -373,7 +373,7 @@ function readSvg(adaptor: LiteAdaptor, root: LiteElement, color: string): { text
  * (it is ~40% of a whiteboard's time). Boxes are shared: callers must not change them.
  * Errors are not kept.
  */
-const boxes = new LruCache<TexBox>(400, 6 * 1024 * 1024, (b) => 2 * b.markup.length + b.texts.reduce((n, t) => n + 2 * t.text.length + 96, 0) + 120 * (b.shapes?.length ?? 0));
+const boxes = boundedCache<TexBox>(400, 6 * 1024 * 1024, (b) => 2 * b.markup.length + b.texts.reduce((n, t) => n + 2 * t.text.length + 96, 0) + 120 * (b.shapes?.length ?? 0));
 
 /** TeX to a laid-out formula. Throws RenderError ('invalid-input' | 'tex'). */
 export function texToBox(tex: string, options: TexBoxOptions): TexBox {

@@ -3,7 +3,10 @@ import type { Chain } from '../../src/bank/load.js';
 import { loadBank } from '../../src/bank/load.js';
 import { DropEngine, type DropPublisher, type DropRow } from '../../src/drop/engine.js';
 import { createLogger } from '../../src/platform/log.js';
-import { ScheduleRepository } from '../../src/schedule/repository.js';
+import { GuildService } from '../../src/guilds/service.js';
+import { GuildStore } from '../../src/guilds/store.js';
+import { ScheduleService } from '../../src/schedule/service.js';
+import { ScheduleStore } from '../../src/schedule/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 import { serverReachable } from '../support/database.js';
 
@@ -36,15 +39,16 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-const schedule = (repo: ScheduleRepository, guildId: string, cron: string, timeZone: string, now: Date, extra: Partial<Parameters<ScheduleRepository['create']>[0]> = {}) =>
-  repo.create({ guildId, channelId: `${guildId}-c`, cron, timeZone, topics: [], level: null, roleId: null, revealEveryMinutes: 5, revealAfterAnswers: null, createdBy: 'u', ...extra }, now);
+const schedules = () => new ScheduleService(new ScheduleStore(db.prisma), db, new GuildService(new GuildStore(db.prisma), log), bank.topics.map((t) => t.id));
+const schedule = (repo: ScheduleService, guildId: string, cron: string, timeZone: string, now: Date, extra: Partial<Parameters<ScheduleService['create']>[0]> = {}) =>
+  repo.create({ guildId, channelId: `${guildId}-c`, cron, timeZone, topics: [], level: null, roleId: null, revealEveryMinutes: 5, revealAfterAnswers: null, createdBy: 'u', ...extra }, guildId, now);
 
 describe('the drop engine', () => {
   // Concurrency needs two PostgreSQL sessions; the embedded database serves every connection from one.
   it.skipIf(!sharedServer)('posts every drop and every step exactly once with two processes ticking at once', async () => {
     let now = new Date('2026-05-04T06:59:00Z');
     const clock = () => now;
-    const repo = new ScheduleRepository(db.prisma);
+    const repo = schedules();
     for (let i = 0; i < 20; i++) await schedule(repo, `g${i}`, '0 9 * * *', 'Europe/Berlin', now);
     const pub = new RecordingPublisher();
     const a = new DropEngine(db.prisma, bank, pub, clock, log, { random: () => 0 });
@@ -71,7 +75,7 @@ describe('the drop engine', () => {
   it('completes a step after a crash between posting and recording it, without a second post', async () => {
     let now = new Date('2026-05-10T08:59:30Z');
     const clock = () => now;
-    const repo = new ScheduleRepository(db.prisma);
+    const repo = schedules();
     await schedule(repo, 'crash', '0 9 * * *', 'UTC', now);
     const pub = new RecordingPublisher();
     const engine = new DropEngine(db.prisma, bank, pub, clock, log, { leaseMs: 30_000 });
@@ -94,7 +98,7 @@ describe('the drop engine', () => {
   it('posts a drop missed during downtime late within the grace period, and skips older ones', async () => {
     let now = new Date('2026-06-01T08:00:00Z');
     const clock = () => now;
-    const repo = new ScheduleRepository(db.prisma);
+    const repo = schedules();
     await schedule(repo, 'late', '0 9 * * *', 'UTC', now);
     await schedule(repo, 'gone', '0 5 * * *', 'UTC', new Date('2026-06-01T04:00:00Z'));
     const engine = new DropEngine(db.prisma, bank, new RecordingPublisher(), clock, log);
@@ -112,7 +116,7 @@ describe('the drop engine', () => {
   it('keeps a 09:00 Europe/Berlin drop at 09:00 local across the spring daylight-saving change', async () => {
     let now = new Date('2026-03-27T12:00:00Z');
     const clock = () => now;
-    const repo = new ScheduleRepository(db.prisma);
+    const repo = schedules();
     await schedule(repo, 'dst', '0 9 * * *', 'Europe/Berlin', now);
     const engine = new DropEngine(db.prisma, bank, new RecordingPublisher(), clock, log);
     for (const t of ['2026-03-28T08:00:00Z', '2026-03-29T07:00:00Z', '2026-03-30T07:00:00Z']) {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/platform/errors.js';
-import { WHITEBOARD_LIMITS, WhiteboardService, boardToTex } from '../../src/whiteboard/service.js';
+import { DomainError, mergePhrasebooks } from '../../src/platform/errors.js';
+import { renderPhrases } from '../../src/render/discord/phrases.js';
+import { RenderError, renderDomainError } from '../../src/render/errors.js';
+import { whiteboardPhrases } from '../../src/whiteboard/discord/phrases.js';
+import { WHITEBOARD_LIMITS, boardToTex } from '../../src/whiteboard/rules.js';
+import { WhiteboardService } from '../../src/whiteboard/service.js';
+import { WhiteboardStore } from '../../src/whiteboard/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
+import { refusalOf } from '../support/phrases.js';
 
 let db: MigratedDatabase;
 let boards: WhiteboardService;
@@ -11,13 +17,15 @@ const where = (channelId: string) => ({ guildId: '900000000000000000', channelId
 // A stand-in validator with MathJax's verdict on one known-bad input; rendering has its own tests.
 const validate = async (tex: string) => {
   if (tex.includes('\\frac{')) {
-    if ((tex.match(/{/g) ?? []).length !== (tex.match(/}/g) ?? []).length) throw new UserError('Missing close brace');
+    if ((tex.match(/{/g) ?? []).length !== (tex.match(/}/g) ?? []).length) throw renderDomainError(new RenderError('tex', 'Missing close brace'));
   }
 };
+/** What the member reads when the promise is refused. */
+const refused = (p: Promise<unknown>) => refusalOf(mergePhrasebooks([whiteboardPhrases, renderPhrases]), p);
 
 beforeAll(async () => {
   db = await migratedDatabase('whiteboard');
-  boards = new WhiteboardService(db.prisma, validate);
+  boards = new WhiteboardService(new WhiteboardStore(db.prisma), db, validate);
 });
 afterAll(async () => db?.drop());
 
@@ -25,11 +33,11 @@ describe('whiteboards', () => {
   it('keeps one open board per channel', async () => {
     await boards.start(where('c1'), 'Ridge', alice);
     await boards.add('c1', { tex: 'L = \\|y - Xw\\|^2' }, alice);
-    await expect(boards.start(where('c1'), 'Another', bob)).rejects.toThrow(/already has an open board, \*\*Ridge\*\* \(1 step\)/);
+    expect(await refused(boards.start(where('c1'), 'Another', bob))).toMatch(/already has an open board, \*\*Ridge\*\* \(1 step\)/);
     // Also when two members start at the same moment: exactly one board.
     const results = await Promise.allSettled([boards.start(where('c1b'), 'A', alice), boards.start(where('c1b'), 'B', bob)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/already has an open board/);
+    expect(await refused(Promise.reject((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason))).toMatch(/already has an open board/);
   });
 
   it('orders concurrent additions: everyone gets a step, positions distinct and consecutive', async () => {
@@ -45,8 +53,8 @@ describe('whiteboards', () => {
   it('refuses a bad step and leaves the board unchanged', async () => {
     await boards.start(where('c3'), 'Bad', alice);
     await boards.add('c3', { tex: 'a^2' }, alice);
-    await expect(boards.add('c3', { tex: '\\frac{1}{2' }, bob)).rejects.toThrow(/Missing close brace/);
-    await expect(boards.add('c3', { tex: 'x'.repeat(WHITEBOARD_LIMITS.stepChars + 1) }, bob)).rejects.toThrow(/at most 500 characters/);
+    expect(await refused(boards.add('c3', { tex: '\\frac{1}{2' }, bob))).toMatch(/Missing close brace/);
+    expect(await refused(boards.add('c3', { tex: 'x'.repeat(WHITEBOARD_LIMITS.stepChars + 1) }, bob))).toMatch(/at most 500 characters/);
     expect((await boards.require('c3')).steps).toHaveLength(1);
   });
 
@@ -56,14 +64,14 @@ describe('whiteboards', () => {
     await boards.add('c4', { tex: 'b' }, bob);
     await boards.add('c4', { tex: 'c' }, alice);
     expect((await boards.undo('c4', bob)).tex).toBe('b');
-    await expect(boards.undo('c4', bob)).rejects.toThrow(/no step on this board/);
+    expect(await refused(boards.undo('c4', bob))).toMatch(/no step on this board/);
     expect((await boards.require('c4')).steps.map((s) => s.tex)).toEqual(['a', 'c']);
   });
 
   it('lets only the starter or a server manager clear it', async () => {
     await boards.start(where('c5'), 'Clear', alice);
     await boards.add('c5', { tex: 'a' }, bob);
-    await expect(boards.clear('c5', bob, false)).rejects.toThrow(/Only the member who started/);
+    expect(await refused(boards.clear('c5', bob, false))).toMatch(/Only the member who started/);
     expect(await boards.clear('c5', bob, true)).toBe(1);
     // Clearing closes the board: a new one may be started.
     expect((await boards.start(where('c5'), 'Fresh', bob)).title).toBe('Fresh');
@@ -77,7 +85,11 @@ describe('whiteboards', () => {
       await boards.start(where(channel), 'Race', alice);
       await boards.add(channel, { tex: 'a' }, alice);
       const results = await Promise.allSettled([boards.undo(channel, alice), boards.add(channel, { tex: 'b' }, alice), boards.clear(channel, alice, false)]);
-      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(UserError);
+      for (const r of results) {
+        if (r.status === 'fulfilled') continue;
+        expect(r.reason).toBeInstanceOf(DomainError);
+        expect(await refused(Promise.reject(r.reason))).toMatch(/\w/);
+      }
       expect(results[2].status).toBe('fulfilled');
       expect(await db.prisma.whiteboard.count({ where: { channelId: channel } })).toBe(0);
     }
@@ -87,7 +99,7 @@ describe('whiteboards', () => {
   it('stops at the step limit with a friendly message', async () => {
     await boards.start(where('c6'), 'Full', alice);
     for (let i = 0; i < WHITEBOARD_LIMITS.steps; i++) await boards.add('c6', { tex: `s_${i}` }, alice);
-    await expect(boards.add('c6', { tex: 'one more' }, alice)).rejects.toThrow(/board is full \(25 steps\)/);
+    expect(await refused(boards.add('c6', { tex: 'one more' }, alice))).toMatch(/board is full \(25 steps\)/);
   });
 
   it('exports a compilable-looking LaTeX document with authors and notes', async () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { rocPhrases } from '../../src/roc/discord/phrases.js';
 import { ROC_LIMITS, checkCsvAttachment, parseCsvSample, parseTextSample } from '../../src/roc/input.js';
+import { refusal } from '../support/phrases.js';
+
+const refused = (fn: () => unknown) => refusal(rocPhrases, fn);
 
 describe('/roc input', () => {
   it('reads comma or space separated labels and scores, true/false too', () => {
@@ -14,7 +18,7 @@ describe('/roc input', () => {
     ['', '', /Give both `labels` and `scores`/],
     ['1 0', 'NaN 0.2', /Scores must be numbers/],
   ])('explains %s / %s', (labels, scores, message) => {
-    expect(() => parseTextSample(labels, scores)).toThrow(message);
+    expect(refused(() => parseTextSample(labels, scores))).toMatch(message);
   });
 
   it('reads a CSV with or without a header', () => {
@@ -22,17 +26,24 @@ describe('/roc input', () => {
     expect(parseCsvSample('\uFEFF1;0.9\r\n0;0.3')).toEqual({ labels: [1, 0], scores: [0.9, 0.3] });
   });
 
+  it('reads quoted cells, mixed separators, extra columns and blank lines', () => {
+    expect(parseCsvSample('"label","score"\n"1", "0.9"\n\n  \n0\t0.3\textra\n\'1\';.5')).toEqual({ labels: [1, 0, 1], scores: [0.9, 0.3, 0.5] });
+    // Blank lines still count for the line named in a refusal.
+    expect(refused(() => parseCsvSample('1,0.9\n\n\n0,oops'))).toMatch(/line 4's score is `oops`/);
+    expect(refused(() => parseCsvSample('1,0.9\n0,"0.3\n'))).toMatch(/quote .* never closed/);
+  });
+
   it('refuses bad CSVs clearly', () => {
-    expect(() => parseCsvSample('label,score\n')).toThrow(/no data rows/);
-    expect(() => parseCsvSample('1,0.9\n0,x\n')).toThrow(/line 2's score is `x`/);
-    expect(() => parseCsvSample('1\n')).toThrow(/needs two: label,score/);
+    expect(refused(() => parseCsvSample('label,score\n'))).toMatch(/no data rows/);
+    expect(refused(() => parseCsvSample('1,0.9\n0,x\n'))).toMatch(/line 2's score is `x`/);
+    expect(refused(() => parseCsvSample('1\n'))).toMatch(/needs two: label,score/);
     const big = Array.from({ length: ROC_LIMITS.maxRows + 1 }, (_, i) => `${i % 2},${i}`).join('\n');
-    expect(() => parseCsvSample(big)).toThrow(/more than 100,000 rows/);
+    expect(refused(() => parseCsvSample(big))).toMatch(/more than 100,000 rows/);
   });
 
   it('refuses attachments that are not CSV or too large before downloading', () => {
-    expect(() => checkCsvAttachment({ name: 'photo.png', size: 10, contentType: 'image/png' })).toThrow(/not a CSV file/);
-    expect(() => checkCsvAttachment({ name: 'a.csv', size: 50 * 1024 * 1024, contentType: 'text/csv' })).toThrow(/limit is 4 MB/);
+    expect(refused(() => checkCsvAttachment({ name: 'photo.png', size: 10, contentType: 'image/png' }))).toMatch(/not a CSV file/);
+    expect(refused(() => checkCsvAttachment({ name: 'a.csv', size: 50 * 1024 * 1024, contentType: 'text/csv' }))).toMatch(/limit is 4 MB/);
     expect(() => checkCsvAttachment({ name: 'a.csv', size: 100, contentType: 'text/csv' })).not.toThrow();
   });
 });

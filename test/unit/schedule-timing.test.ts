@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimeZone, describeWhen, nextRun, parseWhen } from '../../src/schedule/timing.js';
+import { schedulePhrases } from '../../src/schedule/discord/phrases.js';
+import { describeWhen } from '../../src/schedule/discord/views.js';
+import { checkShortId, checkTimeZone, matchShortId, nextRun, parseTopics, parseWhen } from '../../src/schedule/rules.js';
+import { refusal } from '../support/phrases.js';
+
+const refused = (fn: () => unknown) => refusal(schedulePhrases, fn);
 
 describe('schedule timing', () => {
   it('reads HH:MM and cron expressions', () => {
@@ -16,12 +21,27 @@ describe('schedule timing', () => {
     ['* * * * *', /at most once an hour/],
     ['0 9 * *', /five fields/],
   ])('refuses %s', (input, message) => {
-    expect(() => parseWhen(input)).toThrow(message);
+    expect(refused(() => parseWhen(input))).toMatch(message);
   });
 
   it('refuses unknown time zones', () => {
     expect(checkTimeZone('Europe/Berlin')).toBe('Europe/Berlin');
-    expect(() => checkTimeZone('Mars/Olympus')).toThrow(/not a time zone I know/);
+    expect(refused(() => checkTimeZone('Mars/Olympus'))).toMatch(/not a time zone I know/);
+  });
+
+  it('accepts known topics and names the unknown ones with the known list', () => {
+    const known = new Set(['xgboost', 'roc-auc']);
+    expect(parseTopics(' xgboost, roc-auc ', known)).toEqual(['xgboost', 'roc-auc']);
+    expect(parseTopics(null, known)).toEqual([]);
+    expect(refused(() => parseTopics('xgboost, astrology tarot', known))).toBe('Unknown topics: `astrology`, `tarot`. Known topics: xgboost, roc-auc.');
+  });
+
+  it('finds a schedule by the start of its id', () => {
+    const all = [{ id: '3f2a9c1b-0000' }, { id: '3f2a0000-0000' }];
+    expect(matchShortId(all, checkShortId(' 3F2A9 '))).toBe(all[0]);
+    expect(refused(() => matchShortId(all, checkShortId('3f2')))).toMatch(/Give the schedule id shown by `\/schedule list`/);
+    expect(refused(() => matchShortId(all, checkShortId('3f2a')))).toMatch(/several schedules/);
+    expect(refused(() => matchShortId(all, checkShortId('abcd')))).toBe('No schedule `abcd` in this server. See `/schedule list`.');
   });
 
   it('keeps 09:00 Europe/Berlin at 09:00 local across both daylight-saving changes', () => {

@@ -3,14 +3,16 @@
 import 'dotenv/config';
 import { REST, Routes, type APIApplication } from 'discord.js';
 import { commands } from '../../../commands/index.js';
+import { commandLine } from '../cli.js';
 import { ConfigError, loadConfig } from '../config.js';
 
-function guildArg(argv: string[]): string | undefined {
-  const i = argv.indexOf('--guild');
-  if (i === -1) return undefined;
-  const id = argv[i + 1];
-  if (!id || !/^\d{17,20}$/.test(id)) {
-    console.error('--guild needs a server id (17-20 digits; right-click the server with Developer Mode on > Copy Server ID)');
+const GUILD_ID = '--guild needs a server id (17-20 digits; right-click the server with Developer Mode on > Copy Server ID)';
+
+function guildArg(): string | undefined {
+  const id = commandLine({ options: { guild: { type: 'string' } } }, `npm run deploy-commands [-- --guild ID]\n${GUILD_ID}`).values.guild;
+  if (id === undefined) return undefined;
+  if (!/^\d{17,20}$/.test(id)) {
+    console.error(GUILD_ID);
     process.exit(2);
   }
   return id;
@@ -18,7 +20,7 @@ function guildArg(argv: string[]): string | undefined {
 
 try {
   const config = loadConfig();
-  const guildId = guildArg(process.argv.slice(2));
+  const guildId = guildArg();
   const rest = new REST(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}).setToken(config.DISCORD_TOKEN);
   const app = (await rest.get(Routes.currentApplication())) as APIApplication;
   const body = commands.map((c) => c.data.toJSON());

@@ -3,8 +3,7 @@ import { PermissionFlagsBits, type Interaction } from 'discord.js';
 import type { Logger } from '../log.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { DomainError, UserError, mergePhrasebooks, type Phrasebook } from '../errors.js';
-import { RenderError } from '../../render/errors.js';
-import { renderErrorMessage } from '../../render/validate.js';
+import { renderRefusal } from '../../render/errors.js';
 import type { InteractionOutcome, Metrics } from '../ops/metrics.js';
 import type { ComponentInteraction, ComponentRoute, DiscordFeature, SlashCommand } from './command.js';
 import { decodeCustomId } from './custom-id.js';
@@ -129,16 +128,14 @@ export function createInteractionRouter<Ctx>({ log: rootLog, metrics, context, c
     try {
       outcome = await dispatch(interaction, label);
     } catch (caught) {
-      const err = malformedPayload(caught) ?? caught;
+      // A renderer's refusal (a bad formula, a job over its limits) is worded like any domain error.
+      const err = malformedPayload(caught) ?? renderRefusal(caught) ?? caught;
       let message: string;
       if (err instanceof UserError || err instanceof DomainError) {
         outcome = 'user_error';
         message = err instanceof DomainError ? phrase(err, phrases, log) : err.message;
-        log.info({ command: label.name, kind: label.kind, reason: err.kind, ...(err instanceof DomainError ? { code: err.code } : {}), userMessage: message }, 'interaction refused');
-      } else if (err instanceof RenderError && err.kind !== 'internal') {
-        outcome = 'user_error';
-        message = renderErrorMessage(err);
-        log.info({ command: label.name, kind: label.kind, reason: `render-${err.kind}`, detail: err.detail, userMessage: err.message }, 'render refused');
+        const coded = err instanceof DomainError ? { code: err.code, ...(err.cause === undefined ? {} : { cause: err.cause }) } : {};
+        log.info({ command: label.name, kind: label.kind, reason: err.kind, ...coded, userMessage: message }, 'interaction refused');
       } else if (isDatabaseUnavailable(err)) {
         outcome = 'unavailable';
         message = MESSAGES.unavailable;

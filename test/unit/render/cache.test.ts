@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache, hashKey } from '../../../src/render/cache.js';
+import { boundedCache, hashKey } from '../../../src/render/cache.js';
 
-describe('LruCache', () => {
+describe('boundedCache', () => {
   it('evicts the least recently used entry beyond the entry limit', () => {
-    const c = new LruCache<string>(2, 1e9, () => 1);
+    const c = boundedCache<string>(2, 1e9, () => 1);
     c.set('a', 'A');
     c.set('b', 'B');
     expect(c.get('a')).toBe('A'); // a is now most recent
@@ -15,16 +15,29 @@ describe('LruCache', () => {
   });
 
   it('is bounded by bytes and skips values larger than the budget', () => {
-    const c = new LruCache<Buffer>(100, 10, (b) => b.length);
+    const c = boundedCache<Buffer>(100, 10, (b) => b.length);
     c.set('a', Buffer.alloc(4));
     c.set('b', Buffer.alloc(4));
     c.set('c', Buffer.alloc(4));
-    expect(c.bytes).toBeLessThanOrEqual(10);
+    expect(c.calculatedSize).toBeLessThanOrEqual(10);
     expect(c.get('a')).toBeUndefined();
     c.set('huge', Buffer.alloc(11));
     expect(c.get('huge')).toBeUndefined();
     c.set('b', Buffer.alloc(2));
-    expect(c.bytes).toBe(6);
+    expect(c.calculatedSize).toBe(6);
+    // Replaced by a value over the budget: the old one goes too, so no stale image is served.
+    c.set('b', Buffer.alloc(11));
+    expect(c.get('b')).toBeUndefined();
+    expect(c.calculatedSize).toBe(4);
+  });
+
+  it('counts a value of size 0 as 1, so an empty value still takes a place', () => {
+    const c = boundedCache<string>(10, 2, (s) => s.length);
+    c.set('a', '');
+    c.set('b', '');
+    c.set('c', '');
+    expect(c.size).toBe(2);
+    expect(c.get('a')).toBeUndefined();
   });
 });
 

@@ -1,0 +1,20 @@
+import type { Phrasebook } from '../../platform/errors.js';
+
+const ids = (list: string | number | undefined) => String(list ?? '').split(',').filter(Boolean);
+
+/** The words for /schedule's refusals. */
+export const schedulePhrases: Phrasebook = {
+  'schedule.bad-time': (p) => `"${p.text}" is not a time of day. Use 24-hour HH:MM, e.g. \`09:00\` or \`18:30\`.`,
+  'schedule.bad-when': (p) => `"${p.text}" is neither a time (HH:MM) nor a cron expression with five fields (minute hour day month weekday), e.g. \`0 9 * * 1-5\`.`,
+  'schedule.bad-cron': (p) => `"${p.text}" is not a valid cron expression${p.reason ? `: ${p.reason}` : ''}. Example: \`0 9 * * 1-5\` (09:00 on weekdays).`,
+  'schedule.too-often': () => 'A schedule can fire at most once an hour (one minute value). Use several schedules for several times a day.',
+  'schedule.bad-zone': (p) => `"${p.zone}" is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`.`,
+  'schedule.unknown-topics': (p) => {
+    const unknown = ids(p.unknown);
+    return `Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.map((t) => `\`${t.slice(0, 40)}\``).join(', ')}. Known topics: ${ids(p.known).join(', ')}.`;
+  },
+  'schedule.limit': (p) => `A server can have at most ${p.max} schedules. Remove one first.`,
+  'schedule.bad-id': () => 'Give the schedule id shown by `/schedule list` (e.g. `3f2a9c1b`).',
+  'schedule.ambiguous-id': () => 'That id matches several schedules; give more characters.',
+  'schedule.not-found': (p) => `No schedule \`${p.id}\` in this server. See \`/schedule list\`.`,
+};
