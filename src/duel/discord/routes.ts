@@ -23,6 +23,7 @@ import { drillCard } from '../../practice/discord/views.js';
 import type { DuelResult } from '../elo.js';
 import { duelOptions, type AnswerResult, type DuelRow, type DuelService } from '../service.js';
 import { formText } from '../../platform/discord/forms.js';
+import { crashPoint } from '../../platform/fault.js';
 
 export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq', numberOpen: 'dzn', numberSubmit: 'dzm' } as const;
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
@@ -139,6 +140,7 @@ export class DuelDriver {
   async finish(duelId: string, board?: EmbedBuilder): Promise<void> {
     const result = await this.duels.finish(duelId);
     if (!result) return;
+    crashPoint('duel-after-finish');
     const { duel, a, b, scoreA } = result;
     const elo: DuelResult | null = scoreA === null ? null : await this.duels.applyElo(duel, a, b, scoreA);
     const name = async (id: string) => this.client.users.fetch(id).then((u) => u.displayName, () => 'a member');
