@@ -2,8 +2,8 @@ import { SlashCommandBuilder } from 'discord.js';
 import { topicChoices } from '../src/bank/autocomplete.js';
 import { levels } from '../src/bank/schema.js';
 import { defineCommand } from '../src/app/context.js';
-import { challengeMessage } from '../src/duel/discord/routes.js';
-import { DUEL_LIMITS, type DuelFormat } from '../src/duel/service.js';
+import { challengeMessage } from '../src/duel/discord/views.js';
+import { DUEL_LIMITS, type DuelFormat } from '../src/duel/rules.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -15,7 +15,7 @@ export default defineCommand({
     .addIntegerOption((o) => o.setName('rounds').setDescription(`Questions (default ${DUEL_LIMITS.defaultRounds}, at most ${DUEL_LIMITS.maxRounds})`).setMinValue(1).setMaxValue(DUEL_LIMITS.maxRounds))
     .addStringOption((o) => o.setName('level').setDescription('Only questions at this level').addChoices(...levels.map((l) => ({ name: l, value: l }))))
     .addIntegerOption((o) =>
-      o.setName('seconds').setDescription(`Seconds per question (default ${DUEL_LIMITS.defaultSeconds}; ${DUEL_LIMITS.drillDefaultSeconds} with drills)`).setMinValue(5).setMaxValue(120),
+      o.setName('seconds').setDescription(`Seconds per question (default ${DUEL_LIMITS.defaultSeconds}; ${DUEL_LIMITS.drillDefaultSeconds} with drills)`).setMinValue(DUEL_LIMITS.minSeconds).setMaxValue(DUEL_LIMITS.maxSeconds),
     )
     .addStringOption((o) =>
       o

@@ -6,6 +6,7 @@ import type { Bank } from '../bank/load.js';
 import { DropAnswers } from '../drop/answers.js';
 import { DropEngine, type DropPublisher } from '../drop/engine.js';
 import { DuelService } from '../duel/service.js';
+import { DuelStore } from '../duel/store.js';
 import { GuildService } from '../guilds/service.js';
 import { GuildStore } from '../guilds/store.js';
 import { Leaderboards } from '../leaderboard/queries.js';
@@ -79,7 +80,7 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     whiteboards: new WhiteboardService(new WhiteboardStore(prisma), db, texValidator(renderer)),
     schedules: new ScheduleService(new ScheduleStore(prisma), db, guilds, bank.topics.map((t) => t.id)),
     drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
-    duels: new DuelService(prisma, bank, answers, clock, shard),
+    duels: new DuelService(db, new DuelStore(prisma, shard), bank, answers, clock),
     sprints: new SprintService(db, new SprintStore(prisma), bank, answers, clock, shard),
     leaderboards,
     // Cached rankings must not show a forgotten member any more.

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBank } from '../../src/bank/load.js';
-import { DuelService } from '../../src/duel/service.js';
-import { UserError } from '../../src/platform/errors.js';
+import type { DuelService } from '../../src/duel/service.js';
+import { DomainError } from '../../src/platform/errors.js';
 import { AnswerStore, type RecordOptions } from '../../src/answers/store.js';
 import { type AnswerEvent } from '../../src/answers/rules.js';
 import { SprintService } from '../../src/sprint/service.js';
 import { SprintStore } from '../../src/sprint/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
+import { duelService, refusal } from '../support/duels.js';
 
 const bank = loadBank();
 let db: MigratedDatabase;
@@ -32,7 +33,7 @@ let now = new Date('2026-06-11T10:00:00.000Z');
 beforeAll(async () => {
   db = await migratedDatabase('duel_races');
   store = new FailingOnce(db.prisma, bank, () => now);
-  duels = new DuelService(db.prisma, bank, store, () => now);
+  duels = duelService(db, { bank, answers: store, clock: () => now });
   sprints = new SprintService(db, new SprintStore(db.prisma), bank, store, () => now);
 });
 afterAll(async () => db?.drop());
@@ -53,8 +54,8 @@ describe('duel and sprint answers', () => {
       expect(close.status).toBe('fulfilled');
       expect(close.status === 'fulfilled' && close.value?.duel.round).toBe(round === rounds - 1 ? round : round + 1);
       if (click.status === 'rejected') {
-        expect(click.reason).toBeInstanceOf(UserError);
-        expect((click.reason as Error).message).toBe('This round is over.');
+        expect(click.reason).toBeInstanceOf(DomainError);
+        expect(await refusal(Promise.reject(click.reason))).toBe('This round is over.');
         outcomes.push('over');
       } else {
         expect(click.value).toMatchObject({ stored: true, late: true, points: 0 });
@@ -78,7 +79,7 @@ describe('duel and sprint answers', () => {
     now = new Date(now.getTime() + 6_000);
     await duels.closeRound(duel.id, 0); // blanks for both, round 1 starts
     const racing = Object.assign(Object.create(Object.getPrototypeOf(duels)) as DuelService, duels, { get: async () => stale });
-    await expect(racing.answer(duel.id, 0, 'gus', 0)).rejects.toThrow('This round is over.');
+    expect(await refusal(racing.answer(duel.id, 0, 'gus', 0))).toBe('This round is over.');
     expect(await db.prisma.answer.count({ where: { userId: 'gus' } })).toBe(0);
     const rows = await db.prisma.duelAnswer.findMany({ where: { duelId: duel.id, round: 0, userId: 'gus' } });
     expect(rows.map((r) => r.optionId)).toEqual([null]);
@@ -120,7 +121,7 @@ describe('duel and sprint answers', () => {
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) expect(String(r.reason)).toMatch(/is already in a duel here/);
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) expect(await refusal(Promise.reject(r.reason))).toBe('<@popular> is already in a duel here. Finish it (or let the challenge expire) first.');
     expect(await db.prisma.duel.count({ where: { guildId: 'race' } })).toBe(1);
   });
 

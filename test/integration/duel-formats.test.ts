@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBank } from '../../src/bank/load.js';
-import { DuelService } from '../../src/duel/service.js';
+import type { DuelService } from '../../src/duel/service.js';
 import { AnswerStore } from '../../src/answers/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
+import { duelService, refusal } from '../support/duels.js';
 
 const bank = loadBank();
 let db: MigratedDatabase;
@@ -12,7 +13,7 @@ const base = { guildId: 'g', channelId: 'c', opponent: { id: 'bob', bot: false }
 
 beforeAll(async () => {
   db = await migratedDatabase('duel_formats');
-  duels = new DuelService(db.prisma, bank, new AnswerStore(db.prisma, bank, () => now), () => now);
+  duels = duelService(db, { bank, answers: new AnswerStore(db.prisma, bank, () => now), clock: () => now });
 });
 afterAll(async () => db?.drop());
 
@@ -34,15 +35,15 @@ describe('duel formats', () => {
   });
 
   it('refuses a topic or level with drills, and an unknown format', async () => {
-    await expect(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'drills', topic: 'ensembles' })).rejects.toThrow(/no topic or level/);
-    await expect(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'drills', level: 'L5' })).rejects.toThrow(/no topic or level/);
-    await expect(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'speed' as never })).rejects.toThrow(/questions, drills, mixed/);
+    expect(await refusal(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'drills', topic: 'ensembles' }))).toMatch(/no topic or level/);
+    expect(await refusal(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'drills', level: 'L5' }))).toMatch(/no topic or level/);
+    expect(await refusal(duels.challenge({ ...base, challengerId: 'dan', rounds: 2, format: 'speed' as never }))).toMatch(/questions, drills, mixed/);
   });
 
   it('takes a typed answer for a drill round and refuses a letter there (and a number for a question round)', async () => {
     const duel = await duels.challenge({ ...base, challengerId: 'eve', rounds: 2, format: 'mixed' });
     const started = await duels.accept(duel.id, 'bob');
-    await expect(duels.answerNumber(duel.id, 0, 'eve', '0.5')).rejects.toThrow(/multiple choice/);
+    expect(await refusal(duels.answerNumber(duel.id, 0, 'eve', '0.5'))).toMatch(/multiple choice/);
     const q0 = duels.question(started, 0);
     if (q0.type !== 'prompt') throw new Error('round 0 should be a question');
     await duels.answer(duel.id, 0, 'eve', 0);
@@ -50,10 +51,10 @@ describe('duel formats', () => {
     now = new Date(now.getTime() + 5_000);
     const next = await duels.closeRound(duel.id, 0);
     expect(next?.duel.round).toBe(1);
-    await expect(duels.answer(duel.id, 1, 'eve', 0)).rejects.toThrow(/wants a number/);
+    expect(await refusal(duels.answer(duel.id, 1, 'eve', 0))).toMatch(/wants a number/);
     const q1 = duels.question(next!.duel, 1);
     if (q1.type !== 'drill') throw new Error('round 1 should be a drill');
-    await expect(duels.answerNumber(duel.id, 1, 'eve', 'no idea')).rejects.toThrow(/could not read that as a number/);
+    expect(await refusal(duels.answerNumber(duel.id, 1, 'eve', 'no idea'))).toMatch(/could not read that as a number/);
     const right = await duels.answerNumber(duel.id, 1, 'eve', q1.drill.answerText);
     expect(right).toMatchObject({ stored: true, correct: true, late: false });
     expect(right.points).toBeGreaterThan(1000);

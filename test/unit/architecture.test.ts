@@ -20,8 +20,6 @@ const RAW_SQL = /\$queryRaw|\$executeRaw|\bPrisma\.(sql|raw|join|empty)\b|\$tran
 const PENDING_SQL = new Set<string>([
   'src/drop/answers.ts',
   'src/drop/engine.ts',
-  'src/duel/elo.ts',
-  'src/duel/service.ts',
   'src/leaderboard/queries.ts',
   'src/mastery/apply-rating.ts',
   'src/mastery/mastery.ts',
@@ -29,7 +27,6 @@ const PENDING_SQL = new Set<string>([
 const PENDING_USER_ERROR = new Set<string>([
   'src/drop/answers.ts',
   'src/drop/engine.ts',
-  'src/duel/service.ts',
   'src/leaderboard/queries.ts',
   'src/mastery/mastery.ts',
 ]);

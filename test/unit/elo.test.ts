@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_K, eloDelta, eloUpdate, expectedScore, INITIAL_ELO, isRetryable, MAX_K, round1 } from '../../src/duel/elo.js';
+import { DEFAULT_K, eloDelta, eloUpdate, expectedScore, INITIAL_ELO, MAX_K, round1 } from '../../src/duel/rules.js';
+import { isRetryable } from '../../src/platform/db/retry.js';
 
 const rating = fc.double({ min: 100, max: 3000, noNaN: true }).map(round1);
 const result = fc.constantFrom(0, 0.5, 1);

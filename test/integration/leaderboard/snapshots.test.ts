@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { applyDuelResult } from '../../../src/duel/elo.js';
 import { addDays, localDate, periodStartDay } from '../../../src/leaderboard/period.js';
 import { compareEntries, Leaderboards, MIN_ACCURACY_ANSWERS, TOP, type BoardKind, type BoardResult, type Entry, type Period } from '../../../src/leaderboard/queries.js';
 import { PrivacyStore } from '../../../src/privacy/store.js';
 import { mulberry32 } from '../../../src/drills/random.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
+import { duelService } from '../../support/duels.js';
 import { answer, dualReader, guildInZone, table } from './support.js';
 
 let db: MigratedDatabase;
@@ -115,10 +115,10 @@ describe('snapshots', () => {
   it('elo from a snapshot: the caller sees their new rating after a duel at once', async () => {
     const g = 'g-elo-snap';
     const boards = new Leaderboards(db.prisma, { liveBelowRows: 0 });
-    await applyDuelResult(db.prisma, { guildId: g, aId: 'x1', bId: 'x2', scoreA: 1 }, now);
+    await duelService(db).applyResult({ guildId: g, aId: 'x1', bId: 'x2', scoreA: 1 }, now);
     const before = await boards.board(g, { period: 'all', board: 'elo' }, 'x2', now, 'UTC');
     expect(before.caller).toEqual({ rank: 2, value: 1184, detail: '1 game' });
-    await applyDuelResult(db.prisma, { guildId: g, aId: 'x2', bId: 'x3', scoreA: 1 }, now);
+    await duelService(db).applyResult({ guildId: g, aId: 'x2', bId: 'x3', scoreA: 1 }, now);
     const after = await boards.board(g, { period: 'all', board: 'elo' }, 'x2', now, 'UTC');
     expect(after.source).toBe('snapshot');
     // x2: 1184 + 16.7 = 1200.7, behind x1 (1216); x3 (new, 1183.3) is not in the snapshot yet.

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rating } from 'ts-fsrs';
 import { AnswerStore } from '../../../src/answers/store.js';
-import { applyDuelResult } from '../../../src/duel/elo.js';
 import { FORGOTTEN_ID, FORMER_MEMBER, PrivacyStore } from '../../../src/privacy/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
+import { duelService } from '../../support/duels.js';
 import { testBank } from '../mastery/bank-fixture.js';
 
 let db: MigratedDatabase;
@@ -37,7 +37,7 @@ beforeAll(async () => {
     for (const userId of [d.challengerId, d.opponentId]) {
       await db.prisma.duelAnswer.create({ data: { duelId: d.id, round: 0, userId, optionId: 1, correct: true, responseMs: 1000, points: 1500, answeredAt: now } });
     }
-    await applyDuelResult(db.prisma, { guildId: 'g', aId: d.challengerId, bId: d.opponentId, scoreA: d.winnerId === null ? 0.5 : d.winnerId === d.challengerId ? 1 : 0 }, new Date(now.getTime() + i));
+    await duelService(db).applyResult({ guildId: 'g', aId: d.challengerId, bId: d.opponentId, scoreA: d.winnerId === null ? 0.5 : d.winnerId === d.challengerId ? 1 : 0 }, new Date(now.getTime() + i));
   }
   // Sprints: one alice started and both played, one bob started that alice joined without answering.
   const sprint = (starterId: string) => db.prisma.sprint.create({ data: { guildId: 'g', channelId: 'ch', starterId, questions: ['a1-root'], secondsPerRound: 20, deadline: now } });
