@@ -8,7 +8,8 @@ import { DropEngine, type DropPublisher } from '../drop/engine.js';
 import { DuelService } from '../duel/service.js';
 import { GuildService } from '../guilds/service.js';
 import { GuildStore } from '../guilds/store.js';
-import { Leaderboards } from '../leaderboard/queries.js';
+import { Leaderboards } from '../leaderboard/service.js';
+import { LeaderboardStore } from '../leaderboard/store.js';
 import { AnswerStore, MasteryQueries } from '../mastery/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/client.js';
@@ -61,7 +62,7 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
   const answers = new AnswerStore(prisma, bank, clock);
   const mastery = new MasteryQueries(prisma, bank);
   const dropAnswers = new DropAnswers(prisma, bank, answers, clock);
-  const leaderboards = new Leaderboards(prisma);
+  const leaderboards = new Leaderboards(new LeaderboardStore(prisma));
   return {
     bank,
     clock,

@@ -2,6 +2,7 @@ import { loadBank, type Bank } from '../bank/load.js';
 import { DiscordDropPublisher } from '../drop/discord/publisher.js';
 import { dropDiscord } from '../drop/discord/routes.js';
 import { duelDiscord } from '../duel/discord/routes.js';
+import { leaderboardFeature } from '../leaderboard/discord/routes.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { connectDatabase, type Database } from '../platform/db/client.js';
@@ -115,7 +116,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       metrics,
       context,
       commands,
-      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy)],
+      features: [discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy), leaderboardFeature()],
     });
 
     listen(

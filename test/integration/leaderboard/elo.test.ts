@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDuelResult, eloUpdate, INITIAL_ELO } from '../../../src/duel/elo.js';
-import { Leaderboards } from '../../../src/leaderboard/queries.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
+import { leaderboards } from './support.js';
 
 let db: MigratedDatabase;
 const now = new Date('2026-06-10T10:00:00.000Z');
@@ -87,7 +87,7 @@ describe('applyDuelResult', () => {
   });
 
   it('shows up on the elo board (period ignored)', async () => {
-    const boards = new Leaderboards(db.prisma, { snapshotMaxAgeMs: 0 });
+    const boards = leaderboards(db.prisma, { snapshotMaxAgeMs: 0 });
     const week = await boards.board('g1', { period: 'week', board: 'elo' }, 'ann', now, 'UTC');
     const all = await boards.board('g1', { period: 'all', board: 'elo' }, 'ann', now, 'UTC');
     expect(week.rows).toEqual(all.rows);
