@@ -110,35 +110,37 @@ export const leaderboardSql = {
       FROM streaks me WHERE guild_id = ${guildId} AND user_id = ${callerId} AND last_day >= ${aliveFrom}::date`;
   },
   /**
-   * Snapshot of the period's totals, sorted by PostgreSQL and sent as rows of arrays of
-   * SNAPSHOT_CHUNK members (so that Node can yield between rows while it copies them): kind 'p'
-   * = members in points order (ids, points, answers, correct); kind 'a' = the points-order
-   * positions of the members ranked on accuracy, in accuracy order; kind 'n' = how many
-   * daily_scores rows were read.
+   * Snapshot of the period's totals, sorted by PostgreSQL and sent as rows of SNAPSHOT_CHUNK
+   * members, each a JSON object of arrays (one JSON.parse per row, so that Node never parses
+   * one huge value and yields between rows; Prisma's own decoding of SQL arrays of that size
+   * blocked the event loop ~5x longer): kind 'p' = members in points order ({ ids, points,
+   * answers, correct }); kind 'a' = the points-order positions of the members ranked on
+   * accuracy, in accuracy order ({ positions }); kind 'n' = how many daily_scores rows were
+   * read ({ n }).
    */
   snapshotTotals: (guildId: string, startDay: string | null) => Prisma.sql`
     WITH t AS MATERIALIZED (
-      SELECT user_id, sum(points)::float8 AS points, sum(answers)::float8 AS answers, sum(correct)::float8 AS correct, count(*) AS n
+      SELECT user_id, sum(points)::int8 AS points, sum(answers)::int8 AS answers, sum(correct)::int8 AS correct, count(*) AS n
       FROM daily_scores WHERE guild_id = ${guildId} ${since(startDay)} GROUP BY user_id
     ), p AS MATERIALIZED (
       SELECT user_id, points, answers, correct, row_number() OVER (ORDER BY points DESC, user_id COLLATE "C") - 1 AS pos FROM t
     )
-    SELECT 'p' AS kind, (pos / ${SNAPSHOT_CHUNK}::int8)::int4 AS chunk, array_agg(user_id ORDER BY pos) AS ids,
-           array_agg(points ORDER BY pos) AS points, array_agg(answers ORDER BY pos) AS answers, array_agg(correct ORDER BY pos) AS correct,
-           NULL::int4[] AS positions, NULL::float8 AS n
+    SELECT 'p' AS kind, (pos / ${SNAPSHOT_CHUNK}::int8)::int4 AS chunk,
+           json_build_object('ids', json_agg(user_id ORDER BY pos), 'points', json_agg(points ORDER BY pos),
+                             'answers', json_agg(answers ORDER BY pos), 'correct', json_agg(correct ORDER BY pos))::text AS data
     FROM p GROUP BY 2
     UNION ALL
-    SELECT 'a', (rk / ${SNAPSHOT_CHUNK}::int8)::int4, NULL, NULL, NULL, NULL, array_agg(pos::int4 ORDER BY rk), NULL
-    FROM (SELECT pos, row_number() OVER (ORDER BY correct / answers DESC, user_id COLLATE "C") - 1 AS rk
-          FROM p WHERE answers >= ${MIN_ACCURACY_ANSWERS}::float8) a
+    SELECT 'a', (rk / ${SNAPSHOT_CHUNK}::int8)::int4, json_build_object('positions', json_agg(pos ORDER BY rk))::text
+    FROM (SELECT pos, row_number() OVER (ORDER BY correct::float8 / answers DESC, user_id COLLATE "C") - 1 AS rk
+          FROM p WHERE answers >= ${MIN_ACCURACY_ANSWERS}::int8) a
     GROUP BY 2
     UNION ALL
-    SELECT 'n', 0, NULL, NULL, NULL, NULL, NULL, (SELECT coalesce(sum(n), 0) FROM t)::float8
+    SELECT 'n', 0, json_build_object('n', (SELECT coalesce(sum(n), 0) FROM t))::text
     ORDER BY 1, 2`,
-  /** Snapshot of the ratings, the same way: rows of SNAPSHOT_CHUNK members in board order. */
+  /** Snapshot of the ratings, the same way: rows of SNAPSHOT_CHUNK members in board order ({ ids, elo, games }). */
   snapshotElo: (guildId: string) => Prisma.sql`
-    SELECT (rk / ${SNAPSHOT_CHUNK}::int8)::int4 AS chunk, array_agg(user_id ORDER BY rk) AS ids, array_agg(elo ORDER BY rk) AS elo,
-           array_agg(games ORDER BY rk) AS games
+    SELECT (rk / ${SNAPSHOT_CHUNK}::int8)::int4 AS chunk,
+           json_build_object('ids', json_agg(user_id ORDER BY rk), 'elo', json_agg(elo ORDER BY rk), 'games', json_agg(games ORDER BY rk))::text AS data
     FROM (SELECT user_id, elo, games, row_number() OVER (ORDER BY elo DESC, user_id COLLATE "C") - 1 AS rk FROM ratings WHERE guild_id = ${guildId}) r
     GROUP BY 1 ORDER BY 1`,
   /** The caller's own totals over the period (index daily_scores(guild_id, user_id, day)). */
@@ -165,22 +167,22 @@ interface LiveSqlRow {
   better: bigint | null;
 }
 
-interface TotalsChunk {
-  kind: 'p' | 'a' | 'n';
+interface SnapshotRow {
+  kind?: 'p' | 'a' | 'n';
   chunk: number;
-  ids: string[] | null;
-  points: number[] | null;
-  answers: number[] | null;
-  correct: number[] | null;
-  positions: number[] | null;
-  n: number | null;
+  /** JSON: an object of equally long arrays, or { n }. */
+  data: string;
 }
 
-interface EloChunk {
-  chunk: number;
-  ids: string[];
-  elo: number[];
-  games: number[];
+/** One snapshot row's JSON, checked to hold the arrays named, all as long as the first. */
+function parseChunk<K extends string>(row: SnapshotRow, keys: readonly K[]): Record<K, unknown[]> {
+  const value = JSON.parse(row.data) as Record<string, unknown>;
+  const length = (value[keys[0]!] as unknown[] | undefined)?.length;
+  for (const k of keys) {
+    const a = value[k];
+    if (!Array.isArray(a) || a.length !== length) throw new Error(`leaderboard snapshot: malformed chunk (${k})`);
+  }
+  return value as Record<K, unknown[]>;
 }
 
 /** Lets other work run (interactions, timers) between slices of a snapshot copy. */
@@ -244,51 +246,51 @@ export class LeaderboardStore {
 
   /** Every member's totals over the period, in board order (one aggregation, see snapshot()). */
   async totalsSnapshot(guildId: string, startDay: string | null): Promise<TotalsColumns> {
-    const chunks = await this.snapshot<TotalsChunk>(leaderboardSql.snapshotTotals(guildId, startDay));
-    const members = chunks.reduce((n, c) => n + (c.kind === 'p' ? c.ids!.length : 0), 0);
-    const ranked = chunks.reduce((n, c) => n + (c.kind === 'a' ? c.positions!.length : 0), 0);
-    const out: TotalsColumns = {
-      ids: [],
-      points: new Float64Array(members),
-      answers: new Float64Array(members),
-      correct: new Float64Array(members),
-      accuracyOrder: new Uint32Array(ranked),
-      rowsRead: 0,
-    };
-    let row = 0;
-    let rank = 0;
-    for (const c of chunks) {
-      if (c.kind === 'p') {
-        out.ids.push(...c.ids!);
-        out.points.set(c.points!, row);
-        out.answers.set(c.answers!, row);
-        out.correct.set(c.correct!, row);
-        row += c.ids!.length;
-      } else if (c.kind === 'a') {
-        out.accuracyOrder.set(c.positions!, rank);
-        rank += c.positions!.length;
+    const rows = await this.snapshot(leaderboardSql.snapshotTotals(guildId, startDay));
+    const ids: string[] = [];
+    const points: number[] = [];
+    const answers: number[] = [];
+    const correct: number[] = [];
+    const positions: number[] = [];
+    let rowsRead = 0;
+    for (const row of rows) {
+      if (row.kind === 'p') {
+        const c = parseChunk(row, ['ids', 'points', 'answers', 'correct'] as const);
+        ids.push(...(c.ids as string[]));
+        points.push(...(c.points as number[]));
+        answers.push(...(c.answers as number[]));
+        correct.push(...(c.correct as number[]));
+      } else if (row.kind === 'a') {
+        positions.push(...(parseChunk(row, ['positions'] as const).positions as number[]));
       } else {
-        out.rowsRead = c.n ?? 0;
+        rowsRead = Number((JSON.parse(row.data) as { n: number }).n);
       }
       await yieldToEventLoop();
     }
-    return out;
+    return {
+      ids,
+      points: Float64Array.from(points),
+      answers: Float64Array.from(answers),
+      correct: Float64Array.from(correct),
+      accuracyOrder: Uint32Array.from(positions),
+      rowsRead,
+    };
   }
 
   /** Every member's rating, in board order. */
   async eloSnapshot(guildId: string): Promise<EloColumns> {
-    const chunks = await this.snapshot<EloChunk>(leaderboardSql.snapshotElo(guildId));
-    const members = chunks.reduce((n, c) => n + c.ids.length, 0);
-    const out: EloColumns = { ids: [], elo: new Float64Array(members), games: new Int32Array(members) };
-    let row = 0;
-    for (const c of chunks) {
-      out.ids.push(...c.ids);
-      out.elo.set(c.elo, row);
-      out.games.set(c.games, row);
-      row += c.ids.length;
+    const rows = await this.snapshot(leaderboardSql.snapshotElo(guildId));
+    const ids: string[] = [];
+    const elo: number[] = [];
+    const games: number[] = [];
+    for (const row of rows) {
+      const c = parseChunk(row, ['ids', 'elo', 'games'] as const);
+      ids.push(...(c.ids as string[]));
+      elo.push(...(c.elo as number[]));
+      games.push(...(c.games as number[]));
       await yieldToEventLoop();
     }
-    return out;
+    return { ids, elo: Float64Array.from(elo), games: Int32Array.from(games) };
   }
 
   /**
@@ -298,11 +300,11 @@ export class LeaderboardStore {
    * parallel workers: a build mostly runs in the background, and should leave the other cores
    * to the interactive queries (on a 2-core server it was not faster with them anyway).
    */
-  private snapshot<T>(sql: Prisma.Sql): Promise<T[]> {
+  private snapshot(sql: Prisma.Sql): Promise<SnapshotRow[]> {
     return this.prisma.$transaction(
       async (tx) => {
         for (const setting of SNAPSHOT_SETTINGS) await tx.$executeRawUnsafe(setting);
-        return tx.$queryRaw<T[]>(sql);
+        return tx.$queryRaw<SnapshotRow[]>(sql);
       },
       { maxWait: 10_000, timeout: 120_000 },
     );
