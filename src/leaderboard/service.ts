@@ -101,18 +101,15 @@ export interface LeaderboardStats {
  * at place k (identity when null), `desc[k]` its value.
  */
 class SortedRanking implements Ranking {
-  private readonly rowOf: ReadonlyMap<string, number>;
   constructor(
     private readonly ids: readonly string[],
-    rowOf: ReadonlyMap<string, number> | null,
+    private readonly rowOf: ReadonlyMap<string, number>,
     private readonly order: Uint32Array | null,
     private readonly desc: Float64Array,
     /** The row's value on this board, or null when the row is not ranked on it. */
     private readonly rankedValue: (row: number) => number | null,
     private readonly detail: (row: number) => string,
-  ) {
-    this.rowOf = rowOf ?? new Map(ids.map((id, row) => [id, row]));
-  }
+  ) {}
   get size() {
     return this.desc.length;
   }
@@ -135,8 +132,7 @@ interface TotalsSnapshot {
 }
 
 function totalsSnapshot(c: TotalsColumns): TotalsSnapshot {
-  const { ids, points, answers, correct, accuracyOrder } = c;
-  const rowOf = new Map(ids.map((id, row) => [id, row]));
+  const { ids, rowOf, points, answers, correct, accuracyOrder } = c;
   const accuracy = new Float64Array(accuracyOrder.length);
   accuracyOrder.forEach((row, k) => {
     accuracy[k] = correct[row]! / answers[row]!;
@@ -155,7 +151,7 @@ function totalsSnapshot(c: TotalsColumns): TotalsSnapshot {
 }
 
 function eloSnapshot(c: EloColumns): Ranking {
-  return new SortedRanking(c.ids, null, null, c.elo, (row) => c.elo[row]!, (row) => eloDetail(c.games[row]!));
+  return new SortedRanking(c.ids, c.rowOf, null, c.elo, (row) => c.elo[row]!, (row) => eloDetail(c.games[row]!));
 }
 
 type Built = { kind: 'live' } | { kind: 'totals'; snap: TotalsSnapshot } | { kind: 'elo'; snap: Ranking };

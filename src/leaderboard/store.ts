@@ -29,6 +29,8 @@ export interface LiveBoard {
 export interface TotalsColumns {
   /** Members in points order (points descending, then user id). */
   ids: string[];
+  /** Each member's slot in `ids`. */
+  rowOf: Map<string, number>;
   points: Float64Array;
   answers: Float64Array;
   correct: Float64Array;
@@ -41,6 +43,7 @@ export interface TotalsColumns {
 /** Every member's rating, in board order (elo descending, then user id). */
 export interface EloColumns {
   ids: string[];
+  rowOf: Map<string, number>;
   elo: Float64Array;
   games: Int32Array;
 }
@@ -188,6 +191,11 @@ function parseChunk<K extends string>(row: SnapshotRow, keys: readonly K[]): Rec
 /** Lets other work run (interactions, timers) between slices of a snapshot copy. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Appends a chunk's ids to `ids` and to their index. */
+function addIds(ids: string[], rowOf: Map<string, number>, chunk: readonly string[]): void {
+  for (const id of chunk) rowOf.set(id, ids.push(id) - 1);
+}
+
 /** A DATE column as read by Prisma (midnight UTC) to "YYYY-MM-DD". */
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -248,6 +256,7 @@ export class LeaderboardStore {
   async totalsSnapshot(guildId: string, startDay: string | null): Promise<TotalsColumns> {
     const rows = await this.snapshot(leaderboardSql.snapshotTotals(guildId, startDay));
     const ids: string[] = [];
+    const rowOf = new Map<string, number>();
     const points: number[] = [];
     const answers: number[] = [];
     const correct: number[] = [];
@@ -256,7 +265,7 @@ export class LeaderboardStore {
     for (const row of rows) {
       if (row.kind === 'p') {
         const c = parseChunk(row, ['ids', 'points', 'answers', 'correct'] as const);
-        ids.push(...(c.ids as string[]));
+        addIds(ids, rowOf, c.ids as string[]);
         points.push(...(c.points as number[]));
         answers.push(...(c.answers as number[]));
         correct.push(...(c.correct as number[]));
@@ -269,6 +278,7 @@ export class LeaderboardStore {
     }
     return {
       ids,
+      rowOf,
       points: Float64Array.from(points),
       answers: Float64Array.from(answers),
       correct: Float64Array.from(correct),
@@ -281,16 +291,17 @@ export class LeaderboardStore {
   async eloSnapshot(guildId: string): Promise<EloColumns> {
     const rows = await this.snapshot(leaderboardSql.snapshotElo(guildId));
     const ids: string[] = [];
+    const rowOf = new Map<string, number>();
     const elo: number[] = [];
     const games: number[] = [];
     for (const row of rows) {
       const c = parseChunk(row, ['ids', 'elo', 'games'] as const);
-      ids.push(...(c.ids as string[]));
+      addIds(ids, rowOf, c.ids as string[]);
       elo.push(...(c.elo as number[]));
       games.push(...(c.games as number[]));
       await yieldToEventLoop();
     }
-    return { ids, elo: Float64Array.from(elo), games: Int32Array.from(games) };
+    return { ids, rowOf, elo: Float64Array.from(elo), games: Int32Array.from(games) };
   }
 
   /**
