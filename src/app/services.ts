@@ -10,7 +10,9 @@ import { GuildService } from '../guilds/service.js';
 import { GuildStore } from '../guilds/store.js';
 import { Leaderboards } from '../leaderboard/service.js';
 import { LeaderboardStore } from '../leaderboard/store.js';
-import { AnswerStore, MasteryQueries } from '../mastery/index.js';
+import { AnswerStore } from '../mastery/answer-store.js';
+import { MasteryService } from '../mastery/service.js';
+import { MasteryStore } from '../mastery/store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/client.js';
 import type { ShardScope } from '../platform/shard-scope.js';
@@ -30,7 +32,7 @@ export interface Services {
   renderer: Renderer;
   guilds: GuildService;
   answers: AnswerStore;
-  mastery: MasteryQueries;
+  mastery: MasteryService;
   practice: PracticeService;
   whiteboards: WhiteboardService;
   schedules: ScheduleRepository;
@@ -60,9 +62,10 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
   const prisma = db.prisma;
   const guilds = new GuildService(new GuildStore(prisma), log);
   const answers = new AnswerStore(prisma, bank, clock);
-  const mastery = new MasteryQueries(prisma, bank);
-  const dropAnswers = new DropAnswers(prisma, bank, answers, clock);
   const leaderboards = new Leaderboards(new LeaderboardStore(prisma));
+  // Streaks are the leaderboards' (one definition): /mastery reads them there.
+  const mastery = new MasteryService(db, new MasteryStore(prisma), bank, leaderboards, clock);
+  const dropAnswers = new DropAnswers(prisma, bank, answers, clock);
   return {
     bank,
     clock,

@@ -4,8 +4,8 @@ import type { Level } from '../bank/schema.js';
 import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
 import { UserError } from '../platform/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { type AnswerStore, type MasteryQueries, RESPONSE_TIMES, ratingFor, type Grade, type Verdict } from '../mastery/index.js';
-import { applyRating } from '../mastery/apply-rating.js';
+import { type AnswerStore, RESPONSE_TIMES, ratingFor, type Grade, type Verdict } from '../mastery/index.js';
+import type { MasteryService } from '../mastery/service.js';
 import { choiceOptions, gradeChoice, gradeFreeText, gradeNumeric, type ChoiceOption, type FreeTextGrade } from '../quiz/grade.js';
 
 /** A private practice run lasts this long; a button pressed later says so politely. */
@@ -69,7 +69,7 @@ export class PracticeService {
     private readonly prisma: PrismaClient,
     private readonly bank: Bank,
     private readonly answers: AnswerStore,
-    private readonly mastery: MasteryQueries,
+    private readonly mastery: MasteryService,
     private readonly clock: () => Date,
   ) {}
 
@@ -233,7 +233,7 @@ export class PracticeService {
 
   /** The member's own rating of a free-text answer; applied once. */
   async rate(session: Session, index: number, rating: Grade): Promise<Step> {
-    await applyRating(this.prisma, this.bank, this.clock, this.eventKey(session, index), session.userId, rating);
+    await this.mastery.rate(this.eventKey(session, index), session.userId, rating);
     return this.step(session, index);
   }
 
@@ -252,7 +252,7 @@ export class PracticeService {
       if (!current) throw new UserError('Answer this question first (or pick "Answer in my own words").', 'conflict');
       if (current.rating === null && session.kind !== 'drill') {
         const suggested = ratingFor(current.verdict, current.responseMs, RESPONSE_TIMES.freeText.fastMs, RESPONSE_TIMES.freeText.slowMs);
-        await applyRating(this.prisma, this.bank, this.clock, this.eventKey(session, from), session.userId, suggested);
+        await this.mastery.rate(this.eventKey(session, from), session.userId, suggested);
       }
       const now = this.clock();
       const finished = from + 1 >= session.queue.length;
