@@ -37,7 +37,9 @@ import { connectDatabase, type Database } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/log.js';
 import { addDays, localDate, periodStartDay } from '../src/leaderboard/period.js';
-import { BOARDS, Leaderboards, leaderboardSql, PERIODS, SNAPSHOT_SETTINGS, type BoardResult } from '../src/leaderboard/queries.js';
+import { BOARDS, PERIODS, streakAliveFrom } from '../src/leaderboard/rules.js';
+import { Leaderboards, type BoardResult } from '../src/leaderboard/service.js';
+import { LeaderboardStore, leaderboardSql, SNAPSHOT_SETTINGS } from '../src/leaderboard/store.js';
 
 const USERS = 100_000;
 const ANSWERS = 2_000_000;
@@ -240,7 +242,7 @@ async function main() {
     // 1. As the bot runs it (default options): big boards from snapshots, the caller's numbers live.
     //    The first call of each board builds its snapshot (reported as firstCallMs); then a
     //    warm-up of the process (Prisma, V8) before measuring, as in a long-running bot.
-    const served = new Leaderboards(prisma);
+    const served = new Leaderboards(new LeaderboardStore(prisma));
     const servedResults: Record<string, unknown> = {};
     const firstCalls: Record<string, { ms: number; source: string; build?: unknown }> = {};
     for (const { board, period, key } of combos) {
@@ -262,7 +264,7 @@ async function main() {
     // 2. The same while a snapshot is being rebuilt all the time (snapshotMaxAgeMs 1 ms: every call
     //    starts a background rebuild if none is running): the worst case for the served path.
     //    Also how long the event loop was blocked meanwhile (monitorEventLoopDelay, 1 ms resolution).
-    const churning = new Leaderboards(prisma, { snapshotMaxAgeMs: 1 });
+    const churning = new Leaderboards(new LeaderboardStore(prisma), { snapshotMaxAgeMs: 1 });
     const duringRebuild: Record<string, unknown> = {};
     for (const { board, period, key } of combos.filter((c) => c.board === 'points' || (c.board === 'elo' && c.period === 'all'))) {
       await churning.board(GUILD, { board, period }, randomCaller(), NOW, TIME_ZONE);
@@ -285,7 +287,7 @@ async function main() {
     }
 
     // 3. Everything read live (snapshotMaxAgeMs 0), and checked equal to the served answer for the same callers.
-    const live = new Leaderboards(prisma, { snapshotMaxAgeMs: 0 });
+    const live = new Leaderboards(new LeaderboardStore(prisma), { snapshotMaxAgeMs: 0 });
     const liveResults: Record<string, unknown> = {};
     let mismatches = 0;
     for (const { board, period, key } of combos) {
@@ -329,7 +331,7 @@ async function main() {
     const plans = {
       servedCallerTotalsAll: await explain(leaderboardSql.callerTotals(GUILD, null, w.regular)),
       servedCallerElo: await explain(leaderboardSql.callerElo(GUILD, w.low_elo)),
-      servedStreak: await explain(leaderboardSql.liveStreak(GUILD, today, w.one_day)),
+      servedStreak: await explain(leaderboardSql.liveStreak(GUILD, today, streakAliveFrom(today), w.one_day)),
       snapshotBuildWeek: await explain(leaderboardSql.snapshotTotals(GUILD, week), SNAPSHOT_SETTINGS),
       snapshotBuildAll: await explain(leaderboardSql.snapshotTotals(GUILD, null), SNAPSHOT_SETTINGS),
       snapshotBuildElo: await explain(leaderboardSql.snapshotElo(GUILD), SNAPSHOT_SETTINGS),

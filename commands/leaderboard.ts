@@ -1,8 +1,8 @@
 import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/app/context.js';
 import { UserError } from '../src/platform/errors.js';
-import { BOARDS, PERIODS } from '../src/leaderboard/queries.js';
-import { leaderboardView } from '../src/leaderboard/view.js';
+import { leaderboardView } from '../src/leaderboard/discord/views.js';
+import { BOARDS, PERIODS } from '../src/leaderboard/rules.js';
 
 const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
 

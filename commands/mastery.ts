@@ -1,6 +1,7 @@
 import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { topicChoices } from '../src/bank/autocomplete.js';
 import { defineCommand } from '../src/app/context.js';
+import { masteryView } from '../src/mastery/discord/views.js';
 import { UserError } from '../src/platform/errors.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -24,29 +25,21 @@ export default defineCommand({
     const scope = self ? {} : { guildId: interaction.guildId! };
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const now = services.clock();
-    const settings = interaction.guildId ? await services.guilds.settings(interaction.guildId) : { timeZone: 'UTC', theme: 'dark' as const };
-    const [topics, due, streak, accuracy] = await Promise.all([
+    const guildId = interaction.guildId ?? null;
+    const [topics, due, streak, accuracy, settings] = await Promise.all([
       services.mastery.topicMastery(target.id, now, scope),
       services.mastery.dueCount(target.id, now, scope),
-      services.mastery.streak(target.id, settings.timeZone, now, scope),
+      // A server's own streak there (yours or theirs); in a DM, your longest over your servers.
+      services.mastery.streak(target.id, now, guildId),
       services.mastery.accuracy(target.id, new Date(now.getTime() - 30 * DAY), scope),
+      guildId ? services.guilds.settings(guildId) : null,
     ]);
-    const shown = topics.filter((t) => (topic ? t.topic === topic : true));
-    const name = self ? 'Your' : `${target.displayName}'s`;
-    const image = await services.renderer.masteryChart(
-      {
-        title: `${name} mastery${topic ? `: ${services.bank.topicById.get(topic)!.title}` : ''}`,
-        stats: { due, streak, accuracy30d: accuracy ? accuracy.rate : null },
-        topics: shown.map((t) => ({ name: t.title, mastery: t.mastery, seen: t.seen, unseen: t.unseen })),
-        footnote: `Mastery = mean recall probability now (FSRS) of the prompts seen.${self ? '' : ' Answers given in this server only.'} Streak days in ${settings.timeZone}.`,
-      },
-      { theme: await services.guilds.theme(interaction.guildId) },
+    const view = masteryView(
+      { topics: topics.filter((t) => (topic ? t.topic === topic : true)), due, streak, accuracy },
+      { name: self ? 'Your' : `${target.displayName}'s`, self, topicTitle: topic ? services.bank.topicById.get(topic)!.title : null, timeZone: settings?.timeZone ?? null },
     );
-    const seen = shown.reduce((n, t) => n + t.seen, 0);
-    await interaction.editReply({
-      content: `${name} mastery: ${seen} prompt${seen === 1 ? '' : 's'} seen · ${due} due · streak ${streak} day${streak === 1 ? '' : 's'} · 30-day accuracy ${accuracy ? `${Math.round(accuracy.rate * 100)}% (${accuracy.correct}/${accuracy.total})` : 'n/a'}`,
-      files: [new AttachmentBuilder(image.png, { name: 'mastery.png' })],
-    });
+    const image = await services.renderer.masteryChart(view.spec, { theme: await services.guilds.theme(interaction.guildId) });
+    await interaction.editReply({ content: view.text, files: [new AttachmentBuilder(image.png, { name: 'mastery.png' })] });
   },
   async autocomplete(interaction, { services }) {
     await interaction.respond(topicChoices(services.bank, interaction.options.getFocused()));

@@ -4,7 +4,7 @@
  */
 import type { Bank, Prompt } from '../bank/load.js';
 import { suggestRating } from '../quiz/grade.js';
-import { isGrade, Rating, type Grade } from '../mastery/fsrs.js';
+import { isGrade, Rating, type Grade } from '../mastery/rules.js';
 
 export type AnswerMode = 'chain' | 'review' | 'drill' | 'drop' | 'duel' | 'sprint';
 export type Verdict = 'correct' | 'partial' | 'wrong';

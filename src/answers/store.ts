@@ -6,7 +6,7 @@
 import type { Bank, Prompt } from '../bank/load.js';
 import { DomainError } from '../platform/errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import { emptyCard, review, type CardState, type Grade } from '../mastery/fsrs.js';
+import { emptyCard, review, type CardState, type Grade } from '../mastery/rules.js';
 import { INT4_MAX, capGiven, conceptRootToResurface, eventKeyOf, validateEvent, type AnswerEvent } from './rules.js'; 
 
 export interface RecordOptions {

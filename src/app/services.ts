@@ -9,10 +9,11 @@ import { DuelService } from '../duel/service.js';
 import { DuelStore } from '../duel/store.js';
 import { GuildService } from '../guilds/service.js';
 import { GuildStore } from '../guilds/store.js';
-import { Leaderboards } from '../leaderboard/queries.js';
+import { Leaderboards } from '../leaderboard/service.js';
+import { LeaderboardStore } from '../leaderboard/store.js';
 import { AnswerStore } from '../answers/store.js';
-import { applyRating } from '../mastery/apply-rating.js';
-import { MasteryQueries } from '../mastery/index.js';
+import { MasteryService } from '../mastery/service.js';
+import { MasteryStore } from '../mastery/store.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/client.js';
 import type { ShardScope } from '../platform/shard-scope.js';
@@ -36,7 +37,7 @@ export interface Services {
   renderer: Renderer;
   guilds: GuildService;
   answers: AnswerStore;
-  mastery: MasteryQueries;
+  mastery: MasteryService;
   practice: PracticeService;
   whiteboards: WhiteboardService;
   schedules: ScheduleService;
@@ -66,9 +67,10 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
   const prisma = db.prisma;
   const guilds = new GuildService(new GuildStore(prisma), log);
   const answers = new AnswerStore(prisma, bank, clock);
-  const mastery = new MasteryQueries(prisma, bank);
+  const leaderboards = new Leaderboards(new LeaderboardStore(prisma));
+  // Streaks are the leaderboards' (one definition): /mastery reads them there.
+  const mastery = new MasteryService(db, new MasteryStore(prisma), bank, leaderboards, clock);
   const dropAnswers = new DropAnswers(prisma, bank, answers, clock);
-  const leaderboards = new Leaderboards(prisma);
   return {
     bank,
     clock,
@@ -76,7 +78,7 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     guilds,
     answers,
     mastery,
-    practice: new PracticeService(new PracticeStore(prisma), bank, answers, mastery, (eventKey, userId, rating) => applyRating(prisma, bank, clock, eventKey, userId, rating), clock),
+    practice: new PracticeService(new PracticeStore(prisma), bank, answers, mastery, clock),
     whiteboards: new WhiteboardService(new WhiteboardStore(prisma), db, texValidator(renderer)),
     schedules: new ScheduleService(new ScheduleStore(prisma), db, guilds, bank.topics.map((t) => t.id)),
     drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },

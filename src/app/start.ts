@@ -3,6 +3,7 @@ import { loadBank, type Bank } from '../bank/load.js';
 import { DiscordDropPublisher } from '../drop/discord/publisher.js';
 import { dropDiscord } from '../drop/discord/routes.js';
 import { duelDiscord } from '../duel/discord/routes.js';
+import { leaderboardFeature } from '../leaderboard/discord/routes.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { connectDatabase, type Database } from '../platform/db/client.js';
@@ -131,6 +132,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
         rocDiscord(),
         scheduleDiscord(),
         whiteboardDiscord(),
+        leaderboardFeature(),
       ],
     });
 

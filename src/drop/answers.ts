@@ -2,7 +2,7 @@ import type { Bank, Prompt } from '../bank/load.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { type AnswerStore } from '../answers/store.js';
 import { RESPONSE_TIMES, ratingFor } from '../answers/rules.js';
-import { type Grade } from '../mastery/index.js';
+import { type Grade } from '../mastery/rules.js';
 import { gradeChoice, gradeFreeText, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
 import { UserError } from '../platform/errors.js';

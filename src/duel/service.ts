@@ -7,7 +7,7 @@ import type { Bank } from '../bank/load.js';
 import type { AnswerStore } from '../answers/store.js';
 import { RESPONSE_TIMES, type Verdict } from '../answers/rules.js';
 import type { Drill } from '../drills/index.js';
-import type { Grade } from '../mastery/index.js';
+import type { Grade } from '../mastery/rules.js';
 import { isUniqueViolation, type Transactor, type Tx } from '../platform/db/client.js';
 import { retryTransient } from '../platform/db/retry.js';
 import { DomainError } from '../platform/errors.js';

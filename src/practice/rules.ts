@@ -6,7 +6,7 @@
 import type { Prompt } from '../bank/load.js';
 import { RESPONSE_TIMES, ratingFor, type AnswerMode, type Verdict } from '../answers/rules.js';
 import type { Drill } from '../drills/index.js';
-import type { Grade } from '../mastery/fsrs.js';
+import type { Grade } from '../mastery/rules.js';
 import { DomainError } from '../platform/errors.js';
 import { choiceOptions, gradeFreeText, type ChoiceOption } from '../quiz/grade.js';
 import type { Session, SessionKind, StepAnswer, StepChange, StoredAnswer } from './types.js';

@@ -5,8 +5,8 @@ import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
 import { DomainError } from '../platform/errors.js';
 import type { AnswerStore } from '../answers/store.js';
 import { eventKeyOf, RESPONSE_TIMES, type Verdict } from '../answers/rules.js';
-import type { MasteryQueries } from '../mastery/index.js';
-import type { Grade } from '../mastery/fsrs.js';
+import type { MasteryService } from '../mastery/service.js';
+import type { Grade } from '../mastery/rules.js';
 import { gradeChoice, gradeFreeText, gradeNumeric } from '../quiz/grade.js';
 import {
   answerMode,
@@ -29,9 +29,6 @@ import {
 import type { PracticeStore } from './store.js';
 import type { Session, SessionKind, Step, Where } from './types.js';
 
-/** Rates an answer stored without a rating, once (see src/mastery/apply-rating.ts). */
-export type RateAnswer = (eventKey: string, userId: string, rating: Grade) => Promise<unknown>;
-
 export type DrillResult = ReturnType<typeof gradeNumeric>;
 
 /**
@@ -44,8 +41,8 @@ export class PracticeService {
     private readonly store: PracticeStore,
     private readonly bank: Bank,
     private readonly answers: AnswerStore,
-    private readonly mastery: Pick<MasteryQueries, 'chainCandidates' | 'dueCards' | 'nextDue'>,
-    private readonly rateAnswer: RateAnswer,
+    /** What practice asks of mastery: due cards, chain candidates, and rating a stored answer once. */
+    private readonly mastery: Pick<MasteryService, 'chainCandidates' | 'dueCards' | 'nextDue' | 'rate'>,
     private readonly clock: () => Date,
   ) {}
 
@@ -178,7 +175,7 @@ export class PracticeService {
 
   /** The member's own rating of a free-text answer; applied once. */
   async rate(session: Session, index: number, rating: Grade): Promise<Step> {
-    await this.rateAnswer(this.eventKey(session, index), session.userId, rating);
+    await this.mastery.rate(this.eventKey(session, index), session.userId, rating);
     return this.step(session, index);
   }
 
@@ -188,7 +185,7 @@ export class PracticeService {
       const current = await this.store.answerAt(session.id, from);
       if (!current) throw new DomainError('practice.unanswered', {}, 'conflict');
       const suggested = ratingOnMovingOn(session, current);
-      if (suggested !== null) await this.rateAnswer(this.eventKey(session, from), session.userId, suggested);
+      if (suggested !== null) await this.mastery.rate(this.eventKey(session, from), session.userId, suggested);
       await this.store.moveOn(session.id, from, moveOn(session, from, this.clock()));
     }
     const fresh = await this.store.find(session.id);

@@ -1,7 +1,7 @@
 /** The practice flow's domain values: sessions, what was answered at a step, the step shown. */
 import type { Prompt } from '../bank/load.js';
 import type { Verdict } from '../answers/rules.js';
-import type { Grade } from '../mastery/fsrs.js';
+import type { Grade } from '../mastery/rules.js';
 import type { ChoiceOption, FreeTextGrade } from '../quiz/grade.js';
 
 export const SESSION_KINDS = ['chain', 'review', 'drill'] as const;

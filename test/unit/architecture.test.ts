@@ -20,15 +20,10 @@ const RAW_SQL = /\$queryRaw|\$executeRaw|\bPrisma\.(sql|raw|join|empty)\b|\$tran
 const PENDING_SQL = new Set<string>([
   'src/drop/answers.ts',
   'src/drop/engine.ts',
-  'src/leaderboard/queries.ts',
-  'src/mastery/apply-rating.ts',
-  'src/mastery/mastery.ts',
 ]);
 const PENDING_USER_ERROR = new Set<string>([
   'src/drop/answers.ts',
   'src/drop/engine.ts',
-  'src/leaderboard/queries.ts',
-  'src/mastery/mastery.ts',
 ]);
 
 describe('architecture', () => {

@@ -3,7 +3,7 @@ import type { DiscordFeature } from '../../platform/discord/command.js';
 import { UserError, type Phrasebook } from '../../platform/errors.js';
 import type { GuildService } from '../../guilds/service.js';
 import type { Renderer } from '../../render/index.js';
-import { isGrade } from '../../mastery/fsrs.js';
+import { isGrade } from '../../mastery/rules.js';
 import { ROUTES, drillModal, drillScreen, drillResultScreen, feedbackScreen, finishedScreen, ownWordsModal, questionScreen, type Screen } from './views.js';
 import type { PracticeService } from '../service.js';
 import type { Session } from '../types.js';

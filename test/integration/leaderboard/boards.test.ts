@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Leaderboards, MIN_ACCURACY_ANSWERS } from '../../../src/leaderboard/queries.js';
+import { MIN_ACCURACY_ANSWERS } from '../../../src/leaderboard/rules.js';
 import { AnswerStore } from '../../../src/answers/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { testBank } from '../mastery/bank-fixture.js';
-import { answer, dualReader, guildInZone, table } from './support.js';
+import { answer, dualReader, guildInZone, leaderboards, table } from './support.js';
 
 let db: MigratedDatabase;
 let read: ReturnType<typeof dualReader>;
@@ -265,7 +265,7 @@ describe('answers recorded through the answer store', () => {
     await store.record({ event: replayed, userId: 'rec', guildId: G, promptId: 'a1-root', mode: 'sprint', given: 'right', verdict: 'correct', score: 1, points: 1_700 });
     await store.record({ event: replayed, userId: 'rec', guildId: G, promptId: 'a1-root', mode: 'sprint', given: 'right', verdict: 'correct', score: 1, points: 1_700 }); // replay: once
     await store.record({ event: { id: randomUUID(), step: 0 }, userId: 'rec', guildId: G, drill: { kind: 'auc', seed: 3 }, mode: 'drill', given: '0.5', verdict: 'wrong', score: 0, points: 0 });
-    const boards = new Leaderboards(db.prisma);
+    const boards = leaderboards(db.prisma);
     const r = await boards.board(G, { period: 'week', board: 'points' }, 'rec', now, BERLIN);
     expect(r.source).toBe('live'); // a small board: read live, default options
     expect(r.rows[0]).toEqual({ rank: 1, userId: 'rec', value: 1700, detail: '2 answers' });
@@ -277,8 +277,11 @@ describe('answers recorded through the answer store', () => {
 
 describe('input', () => {
   it('refuses an unknown time zone, board or period', async () => {
-    const boards = new Leaderboards(db.prisma);
-    await expect(boards.board(G, { period: 'week', board: 'points' }, 'x', now, 'Mars/Olympus')).rejects.toThrow(/time zone/);
+    const boards = leaderboards(db.prisma);
+    await expect(boards.board(G, { period: 'week', board: 'points' }, 'x', now, 'Mars/Olympus')).rejects.toMatchObject({
+      code: 'leaderboard.unknown-time-zone',
+      params: { zone: 'Mars/Olympus' },
+    });
     await expect(boards.board(G, { period: 'year' as never, board: 'points' }, 'x', now, 'UTC')).rejects.toThrow(TypeError);
     await expect(boards.board(G, { period: 'week', board: 'karma' as never }, 'x', now, 'UTC')).rejects.toThrow(TypeError);
   });

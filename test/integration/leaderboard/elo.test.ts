@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eloUpdate, INITIAL_ELO, type DuelResultInput } from '../../../src/duel/rules.js';
 import type { DuelService } from '../../../src/duel/service.js';
 import type { DuelResult } from '../../../src/duel/types.js';
-import { Leaderboards } from '../../../src/leaderboard/queries.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { duelService } from '../../support/duels.js';
+import { leaderboards } from './support.js';
 
 let db: MigratedDatabase;
 const now = new Date('2026-06-10T10:00:00.000Z');
@@ -107,7 +107,7 @@ describe('a duel result moves the ratings (DuelService.applyResult)', () => {
   });
 
   it('shows up on the elo board (period ignored)', async () => {
-    const boards = new Leaderboards(db.prisma, { snapshotMaxAgeMs: 0 });
+    const boards = leaderboards(db.prisma, { snapshotMaxAgeMs: 0 });
     const week = await boards.board('g1', { period: 'week', board: 'elo' }, 'ann', now, 'UTC');
     const all = await boards.board('g1', { period: 'all', board: 'elo' }, 'ann', now, 'UTC');
     expect(week.rows).toEqual(all.rows);

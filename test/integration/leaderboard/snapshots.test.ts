@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays, localDate, periodStartDay } from '../../../src/leaderboard/period.js';
-import { compareEntries, Leaderboards, MIN_ACCURACY_ANSWERS, TOP, type BoardKind, type BoardResult, type Entry, type Period } from '../../../src/leaderboard/queries.js';
+import { compareEntries, MIN_ACCURACY_ANSWERS, TOP, type BoardKind, type Entry, type Period } from '../../../src/leaderboard/rules.js';
+import type { BoardResult } from '../../../src/leaderboard/service.js';
 import { PrivacyStore } from '../../../src/privacy/store.js';
 import { mulberry32 } from '../../../src/drills/random.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { duelService } from '../../support/duels.js';
-import { answer, dualReader, guildInZone, table } from './support.js';
+import { answer, dualReader, guildInZone, leaderboards, table } from './support.js';
 
 let db: MigratedDatabase;
 const now = new Date('2026-06-10T10:00:00.000Z');
@@ -20,7 +21,7 @@ describe('snapshots', () => {
     const g = 'g-fresh';
     const p = db.prisma;
     let t = 0;
-    const boards = new Leaderboards(p, { liveBelowRows: 0, snapshotMaxAgeMs: 1_000, snapshotMaxStaleMs: 5_000, monotonicMs: () => t });
+    const boards = leaderboards(p, { liveBelowRows: 0, snapshotMaxAgeMs: 1_000, snapshotMaxStaleMs: 5_000, monotonicMs: () => t });
     const week = (caller: string) => boards.board(g, { period: 'week', board: 'points' }, caller, now, 'UTC');
     await answer(p, g, 'u1', '2026-06-09T10:00:00Z', 100);
     await answer(p, g, 'u2', '2026-06-09T10:00:00Z', 200);
@@ -82,7 +83,7 @@ describe('snapshots', () => {
   it('concurrent first calls share one build', async () => {
     const g = 'g-single-flight';
     await answer(db.prisma, g, 'v1', '2026-06-09T10:00:00Z', 10);
-    const boards = new Leaderboards(db.prisma, { liveBelowRows: 0 });
+    const boards = leaderboards(db.prisma, { liveBelowRows: 0 });
     const results = await Promise.all(Array.from({ length: 5 }, () => boards.board(g, { period: 'month', board: 'accuracy' }, 'v1', now, 'UTC')));
     expect(boards.stats.snapshotBuilds).toBe(1);
     // Points and accuracy of one period come from the same snapshot.
@@ -94,7 +95,7 @@ describe('snapshots', () => {
   it('small boards are read live on every call (defaults), and re-checked as they grow', async () => {
     const g = 'g-small';
     let t = 0;
-    const boards = new Leaderboards(db.prisma, { liveBelowRows: 3, snapshotMaxAgeMs: 1_000, monotonicMs: () => t });
+    const boards = leaderboards(db.prisma, { liveBelowRows: 3, snapshotMaxAgeMs: 1_000, monotonicMs: () => t });
     await answer(db.prisma, g, 'w1', '2026-06-09T10:00:00Z', 10);
     const a = await boards.board(g, { period: 'all', board: 'points' }, 'w1', now, 'UTC');
     expect(a.source).toBe('live');
@@ -114,7 +115,7 @@ describe('snapshots', () => {
 
   it('elo from a snapshot: the caller sees their new rating after a duel at once', async () => {
     const g = 'g-elo-snap';
-    const boards = new Leaderboards(db.prisma, { liveBelowRows: 0 });
+    const boards = leaderboards(db.prisma, { liveBelowRows: 0 });
     await duelService(db).applyResult({ guildId: g, aId: 'x1', bId: 'x2', scoreA: 1 }, now);
     const before = await boards.board(g, { period: 'all', board: 'elo' }, 'x2', now, 'UTC');
     expect(before.caller).toEqual({ rank: 2, value: 1184, detail: '1 game' });
@@ -133,7 +134,7 @@ describe('snapshots', () => {
     const g = 'g-forget';
     await answer(db.prisma, g, 'f1', '2026-06-09T10:00:00Z', 10);
     await answer(db.prisma, g, 'f2', '2026-06-09T10:00:00Z', 20);
-    const boards = new Leaderboards(db.prisma, { liveBelowRows: 0 });
+    const boards = leaderboards(db.prisma, { liveBelowRows: 0 });
     await boards.board(g, { period: 'week', board: 'points' }, 'f1', now, 'UTC');
     await new PrivacyStore(db.prisma).forget('f2');
     expect((await boards.board(g, { period: 'week', board: 'points' }, 'f2', now, 'UTC')).caller).toBeNull();
@@ -148,7 +149,7 @@ describe('snapshots', () => {
   it('keeps at most maxSnapshots, dropping the least recently used', async () => {
     const g = 'g-lru';
     await answer(db.prisma, g, 'l1', '2026-06-09T10:00:00Z', 10);
-    const boards = new Leaderboards(db.prisma, { liveBelowRows: 0, maxSnapshots: 2 });
+    const boards = leaderboards(db.prisma, { liveBelowRows: 0, maxSnapshots: 2 });
     const read = (period: Period) => boards.board(g, { period, board: 'points' }, 'l1', now, 'UTC');
     await read('week');
     await read('month');

@@ -1,7 +1,9 @@
 /** Helpers shared by the leaderboard integration tests. */
 import { expect } from 'vitest';
 import type { PrismaClient } from '../../../src/generated/prisma/client.js';
-import { Leaderboards, type BoardKind, type BoardResult, type Period } from '../../../src/leaderboard/queries.js';
+import type { BoardKind, Period } from '../../../src/leaderboard/rules.js';
+import { Leaderboards, type BoardResult, type LeaderboardOptions } from '../../../src/leaderboard/service.js';
+import { LeaderboardStore } from '../../../src/leaderboard/store.js';
 
 let seq = 0;
 
@@ -25,6 +27,11 @@ export async function guildInZone(prisma: PrismaClient, guildId: string, timeZon
   await prisma.guild.create({ data: { id: guildId, name: guildId, settings: { create: { timeZone } } } });
 }
 
+/** The leaderboards over `prisma`, as the bot builds them. */
+export function leaderboards(prisma: PrismaClient, opts: LeaderboardOptions = {}): Leaderboards {
+  return new Leaderboards(new LeaderboardStore(prisma), opts);
+}
+
 /** What a board says, without when it was read. */
 export function essence(r: BoardResult) {
   const { asOf: _asOf, source: _source, ...rest } = r;
@@ -36,8 +43,8 @@ export function essence(r: BoardResult) {
  * checks they agree; returns the live result.
  */
 export function dualReader(prisma: PrismaClient) {
-  const live = new Leaderboards(prisma, { snapshotMaxAgeMs: 0 });
-  const snap = new Leaderboards(prisma, { liveBelowRows: 0, snapshotMaxAgeMs: 3_600_000 });
+  const live = leaderboards(prisma, { snapshotMaxAgeMs: 0 });
+  const snap = leaderboards(prisma, { liveBelowRows: 0, snapshotMaxAgeMs: 3_600_000 });
   return async (guildId: string, board: BoardKind, period: Period, callerId: string, now: Date, timeZone: string): Promise<BoardResult> => {
     const a = await live.board(guildId, { board, period }, callerId, now, timeZone);
     const b = await snap.board(guildId, { board, period }, callerId, now, timeZone);

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FSRS6_DEFAULT_DECAY, Rating, State } from 'ts-fsrs';
 import { AnswerStore } from '../../../src/answers/store.js';
 import { type AnswerEvent } from '../../../src/answers/rules.js';
-import { MasteryQueries, STREAK_MAX_DAYS } from '../../../src/mastery/mastery.js';
+import { Leaderboards } from '../../../src/leaderboard/service.js';
+import { LeaderboardStore } from '../../../src/leaderboard/store.js';
+import { MasteryService } from '../../../src/mastery/service.js';
+import { MasteryStore } from '../../../src/mastery/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
 import { testBank } from './bank-fixture.js';
 
@@ -12,13 +15,13 @@ const DAY = 86_400_000;
 const bank = testBank();
 let db: MigratedDatabase;
 let store: AnswerStore;
-let mastery: MasteryQueries;
+let mastery: MasteryService;
 const now = new Date('2026-03-20T12:00:00.000Z');
 
 beforeAll(async () => {
   db = await migratedDatabase('mastery_queries');
   store = new AnswerStore(db.prisma, bank, () => now);
-  mastery = new MasteryQueries(db.prisma, bank);
+  mastery = new MasteryService(db, new MasteryStore(db.prisma), bank, new Leaderboards(new LeaderboardStore(db.prisma)), () => now);
 });
 afterAll(async () => db?.drop());
 
@@ -133,63 +136,64 @@ describe('topic mastery', () => {
   });
 });
 
-describe('streak', () => {
+/** A server whose days are those of `timeZone`. */
+async function server(id: string, timeZone: string) {
+  await db.prisma.guild.create({ data: { id, name: id, settings: { create: { timeZone } } } });
+}
+
+describe('streak (the leaderboards’ streaks, read per server)', () => {
   it('counts days in the server’s time zone: 23:30 UTC is the next day in Tokyo', async () => {
-    await answer('u-tz', new Date('2026-03-19T10:00:00.000Z'));
-    await answer('u-tz', new Date('2026-03-19T23:30:00.000Z'));
+    await server('g-tokyo', 'Asia/Tokyo');
+    await server('g-utc', 'UTC');
+    for (const guildId of ['g-tokyo', 'g-utc']) {
+      await answer('u-tz', new Date('2026-03-19T10:00:00.000Z'), { guildId });
+      await answer('u-tz', new Date('2026-03-19T23:30:00.000Z'), { guildId });
+    }
     const at = new Date('2026-03-20T01:00:00.000Z'); // 10:00 on the 20th in Tokyo
     // UTC: both answers on the 19th, nothing yet on the 20th: a one-day streak, still alive.
-    expect(await mastery.streak('u-tz', 'UTC', at)).toBe(1);
+    expect(await mastery.streak('u-tz', at, 'g-utc')).toBe(1);
     // Tokyo: 19:00 on the 19th and 08:30 on the 20th: two days.
-    expect(await mastery.streak('u-tz', 'Asia/Tokyo', at)).toBe(2);
+    expect(await mastery.streak('u-tz', at, 'g-tokyo')).toBe(2);
   });
 
   it('ends today or yesterday, and breaks on a missed day', async () => {
     const day = (n: number, hour = 12) => new Date(Date.UTC(2026, 2, 20 + n, hour));
     for (const n of [-9, -8, -4, -3, -2, -1]) await answer('u-streak', day(n));
     await answer('u-streak', day(-1, 20)); // two answers on one day count once
-    expect(await mastery.streak('u-streak', 'UTC', now)).toBe(4); // -4..-1, today not over yet
+    expect(await mastery.streak('u-streak', now, 'g1')).toBe(4); // -4..-1, today not over yet
     await answer('u-streak', day(0, 9));
-    expect(await mastery.streak('u-streak', 'UTC', now)).toBe(5);
+    expect(await mastery.streak('u-streak', now, 'g1')).toBe(5);
     // Two days later the day in between was missed: broken.
-    expect(await mastery.streak('u-streak', 'UTC', day(2))).toBe(0);
-    // Answers after `now` do not count towards a streak measured at `now`.
-    await answer('u-streak2', day(3));
-    expect(await mastery.streak('u-streak2', 'UTC', now)).toBe(0);
-    expect(await mastery.streak('u-none', 'UTC', now)).toBe(0);
+    expect(await mastery.streak('u-streak', day(2), 'g1')).toBe(0);
+    expect(await mastery.streak('u-none', now, 'g1')).toBe(0);
   });
 
   it('finds day boundaries across a daylight-saving change', async () => {
     // Berlin moves to summer time on 2026-03-29. 23:15 UTC on the 28th is 00:15 on the 29th there.
-    await answer('u-dst', new Date('2026-03-27T12:00:00.000Z'));
-    await answer('u-dst', new Date('2026-03-28T23:15:00.000Z'));
+    await server('g-berlin', 'Europe/Berlin');
+    await server('g-la', 'America/Los_Angeles');
+    for (const guildId of ['g-berlin', 'g-la', 'g1']) {
+      await answer('u-dst', new Date('2026-03-27T12:00:00.000Z'), { guildId });
+      await answer('u-dst', new Date('2026-03-28T23:15:00.000Z'), { guildId });
+    }
     const at = new Date('2026-03-29T12:00:00.000Z');
-    expect(await mastery.streak('u-dst', 'Europe/Berlin', at)).toBe(1); // the 29th; the 28th was missed
-    expect(await mastery.streak('u-dst', 'UTC', at)).toBe(2); // the 27th and 28th, today not over
-    expect(await mastery.streak('u-dst', 'America/Los_Angeles', at)).toBe(2); // the 27th (05:00) and 28th (16:15)
+    expect(await mastery.streak('u-dst', at, 'g-berlin')).toBe(1); // the 29th; the 28th was missed
+    expect(await mastery.streak('u-dst', at, 'g1')).toBe(2); // no settings: UTC. The 27th and 28th, today not over
+    expect(await mastery.streak('u-dst', at, 'g-la')).toBe(2); // the 27th (05:00) and 28th (16:15)
   });
 
-  it(`stops counting at ${STREAK_MAX_DAYS} days`, async () => {
-    await db.prisma.answer.createMany({
-      data: Array.from({ length: STREAK_MAX_DAYS + 20 }, (_, i) => ({
-        eventKey: `long:${i}`,
-        eventId: randomUUID(),
-        eventStep: 0,
-        userId: 'u-long-streak',
-        mode: 'drill' as const,
-        drillKind: 'auc',
-        drillSeed: i,
-        given: '1',
-        verdict: 'correct' as const,
-        score: 1,
-        answeredAt: new Date(now.getTime() - i * DAY),
-      })),
-    });
-    expect(await mastery.streak('u-long-streak', 'UTC', now)).toBe(STREAK_MAX_DAYS);
-  });
-
-  it('refuses an unknown time zone', async () => {
-    await expect(mastery.streak('u-streak', 'Mars/Olympus', now)).rejects.toThrow(/Unknown time zone/);
+  it('in a DM, is the longest live streak over the member’s servers, each by its own calendar; answers in DMs do not count', async () => {
+    await server('g-ny', 'America/New_York');
+    const day = (n: number, hour = 12) => new Date(Date.UTC(2026, 2, 20 + n, hour));
+    for (const n of [-6, -5, -4, -3]) await answer('u-dm', day(n), { guildId: 'g2' }); // 4 days, last 3 days ago: broken
+    for (const n of [-2, -1, 0]) await answer('u-dm', day(n, 11), { guildId: 'g-ny' }); // 07:00 in New York: 3 days, alive
+    for (const n of [-1]) await answer('u-dm', day(n), { guildId: 'g1' }); // 1 day, alive
+    for (const n of [-9, -8, -7, -6, -5, -4, -3, -2, -1, 0]) await answer('u-dm', day(n, 1), { guildId: null }); // a DM: no server
+    expect(await mastery.streak('u-dm', now, 'g2')).toBe(0);
+    expect(await mastery.streak('u-dm', now, 'g-ny')).toBe(3);
+    expect(await mastery.streak('u-dm', now, 'g1')).toBe(1);
+    expect(await mastery.streak('u-dm', now, null)).toBe(3);
+    expect(await mastery.streak('u-nobody', now, null)).toBe(0);
   });
 });
 
@@ -229,24 +233,16 @@ describe('guild-restricted views', () => {
     // All four cards are due by now (learning steps are minutes); g2's two are the ones answered there.
     expect(await mastery.dueCount('u-guild', now)).toBe(4);
     expect(await mastery.dueCount('u-guild', now, { guildId: 'g2' })).toBe(2);
-    expect(await mastery.streak('u-guild', 'UTC', now, { guildId: 'g1' })).toBe(0); // g1 only two days ago
-    expect(await mastery.streak('u-guild', 'UTC', now, { guildId: 'g2' })).toBe(1);
+    expect(await mastery.streak('u-guild', now, 'g1')).toBe(0); // g1 only two days ago
+    expect(await mastery.streak('u-guild', now, 'g2')).toBe(1);
+    expect(await mastery.streak('u-guild', now, null)).toBe(1); // the answer given in a DM is no server's
   });
 
-  it('gives /mastery everything at once, agreeing with the separate queries', async () => {
-    const since = new Date(now.getTime() - 7 * DAY);
-    for (const scope of [{}, { guildId: 'g2' }]) {
-      const overview = await mastery.overview('u-guild', now, { timeZone: 'UTC', since, ...scope });
-      expect(overview).toEqual({
-        topics: await mastery.topicMastery('u-guild', now, scope),
-        due: await mastery.dueCount('u-guild', now, scope),
-        streak: await mastery.streak('u-guild', 'UTC', now, scope),
-        accuracy: await mastery.accuracy('u-guild', since, scope),
-      });
-    }
-    // Cards of prompts gone from the bank are not counted as due either.
+  it('does not count cards of prompts gone from the bank as due, in a server’s view either', async () => {
     await putCards('u-guild', [{ promptId: 'gone-prompt', due: new Date(now.getTime() - DAY), reviewedDaysAgo: 3 }]);
-    expect((await mastery.overview('u-guild', now, { timeZone: 'UTC', since })).due).toBe(4);
+    expect(await mastery.dueCount('u-guild', now)).toBe(4);
+    expect(await mastery.dueCount('u-guild', now, { guildId: 'g2' })).toBe(2);
+    expect((await mastery.topicMastery('u-guild', now)).map((x) => x.seen)).toEqual([3, 1]);
   });
 });
 

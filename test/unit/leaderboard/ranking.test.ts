@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareEntries, countAboveSorted, rankRows, standingsWithLiveCaller, TOP, type Entry, type Ranking } from '../../../src/leaderboard/queries.js';
+import { compareEntries, countAboveSorted, rankRows, standingsWithLiveCaller, TOP, type Entry, type Ranking } from '../../../src/leaderboard/rules.js';
 
 /** A Ranking over a plain list (the snapshot implementation's contract, naively). */
 function listRanking(entries: Entry[]): Ranking {

@@ -3,8 +3,7 @@ import { createEmptyCard, FSRS6_DEFAULT_DECAY, fsrs, generatorParameters, Rating
 import { buildBank } from '../../../src/bank/load.js';
 import type { Level, PromptData } from '../../../src/bank/schema.js';
 import { capGiven, conceptRootToResurface, GIVEN_MAX_CHARS, ratingFor, RESPONSE_TIMES, resurfacedDue } from '../../../src/answers/rules.js';
-import { emptyCard, fromFsrsCard, isGrade, retrievability, review, scheduler, toFsrsCard } from '../../../src/mastery/fsrs.js';
-import { chainMastered, MASTERED_RETRIEVABILITY } from '../../../src/mastery/mastery.js';
+import { chainMastered, emptyCard, fromFsrsCard, isGrade, MASTERED_RETRIEVABILITY, retrievability, review, scheduler, toFsrsCard } from '../../../src/mastery/rules.js';
 
 const DAY = 86_400_000;
 

@@ -1,13 +1,6 @@
-import type { LeaderboardSpec } from '../render/index.js';
-
-export type Period = 'week' | 'month' | 'all';
-export type Board = 'points' | 'elo' | 'accuracy' | 'streak';
-
-export interface BoardResultLike {
-  rows: { rank: number; userId: string; value: number; detail?: string }[];
-  caller: { rank: number; value: number; detail?: string } | null;
-  minAnswers?: number;
-}
+import type { LeaderboardSpec } from '../../render/index.js';
+import type { BoardKind as Board, Period } from '../rules.js';
+import type { BoardResult } from '../service.js';
 
 const PERIOD_TITLE: Record<Period, string> = { week: 'this week', month: 'this month', all: 'all time' };
 const BOARD_TITLE: Record<Board, string> = { points: 'Points', elo: 'Elo', accuracy: 'Accuracy', streak: 'Streak' };
@@ -27,7 +20,7 @@ export function formatValue(board: Board, value: number): string {
 
 /** The card spec and a text version (for screen readers and tests) of a leaderboard result. */
 export function leaderboardView(
-  result: BoardResultLike,
+  result: Pick<BoardResult, 'rows' | 'caller' | 'minAnswers'>,
   o: { period: Period; board: Board; callerId: string; names: Map<string, string>; timeZone: string },
 ): { spec: LeaderboardSpec; text: string } {
   const name = (id: string) => o.names.get(id) ?? 'former member';

@@ -1,2 +1,0 @@
-export * from './period.js';
-export * from './queries.js';
