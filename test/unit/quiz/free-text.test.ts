@@ -1,7 +1,7 @@
 import { Rating } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
 import type { KeyPoint } from '../../../src/bank/schema.js';
-import { gradeFreeText, MAX_ANSWER_CHARS } from '../../../src/quiz/grade.js';
+import { gradeFreeText } from '../../../src/quiz/grade.js';
 
 const leaf: KeyPoint[] = [
   { point: 'The optimal leaf weight is -G/(H + lambda)', accept: ['negative gradient sum over hessian sum plus lambda', 'minus G over H plus lambda'] },
@@ -156,7 +156,6 @@ describe('gradeFreeText: hostile input', () => {
     expect(g.hit).toEqual([]);
     expect(gradeFreeText(`newton step ${'filler '.repeat(1000)}`, leaf).hit).toEqual([leaf[2]]);
     expect(gradeFreeText('short', leaf).truncated).toBe(false);
-    expect(MAX_ANSWER_CHARS).toBe(5000);
   });
 
   it('grades a 1 MB answer quickly', () => {
