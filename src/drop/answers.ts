@@ -5,6 +5,7 @@ import { RESPONSE_TIMES, ratingFor } from '../answers/rules.js';
 import { type Grade } from '../mastery/index.js';
 import { gradeChoice, gradeFreeText, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
+import { speedPoints } from '../quiz/points.js';
 import { UserError } from '../platform/errors.js';
 import { DROP_DEFAULTS, type DropRow } from './engine.js';
 
@@ -13,12 +14,6 @@ export function dropOptions(prompt: Prompt, dropId: string, step: number): Choic
   return sharedOptions(prompt, `${dropId}:${step}`);
 }
 
-/** Speed-round score: 1000 + a bonus that falls from 999 to 0 over the window; 0 when wrong. */
-export function speedPoints(correct: boolean, responseMs: number, windowMs: number): number {
-  if (!correct) return 0;
-  const t = Math.min(Math.max(responseMs, 0), windowMs);
-  return 1000 + Math.round(999 * (1 - t / windowMs));
-}
 
 type Who = { userId: string; guildId: string | null; channelId: string | null };
 

@@ -9,7 +9,7 @@ import { isUniqueViolation, lockKey } from '../platform/db/client.js';
 import { generateDrill, drillKinds, type Drill } from '../drills/index.js';
 import { gradeChoice, gradeNumeric, type ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
-import { speedPoints } from '../drop/answers.js';
+import { speedPoints } from '../quiz/points.js';
 import { applyDuelResult, type DuelResult } from './elo.js';
 import { shardCondition } from '../platform/db/shard-sql.js';
 import { ownsGuild, type ShardScope } from '../platform/shard-scope.js';
