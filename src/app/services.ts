@@ -3,8 +3,9 @@
  * Discord; the Discord adapters are built after this, from it (see start.ts).
  */
 import type { Bank } from '../bank/load.js';
-import { DropAnswers } from '../drop/answers.js';
-import { DropEngine, type DropPublisher } from '../drop/engine.js';
+import { DropService } from '../drop/service.js';
+import { DropStore } from '../drop/store.js';
+import type { DropPublisher } from '../drop/types.js';
 import { DuelService } from '../duel/service.js';
 import { GuildService } from '../guilds/service.js';
 import { GuildStore } from '../guilds/store.js';
@@ -34,7 +35,7 @@ export interface Services {
   practice: PracticeService;
   whiteboards: WhiteboardService;
   schedules: ScheduleRepository;
-  drops: { engine: DropEngine; answers: DropAnswers };
+  drops: DropService;
   duels: DuelService;
   sprints: SprintService;
   leaderboards: Leaderboards;
@@ -52,8 +53,8 @@ export interface ServiceDeps {
 
 /** The ports services post through, implemented by the Discord adapters. */
 export interface ServicePorts {
-  /** Drops post their steps as they become due; the publisher reads tallies from the drop answers. */
-  dropPublisher(services: { answers: DropAnswers; guilds: GuildService; renderer: Renderer }): DropPublisher;
+  /** Drops post their steps as they become due; the service hands the publisher everything a step shows. */
+  dropPublisher(services: { guilds: GuildService; renderer: Renderer }): DropPublisher;
 }
 
 export function buildServices({ db, bank, clock, log, renderer, shard }: ServiceDeps, ports: ServicePorts): Services {
@@ -61,7 +62,6 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
   const guilds = new GuildService(new GuildStore(prisma), log);
   const answers = new AnswerStore(prisma, bank, clock);
   const mastery = new MasteryQueries(prisma, bank);
-  const dropAnswers = new DropAnswers(prisma, bank, answers, clock);
   const leaderboards = new Leaderboards(prisma);
   return {
     bank,
@@ -73,7 +73,7 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     practice: new PracticeService(prisma, bank, answers, mastery, clock),
     whiteboards: new WhiteboardService(prisma, texValidator(renderer)),
     schedules: new ScheduleRepository(prisma),
-    drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
+    drops: new DropService({ db, store: new DropStore(prisma), bank, answers, publisher: ports.dropPublisher({ guilds, renderer }), clock, log }, { shard }),
     duels: new DuelService(prisma, bank, answers, clock, shard),
     sprints: new SprintService(prisma, bank, answers, clock, shard),
     leaderboards,

@@ -98,7 +98,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     // First the services (no Discord in them), then the Discord adapters built from them.
     const services = buildServices(
       { db, bank, clock, log, renderer, shard },
-      { dropPublisher: ({ answers, guilds, renderer }) => new DiscordDropPublisher(client, renderer, answers, (guildId) => guilds.theme(guildId)) },
+      { dropPublisher: ({ guilds, renderer }) => new DiscordDropPublisher(client, renderer, (guildId) => guilds.theme(guildId)) },
     );
     const adapterDeps = { renderer, guilds: services.guilds, client, log };
     const discord = {
@@ -116,7 +116,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       metrics,
       context,
       commands,
-      features: [answersFeature(), discord.practice, discord.duel, discord.sprint, dropDiscord(services.drops), privacyFeature(services.privacy)],
+      features: [answersFeature(), discord.practice, discord.duel, discord.sprint, dropDiscord({ drops: services.drops }), privacyFeature(services.privacy)],
     });
 
     listen(
@@ -142,7 +142,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       tickSeconds: config.SCHEDULER_TICK_SECONDS,
       log,
       jobs: [
-        { name: 'drops', run: () => services.drops.engine.tick() },
+        { name: 'drops', run: () => services.drops.tick() },
         { name: 'duels', run: () => discord.duel.driver.sweep() },
         { name: 'sprints', run: () => discord.sprint.driver.sweep() },
       ],

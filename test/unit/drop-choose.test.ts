@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBank } from '../../src/bank/load.js';
-import { chooseChain, type ChannelHistory } from '../../src/drop/choose.js';
+import { chooseChain, type ChannelHistory } from '../../src/drop/rules.js';
 
 const bank = loadBank();
 const now = new Date('2026-06-01T09:00:00Z');
