@@ -92,7 +92,13 @@ export class DropService {
     deps: DropServiceDeps,
     private readonly options: DropServiceOptions = {},
   ) {
-    ({ db: this.db, store: this.store, bank: this.bank, answers: this.answers, publisher: this.publisher, clock: this.clock, log: this.log } = deps);
+    this.db = deps.db;
+    this.store = deps.store;
+    this.bank = deps.bank;
+    this.answers = deps.answers;
+    this.publisher = deps.publisher;
+    this.clock = deps.clock;
+    this.log = deps.log;
   }
 
   private get shard(): ShardScope {

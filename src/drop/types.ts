@@ -1,6 +1,7 @@
 /** The drop feature's domain values, as the store returns them and the service and views use them. */
 import type { Chain, Prompt } from '../bank/load.js';
 import type { ChoiceOption } from '../quiz/grade.js';
+import type { ScheduleInput } from '../schedule/repository.js';
 
 /** A question drop: a chain posted in a channel, one step at a time. */
 export interface Drop {
@@ -26,17 +27,8 @@ export interface Drop {
 }
 
 /** A schedule whose slot is due, as the scheduler claims it. */
-export interface DueSchedule {
+export interface DueSchedule extends Omit<ScheduleInput, 'createdBy'> {
   id: string;
-  guildId: string;
-  channelId: string;
-  cron: string;
-  timeZone: string;
-  topics: string[];
-  level: string | null;
-  roleId: string | null;
-  revealEveryMinutes: number | null;
-  revealAfterAnswers: number | null;
   slotAt: Date;
 }
 

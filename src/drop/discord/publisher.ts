@@ -2,9 +2,7 @@ import type { Client, Message, SendableChannels } from 'discord.js';
 import type { Chain } from '../../bank/load.js';
 import type { Renderer, ThemeName } from '../../render/index.js';
 import type { DropPublisher, PostedStep, StepPost } from '../types.js';
-import { questionCardSpec, questionPayload, revealEmbed, stepMarker, summaryCardSpec, summaryPayload, type StepPayload } from './views.js';
-
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+import { clip, questionCardSpec, questionPayload, revealEmbed, stepMarker, summaryCardSpec, summaryPayload, type StepPayload } from './views.js';
 
 /** Discord nonces are at most 25 characters; with enforce_nonce a repeat returns the first message. */
 const nonceOf = (dropId: string, step: number) => `${dropId.replace(/-/g, '').slice(0, 20)}s${step}`;

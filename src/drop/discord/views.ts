@@ -1,15 +1,5 @@
 /** What drops look like in Discord: the step messages, the reveal, the summary, and the replies to answers. */
-import {
-  ActionRowBuilder,
-  AttachmentBuilder,
-  ButtonBuilder,
-  ButtonStyle,
-  EmbedBuilder,
-  ModalBuilder,
-  TextInputBuilder,
-  TextInputStyle,
-  type MessageMentionOptions,
-} from 'discord.js';
+import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, ModalBuilder, TextInputBuilder, TextInputStyle, type MessageMentionOptions } from 'discord.js';
 import type { Chain, Prompt } from '../../bank/load.js';
 import { encodeCustomId } from '../../platform/discord/custom-id.js';
 import type { Phrasebook } from '../../platform/errors.js';
@@ -25,7 +15,7 @@ export const DROP_ROUTES = {
 } as const;
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+export const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Footer marker that identifies a posted step, so a retried step finds its earlier message. */
 export const stepMarker = (dropId: string, step: number) => `Backprop drop ${dropId} · step ${step}`;
