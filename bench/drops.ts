@@ -15,7 +15,10 @@ import { commands } from '../commands/index.js';
 import { loadBank } from '../src/bank/load.js';
 import { connectDatabase } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
-import { DropEngine, type DropPublisher } from '../src/drop/engine.js';
+import { AnswerStore } from '../src/answers/store.js';
+import { DropService } from '../src/drop/service.js';
+import { DropStore } from '../src/drop/store.js';
+import type { DropPublisher } from '../src/drop/types.js';
 import { commandLine, wholeNumber } from '../src/platform/cli.js';
 import { createLogger } from '../src/platform/log.js';
 import { BotProcess, botEnv } from '../test/support/bot-process.js';
@@ -112,7 +115,17 @@ async function idleTick() {
   await sql.query('ANALYZE schedules');
   const database_ = connectDatabase(db.url, { poolSize: 4, log: createLogger('silent') });
   const noPublisher: DropPublisher = { postStep: async () => ({ messageId: 'x' }) };
-  const engine = new DropEngine(database_.prisma, loadBank(), noPublisher, () => new Date(), createLogger('silent'));
+  const bank = loadBank();
+  const clock = () => new Date();
+  const engine = new DropService({
+    db: database_,
+    store: new DropStore(database_.prisma),
+    bank,
+    answers: new AnswerStore(database_.prisma, bank, clock),
+    publisher: noPublisher,
+    clock,
+    log: createLogger('silent'),
+  });
   const cpu: number[] = [];
   const wall: number[] = [];
   for (let i = 0; i < 200; i++) {

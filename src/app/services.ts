@@ -3,8 +3,9 @@
  * Discord; the Discord adapters are built after this, from it (see start.ts).
  */
 import type { Bank } from '../bank/load.js';
-import { DropAnswers } from '../drop/answers.js';
-import { DropEngine, type DropPublisher } from '../drop/engine.js';
+import { DropService } from '../drop/service.js';
+import { DropStore } from '../drop/store.js';
+import type { DropPublisher } from '../drop/types.js';
 import { DuelService } from '../duel/service.js';
 import { DuelStore } from '../duel/store.js';
 import { GuildService } from '../guilds/service.js';
@@ -41,7 +42,7 @@ export interface Services {
   practice: PracticeService;
   whiteboards: WhiteboardService;
   schedules: ScheduleService;
-  drops: { engine: DropEngine; answers: DropAnswers };
+  drops: DropService;
   duels: DuelService;
   sprints: SprintService;
   leaderboards: Leaderboards;
@@ -59,8 +60,8 @@ export interface ServiceDeps {
 
 /** The ports services post through, implemented by the Discord adapters. */
 export interface ServicePorts {
-  /** Drops post their steps as they become due; the publisher reads tallies from the drop answers. */
-  dropPublisher(services: { answers: DropAnswers; guilds: GuildService; renderer: Renderer }): DropPublisher;
+  /** Drops post their steps as they become due; the service hands the publisher everything a step shows. */
+  dropPublisher(services: { guilds: GuildService; renderer: Renderer }): DropPublisher;
 }
 
 export function buildServices({ db, bank, clock, log, renderer, shard }: ServiceDeps, ports: ServicePorts): Services {
@@ -70,7 +71,6 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
   const leaderboards = new Leaderboards(new LeaderboardStore(prisma));
   // Streaks are the leaderboards' (one definition): /mastery reads them there.
   const mastery = new MasteryService(db, new MasteryStore(prisma), bank, leaderboards, clock);
-  const dropAnswers = new DropAnswers(prisma, bank, answers, clock);
   return {
     bank,
     clock,
@@ -81,7 +81,7 @@ export function buildServices({ db, bank, clock, log, renderer, shard }: Service
     practice: new PracticeService(new PracticeStore(prisma), bank, answers, mastery, clock),
     whiteboards: new WhiteboardService(new WhiteboardStore(prisma), db, texValidator(renderer)),
     schedules: new ScheduleService(new ScheduleStore(prisma), db, guilds, bank.topics.map((t) => t.id)),
-    drops: { answers: dropAnswers, engine: new DropEngine(prisma, bank, ports.dropPublisher({ answers: dropAnswers, guilds, renderer }), clock, log, { shard }) },
+    drops: new DropService({ db, store: new DropStore(prisma), bank, answers, publisher: ports.dropPublisher({ guilds, renderer }), clock, log }, { shard }),
     duels: new DuelService(db, new DuelStore(prisma, shard), bank, answers, clock),
     sprints: new SprintService(db, new SprintStore(prisma), bank, answers, clock, shard),
     leaderboards,

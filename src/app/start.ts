@@ -103,7 +103,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
     // First the services (no Discord in them), then the Discord adapters built from them.
     const services = buildServices(
       { db, bank, clock, log, renderer, shard },
-      { dropPublisher: ({ answers, guilds, renderer }) => new DiscordDropPublisher(client, renderer, answers, (guildId) => guilds.theme(guildId)) },
+      { dropPublisher: ({ guilds, renderer }) => new DiscordDropPublisher(client, renderer, (guildId) => guilds.theme(guildId)) },
     );
     const adapterDeps = { renderer, guilds: services.guilds, client, log };
     const discord = {
@@ -126,7 +126,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
         discord.practice,
         discord.duel,
         discord.sprint,
-        dropDiscord(services.drops),
+        dropDiscord({ drops: services.drops }),
         privacyFeature(services.privacy),
         renderDiscord(),
         rocDiscord(),
@@ -159,7 +159,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       tickSeconds: config.SCHEDULER_TICK_SECONDS,
       log,
       jobs: [
-        { name: 'drops', run: () => services.drops.engine.tick() },
+        { name: 'drops', run: () => services.drops.tick() },
         { name: 'duels', run: () => discord.duel.driver.sweep() },
         { name: 'sprints', run: () => discord.sprint.driver.sweep() },
       ],

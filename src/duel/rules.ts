@@ -14,7 +14,7 @@ import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
 import { DomainError } from '../platform/errors.js';
 import type { ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
-import { speedPoints } from '../drop/answers.js';
+import { speedPoints } from '../quiz/points.js';
 import type { Duel, DuelQuestion, DuelResult, RoundAnswer, Score, Scores } from './types.js';
 
 export const DUEL_LIMITS = { maxRounds: 20, defaultRounds: 5, defaultSeconds: 20, drillDefaultSeconds: 90, challengeMinutes: 5, minSeconds: 5, maxSeconds: 120 } as const;

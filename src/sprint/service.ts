@@ -5,7 +5,7 @@ import type { Transactor } from '../platform/db/client.js';
 import type { AnswerStore } from '../answers/store.js';
 import { RESPONSE_TIMES } from '../answers/rules.js';
 import { gradeChoice, type ChoiceOption } from '../quiz/grade.js';
-import { speedPoints } from '../drop/answers.js';
+import { speedPoints } from '../quiz/points.js';
 import { ownsGuild, type ShardScope } from '../platform/shard-scope.js';
 import {
   checkInTime,

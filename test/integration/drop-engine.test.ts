@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Chain } from '../../src/bank/load.js';
 import { loadBank } from '../../src/bank/load.js';
-import { DropEngine, type DropPublisher, type DropRow } from '../../src/drop/engine.js';
+import { AnswerStore } from '../../src/answers/store.js';
+import { DropService, type DropServiceOptions } from '../../src/drop/service.js';
+import { DropStore } from '../../src/drop/store.js';
+import type { DropPublisher, StepPost } from '../../src/drop/types.js';
 import { createLogger } from '../../src/platform/log.js';
 import { GuildService } from '../../src/guilds/service.js';
 import { GuildStore } from '../../src/guilds/store.js';
@@ -20,7 +22,7 @@ let db: MigratedDatabase;
 class RecordingPublisher implements DropPublisher {
   posted: { dropId: string; step: number }[] = [];
   crashAfterPostOnce = false;
-  async postStep(drop: DropRow, chain: Chain, step: number, recovering: boolean) {
+  async postStep({ drop, step, recovering }: StepPost) {
     // Like the Discord publisher: a retried step finds the message it already posted.
     const earlier = recovering ? this.posted.find((p) => p.dropId === drop.id && p.step === step) : undefined;
     if (!earlier) this.posted.push({ dropId: drop.id, step });
@@ -29,10 +31,13 @@ class RecordingPublisher implements DropPublisher {
       this.crashAfterPostOnce = false;
       throw new Error('process killed after posting');
     }
-    void chain;
     return { messageId: `${drop.id}:${step}`, ...(step === 0 ? { threadId: `thread-${drop.id}` } : {}) };
   }
 }
+
+/** One "process": the drop service over the shared database, posting through `publisher`. */
+const engine = (publisher: DropPublisher, clock: () => Date, options: DropServiceOptions = {}) =>
+  new DropService({ db, store: new DropStore(db.prisma), bank, answers: new AnswerStore(db.prisma, bank, clock), publisher, clock, log }, options);
 
 beforeAll(async () => {
   db = await migratedDatabase('drop_engine');
@@ -51,8 +56,8 @@ describe('the drop engine', () => {
     const repo = schedules();
     for (let i = 0; i < 20; i++) await schedule(repo, `g${i}`, '0 9 * * *', 'Europe/Berlin', now);
     const pub = new RecordingPublisher();
-    const a = new DropEngine(db.prisma, bank, pub, clock, log, { random: () => 0 });
-    const b = new DropEngine(db.prisma, bank, pub, clock, log, { random: () => 0 });
+    const a = engine(pub, clock, { random: () => 0 });
+    const b = engine(pub, clock, { random: () => 0 });
     // Tick both "processes" concurrently every bot minute for 40 minutes.
     for (let minute = 0; minute < 40; minute++) {
       now = new Date(now.getTime() + 60_000);
@@ -78,15 +83,15 @@ describe('the drop engine', () => {
     const repo = schedules();
     await schedule(repo, 'crash', '0 9 * * *', 'UTC', now);
     const pub = new RecordingPublisher();
-    const engine = new DropEngine(db.prisma, bank, pub, clock, log, { leaseMs: 30_000 });
+    const first = engine(pub, clock, { leaseMs: 30_000 });
     now = new Date('2026-05-10T09:00:00Z');
     pub.crashAfterPostOnce = true;
-    await engine.tick();
+    await first.tick();
     const drop = await db.prisma.drop.findFirstOrThrow({ where: { guildId: 'crash' } });
     expect(drop.posted).toBe(0); // posted to "Discord" but not recorded
     expect(pub.posted).toHaveLength(1);
     // A restarted process after the lease: finds the earlier post instead of posting again.
-    const restarted = new DropEngine(db.prisma, bank, pub, clock, log, { leaseMs: 30_000 });
+    const restarted = engine(pub, clock, { leaseMs: 30_000 });
     now = new Date('2026-05-10T09:00:40Z');
     await restarted.tick();
     const after = await db.prisma.drop.findFirstOrThrow({ where: { id: drop.id } });
@@ -101,9 +106,9 @@ describe('the drop engine', () => {
     const repo = schedules();
     await schedule(repo, 'late', '0 9 * * *', 'UTC', now);
     await schedule(repo, 'gone', '0 5 * * *', 'UTC', new Date('2026-06-01T04:00:00Z'));
-    const engine = new DropEngine(db.prisma, bank, new RecordingPublisher(), clock, log);
+    const drops = engine(new RecordingPublisher(), clock);
     now = new Date('2026-06-01T10:30:00Z'); // the bot was down from 08:00 to 10:30
-    const r = await engine.tick();
+    const r = await drops.tick();
     expect(r.skipped).toBeGreaterThanOrEqual(1);
     const late = await db.prisma.drop.findFirstOrThrow({ where: { guildId: 'late' } });
     expect(late.late).toBe(true);
@@ -118,10 +123,10 @@ describe('the drop engine', () => {
     const clock = () => now;
     const repo = schedules();
     await schedule(repo, 'dst', '0 9 * * *', 'Europe/Berlin', now);
-    const engine = new DropEngine(db.prisma, bank, new RecordingPublisher(), clock, log);
+    const drops = engine(new RecordingPublisher(), clock);
     for (const t of ['2026-03-28T08:00:00Z', '2026-03-29T07:00:00Z', '2026-03-30T07:00:00Z']) {
       now = new Date(t);
-      await engine.tick();
+      await drops.tick();
     }
     const slots = (await db.prisma.drop.findMany({ where: { guildId: 'dst' }, orderBy: { slotAt: 'asc' } })).map((d) => d.slotAt.toISOString());
     expect(slots).toEqual(['2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-30T07:00:00.000Z']);
