@@ -23,7 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { benchDatabase } from './support.js';
+import { benchDatabase, STREAKS_FROM_DAILY_SCORES } from './support.js';
 import { loadBank } from '../src/bank/load.js';
 import { connectDatabase, type Database } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
@@ -122,13 +122,7 @@ async function seed(url: string, promptIds: string[], topics: string[], now: Dat
     await c.query('DELETE FROM streaks');
     await step(
       'streaks',
-      `WITH r AS (
-         SELECT guild_id, user_id, day, day - (row_number() OVER w)::int AS grp, max(day) OVER (PARTITION BY guild_id, user_id) AS last
-         FROM daily_scores
-         WINDOW w AS (PARTITION BY guild_id, user_id ORDER BY day)
-       ), l AS (SELECT guild_id, user_id, grp FROM r WHERE day = last)
-       INSERT INTO streaks (guild_id, user_id, current, last_day)
-       SELECT r.guild_id, r.user_id, count(*)::int, max(r.day) FROM r JOIN l USING (guild_id, user_id, grp) GROUP BY r.guild_id, r.user_id`,
+      STREAKS_FROM_DAILY_SCORES,
     );
     await step('vacuumAnalyze', 'VACUUM ANALYZE');
     const { rows } = await c.query<{ answers: number; cards: number; heavy_cards: number }>(

@@ -32,7 +32,7 @@
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { benchDatabase } from './support.js';
+import { benchDatabase, STREAKS_FROM_DAILY_SCORES } from './support.js';
 import { connectDatabase, type Database } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/log.js';
@@ -146,13 +146,7 @@ async function seed(url: string) {
     await step('dailyScoresIndex', `CREATE INDEX daily_scores_guild_id_user_id_day_idx ON daily_scores (guild_id, user_id, day)`);
     await step(
       'streaks',
-      `WITH r AS (
-         SELECT guild_id, user_id, day, day - (row_number() OVER w)::int AS grp, max(day) OVER (PARTITION BY guild_id, user_id) AS last
-         FROM daily_scores
-         WINDOW w AS (PARTITION BY guild_id, user_id ORDER BY day)
-       ), l AS (SELECT guild_id, user_id, grp FROM r WHERE day = last)
-       INSERT INTO streaks (guild_id, user_id, current, last_day)
-       SELECT r.guild_id, r.user_id, count(*)::int, max(r.day) FROM r JOIN l USING (guild_id, user_id, grp) GROUP BY r.guild_id, r.user_id`,
+      STREAKS_FROM_DAILY_SCORES,
     );
     // An Elo ladder of every member: roughly normal around 1200, multiples of 0.1.
     await step(

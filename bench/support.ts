@@ -49,3 +49,16 @@ export function pct(xs: readonly number[], p: number): number | null {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(1)) : null;
 }
+
+/**
+ * Rebuilds `streaks` from `daily_scores` as the leaderboards migration's backfill does (each
+ * member's last run of consecutive days): for seeds that insert answers out of time order,
+ * which the trigger's streaks do not expect.
+ */
+export const STREAKS_FROM_DAILY_SCORES = `WITH r AS (
+    SELECT guild_id, user_id, day, day - (row_number() OVER w)::int AS grp, max(day) OVER (PARTITION BY guild_id, user_id) AS last
+    FROM daily_scores
+    WINDOW w AS (PARTITION BY guild_id, user_id ORDER BY day)
+  ), l AS (SELECT guild_id, user_id, grp FROM r WHERE day = last)
+  INSERT INTO streaks (guild_id, user_id, current, last_day)
+  SELECT r.guild_id, r.user_id, count(*)::int, max(r.day) FROM r JOIN l USING (guild_id, user_id, grp) GROUP BY r.guild_id, r.user_id`;
