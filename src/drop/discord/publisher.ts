@@ -2,7 +2,8 @@ import type { Client, Message, SendableChannels } from 'discord.js';
 import type { Chain } from '../../bank/load.js';
 import type { Renderer, ThemeName } from '../../render/index.js';
 import type { DropPublisher, PostedStep, StepPost } from '../types.js';
-import { clip, questionCardSpec, questionPayload, revealEmbed, stepMarker, summaryCardSpec, summaryPayload, type StepPayload } from './views.js';
+import { questionCardSpec, questionPayload, revealEmbed, stepMarker, summaryCardSpec, summaryPayload, type StepPayload } from './views.js';
+import { clip, sendableChannel } from '../../platform/discord/text.js';
 
 /** Discord nonces are at most 25 characters; with enforce_nonce a repeat returns the first message. */
 const nonceOf = (dropId: string, step: number) => `${dropId.replace(/-/g, '').slice(0, 20)}s${step}`;
@@ -19,13 +20,13 @@ export class DiscordDropPublisher implements DropPublisher {
     const { drop, chain, step, recovering } = post;
     const theme = await this.themeOf(drop.guildId);
     if (step === 0) {
-      const channel = await this.sendable(drop.channelId);
+      const channel = await sendableChannel(this.client, drop.channelId);
       const existing = recovering ? await this.find(channel, stepMarker(drop.id, 0)) : undefined;
       const message = existing ?? (await channel.send({ ...(await this.stepPayload(post, theme)), nonce: nonceOf(drop.id, 0), enforceNonce: true }));
       const thread = await this.threadOf(message, chain);
       return { messageId: message.id, threadId: thread };
     }
-    const thread = await this.sendable(drop.threadId ?? drop.channelId);
+    const thread = await sendableChannel(this.client, drop.threadId ?? drop.channelId);
     const existing = recovering ? await this.find(thread, stepMarker(drop.id, step)) : undefined;
     if (existing) return { messageId: existing.id };
     const payload = await this.stepPayload(post, theme);
@@ -47,11 +48,6 @@ export class DiscordDropPublisher implements DropPublisher {
     return summaryPayload(drop, chain, summary, fastestName, card.png);
   }
 
-  private async sendable(id: string): Promise<SendableChannels> {
-    const channel = await this.client.channels.fetch(id);
-    if (!channel || !channel.isSendable()) throw new Error(`channel ${id} is not a channel I can post in`);
-    return channel;
-  }
 
   private async find(channel: SendableChannels, marker: string): Promise<Message | undefined> {
     if (!('messages' in channel)) return undefined;

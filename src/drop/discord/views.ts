@@ -6,6 +6,7 @@ import type { Phrasebook } from '../../platform/errors.js';
 import type { QuestionCardSpec, SummaryCardSpec } from '../../render/index.js';
 import type { DropAnswerResult, DropTextAnswerResult } from '../service.js';
 import type { Drop, DropSummary, StepPost } from '../types.js';
+import { OPTION_LETTERS, clip } from '../../platform/discord/text.js';
 
 /** Custom-id routes of drop messages (one place, so the router and the messages agree). */
 export const DROP_ROUTES = {
@@ -14,8 +15,6 @@ export const DROP_ROUTES = {
   modal: 'dy', // drop, step: the modal's submit
 } as const;
 
-const LETTERS = ['A', 'B', 'C', 'D', 'E'];
-export const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Footer marker that identifies a posted step, so a retried step finds its earlier message. */
 export const stepMarker = (dropId: string, step: number) => `Backprop drop ${dropId} · step ${step}`;
@@ -57,11 +56,11 @@ export function questionPayload(drop: Drop, chain: Chain, step: number, question
     .setColor(0x5865f2)
     .setTitle(`${prompt.level} · ${prompt.topic}`)
     .setDescription(clip(prompt.question, 3000))
-    .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
+    .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${OPTION_LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
     .setImage(`attachment://step-${step}.png`)
     .setFooter({ text: stepMarker(drop.id, step) });
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(DROP_ROUTES.choice, drop.id, step, o.id)).setLabel(LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
+    options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(DROP_ROUTES.choice, drop.id, step, o.id)).setLabel(OPTION_LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
   );
   const own = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(encodeCustomId(DROP_ROUTES.ownWords, drop.id, step)).setLabel('Answer in my own words').setEmoji('✍️').setStyle(ButtonStyle.Primary),
@@ -79,7 +78,7 @@ export function questionPayload(drop: Drop, chain: Chain, step: number, question
 /** The previous step's model answer, what it tested and how the channel answered. */
 export function revealEmbed(reveal: NonNullable<StepPost['reveal']>): EmbedBuilder {
   const { step, prompt, options, distribution: dist } = reveal;
-  const lines = options.map((o, i) => `${o.correct ? '✅' : '▫️'} **${LETTERS[i]}** ${clip(o.text, 60)}: ${dist.counts.get(o.text) ?? 0}`);
+  const lines = options.map((o, i) => `${o.correct ? '✅' : '▫️'} **${OPTION_LETTERS[i]}** ${clip(o.text, 60)}: ${dist.counts.get(o.text) ?? 0}`);
   if (dist.ownWords) lines.push(`✍️ In their own words: ${dist.ownWords}`);
   return new EmbedBuilder()
     .setColor(0x3ba55d)

@@ -7,6 +7,7 @@ import type { Renderer } from '../../render/index.js';
 import type { DuelService } from '../service.js';
 import type { Duel, DuelOutcome } from '../types.js';
 import { expiredMessage, resultCard, resultMessage, roundMessage, scoreboard, type RoundImages } from './views.js';
+import { sendableChannel } from '../../platform/discord/text.js';
 
 /**
  * Moves duels along in Discord: posts each round, closes rounds when both have answered or the
@@ -22,11 +23,6 @@ export class DuelPublisher {
     private readonly log: Logger,
   ) {}
 
-  private async channel(id: string): Promise<SendableChannels> {
-    const c = await this.client.channels.fetch(id);
-    if (!c || !c.isSendable()) throw new Error(`cannot post in ${id}`);
-    return c;
-  }
 
   /** A drill round's card and figure, in the server's theme. */
   private async images(duel: Duel, round: number): Promise<RoundImages | null> {
@@ -41,7 +37,7 @@ export class DuelPublisher {
 
   async postRound(duel: Duel, round: number, previous?: EmbedBuilder): Promise<void> {
     const message = roundMessage(duel, round, this.duels.question(duel, round), await this.images(duel, round), previous);
-    await (await this.channel(duel.channelId)).send(message);
+    await (await sendableChannel(this.client, duel.channelId)).send(message);
   }
 
   /** Closes a round (idempotent) and posts what follows. */
@@ -73,7 +69,7 @@ export class DuelPublisher {
     const last = duel.questions.length - 1;
     const board = scoreboard(duel, last, this.duels.question(duel, last), outcome);
     const card = await this.renderer.summaryCard(resultCard(outcome, names), { theme: await this.guilds.theme(duel.guildId) });
-    await (await this.channel(duel.channelId)).send(resultMessage(outcome, names, board, card.png));
+    await (await sendableChannel(this.client, duel.channelId)).send(resultMessage(outcome, names, board, card.png));
   }
 
   /** Called by the scheduler's tick: expired challenges, overdue rounds, undecided and unposted results. */
@@ -82,7 +78,7 @@ export class DuelPublisher {
     for (const d of await this.duels.expireChallenges()) {
       n++;
       if (!d.messageId) continue;
-      const channel = await this.channel(d.channelId).catch(() => null);
+      const channel = await sendableChannel(this.client, d.channelId).catch(() => null);
       const message = channel && 'messages' in channel ? await channel.messages.fetch(d.messageId).catch(() => null) : null;
       await message?.edit(expiredMessage(d)).catch((err) => this.log.warn({ err }, 'could not edit an expired challenge'));
     }

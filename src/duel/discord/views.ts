@@ -15,10 +15,9 @@ import type { Phrasebook } from '../../platform/errors.js';
 import type { SummaryCardSpec } from '../../render/index.js';
 import { duelOptions } from '../rules.js';
 import type { AnswerResult, Duel, DuelOutcome, DuelQuestion, ExpiredChallenge } from '../types.js';
+import { OPTION_LETTERS, clip } from '../../platform/discord/text.js';
 
 export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq', numberOpen: 'dzn', numberSubmit: 'dzm' } as const;
-const LETTERS = ['A', 'B', 'C', 'D', 'E'];
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const fmt = (n: number) => n.toLocaleString('en-US');
 const noMentions = { parse: [] } as const;
 
@@ -117,10 +116,10 @@ export function roundMessage(duel: Duel, round: number, q: DuelQuestion, images:
       .setColor(0xed4245)
       .setTitle(`Round ${round + 1} of ${duel.questions.length} · ${prompt.level} · ${prompt.topic}`)
       .setDescription(clip(prompt.question, 2500))
-      .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
+      .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${OPTION_LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
       .setFooter({ text: footer });
     row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-      options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.answer, duel.id, round, o.id)).setLabel(LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
+      options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.answer, duel.id, round, o.id)).setLabel(OPTION_LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
     );
   }
   return { content: `<@${duel.challengerId}> vs <@${duel.opponentId}>`, embeds: previous ? [previous, embed] : [embed], components: [row], files, allowedMentions: noMentions };
@@ -128,7 +127,7 @@ export function roundMessage(duel: Duel, round: number, q: DuelQuestion, images:
 
 /** After a round: the right answer, each player's points in it and their totals. */
 export function scoreboard(duel: Duel, round: number, q: DuelQuestion, scores: Pick<DuelOutcome, 'a' | 'b' | 'perRound'>): EmbedBuilder {
-  const answer = q.type === 'drill' ? q.drill.answerText : LETTERS[duelOptions(q.prompt, duel.id, round).findIndex((o) => o.correct)];
+  const answer = q.type === 'drill' ? q.drill.answerText : OPTION_LETTERS[duelOptions(q.prompt, duel.id, round).findIndex((o) => o.correct)];
   const { a, b, perRound } = scores;
   const line = (userId: string) => {
     const r = perRound.find((x) => x.round === round && x.userId === userId);

@@ -14,6 +14,7 @@ import { encodeCustomId } from '../../platform/discord/custom-id.js';
 import type { QuestionCardSpec, Renderer, ThemeName } from '../../render/index.js';
 import type { DrillResult } from '../service.js';
 import type { Step } from '../types.js';
+import { OPTION_LETTERS, clip } from '../../platform/discord/text.js';
 
 /** Custom-id routes of the practice flow (one place, so the router and the screens agree). */
 export const ROUTES = {
@@ -26,9 +27,7 @@ export const ROUTES = {
   drillModal: 'dm', // session
 } as const;
 
-const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 const RATING_LABELS: Record<number, string> = { 1: 'Again', 2: 'Hard', 3: 'Good', 4: 'Easy' };
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const COLOURS = { question: 0x5865f2, correct: 0x3ba55d, partial: 0xf0b232, wrong: 0xed4245 };
 
 export interface Screen {
@@ -56,11 +55,11 @@ export async function questionScreen(step: Step, renderer: Renderer, theme: Them
     .setAuthor({ name: header(step) })
     .setTitle(`${prompt.level} · ${prompt.topic}`)
     .setDescription(clip(prompt.question, 3000))
-    .addFields({ name: 'Options', value: clip(step.options.map((o, i) => `**${LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
+    .addFields({ name: 'Options', value: clip(step.options.map((o, i) => `**${OPTION_LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
     .setImage('attachment://question.png')
     .setFooter({ text: 'Pick an option, or answer in your own words for a fuller grade.' });
   const options = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    step.options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(ROUTES.choice, session.id, index, o.id)).setLabel(LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
+    step.options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(ROUTES.choice, session.id, index, o.id)).setLabel(OPTION_LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
   );
   const own = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(encodeCustomId(ROUTES.ownWords, session.id, index)).setLabel('Answer in my own words').setEmoji('✍️').setStyle(ButtonStyle.Primary),
@@ -106,7 +105,7 @@ export function feedbackScreen(step: Step): Screen {
   if (answered.kind === 'choice') {
     const correctIndex = answered.options.findIndex((o) => o.correct);
     const right = answered.picked?.correct ?? false;
-    title = right ? `✅ Correct: ${LETTERS[correctIndex]}` : `❌ Not quite: the answer is ${LETTERS[correctIndex]}`;
+    title = right ? `✅ Correct: ${OPTION_LETTERS[correctIndex]}` : `❌ Not quite: the answer is ${OPTION_LETTERS[correctIndex]}`;
     colour = right ? COLOURS.correct : COLOURS.wrong;
     fields.push({ name: 'Answer', value: clip(answered.options[correctIndex]!.text, 1024) });
     fields.push({ name: 'Why', value: clip(prompt.choice.explanation, 1024) });

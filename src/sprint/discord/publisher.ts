@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/log.js';
 import type { Renderer } from '../../render/index.js';
 import type { SprintService } from '../service.js';
 import { podiumCard, podiumMessage, recapEmbed, roundMessage, startedLobby } from './views.js';
+import { sendableChannel } from '../../platform/discord/text.js';
 
 /** Posts sprint rounds, distributions, the top five after each question, and the podium. */
 export class SprintDriver {
@@ -15,11 +16,6 @@ export class SprintDriver {
     private readonly log: Logger,
   ) {}
 
-  private async channel(id: string): Promise<SendableChannels> {
-    const c = await this.client.channels.fetch(id);
-    if (!c || !c.isSendable()) throw new Error(`cannot post in ${id}`);
-    return c;
-  }
 
   /** Starts the sprint (once, whoever asks first) and posts its first round. */
   async start(id: string, by: string | null): Promise<void> {
@@ -27,11 +23,11 @@ export class SprintDriver {
     if (!first) return;
     const s = first.sprint;
     if (s.messageId) {
-      const c = await this.channel(s.channelId);
+      const c = await sendableChannel(this.client, s.channelId);
       const m = 'messages' in c ? await c.messages.fetch(s.messageId).catch(() => null) : null;
       await m?.edit(startedLobby).catch(() => {});
     }
-    await (await this.channel(s.channelId)).send(roundMessage(first));
+    await (await sendableChannel(this.client, s.channelId)).send(roundMessage(first));
   }
 
   /** Closes round `round` (once) and posts its recap with the next round, or the podium. */
@@ -41,11 +37,11 @@ export class SprintDriver {
     const { sprint } = closed.recap;
     const recap = recapEmbed(closed);
     if (closed.next) {
-      await (await this.channel(sprint.channelId)).send(roundMessage(closed.next, [recap]));
+      await (await sendableChannel(this.client, sprint.channelId)).send(roundMessage(closed.next, [recap]));
       return;
     }
     const image = await this.renderer.leaderboard(podiumCard(sprint, closed.standings), { theme: await this.guilds.theme(sprint.guildId) });
-    await (await this.channel(sprint.channelId)).send(podiumMessage(closed.standings, recap, image.png));
+    await (await sendableChannel(this.client, sprint.channelId)).send(podiumMessage(closed.standings, recap, image.png));
   }
 
   /** From the scheduler's tick: lobbies to start, rounds to close. */

@@ -3,12 +3,11 @@ import { encodeCustomId } from '../../platform/discord/custom-id.js';
 import type { LeaderboardSpec } from '../../render/index.js';
 import type { ClosedRound, SprintRound } from '../service.js';
 import type { Sprint, Standing } from '../types.js';
+import { OPTION_LETTERS, clip } from '../../platform/discord/text.js';
 
 /** Custom-id routes of sprint buttons (one place, so the router and the messages agree). */
 export const SPRINT_ROUTES = { join: 'spj', start: 'sps', answer: 'spa' } as const;
 
-const LETTERS = ['A', 'B', 'C', 'D', 'E'];
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function lobbyMessage(s: Sprint) {
@@ -33,10 +32,10 @@ export function roundMessage({ sprint: s, round, prompt, options }: SprintRound,
     .setColor(0xf0b232)
     .setTitle(`Sprint question ${round + 1} of ${s.questions.length} · ${prompt.level} · ${prompt.topic}`)
     .setDescription(clip(prompt.question, 2500))
-    .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
+    .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${OPTION_LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
     .setFooter({ text: `${s.secondsPerRound} s · your first click counts` });
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(SPRINT_ROUTES.answer, s.id, round, o.id)).setLabel(LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
+    options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(SPRINT_ROUTES.answer, s.id, round, o.id)).setLabel(OPTION_LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
   );
   return { embeds: [...previous, embed], components: [row], allowedMentions: { parse: [] } };
 }
@@ -47,9 +46,9 @@ export function recapEmbed({ recap, standings }: Pick<ClosedRound, 'recap' | 'st
   const total = [...distribution.values()].reduce((a, b) => a + b, 0);
   return new EmbedBuilder()
     .setColor(0x3ba55d)
-    .setTitle(`Question ${round + 1}: the answer was ${LETTERS[options.findIndex((o) => o.correct)]}`)
+    .setTitle(`Question ${round + 1}: the answer was ${OPTION_LETTERS[options.findIndex((o) => o.correct)]}`)
     .addFields(
-      { name: `Answers (${total})`, value: options.map((o, i) => `${o.correct ? '✅' : '▫️'} **${LETTERS[i]}**: ${distribution.get(o.id) ?? 0}`).join('\n') },
+      { name: `Answers (${total})`, value: options.map((o, i) => `${o.correct ? '✅' : '▫️'} **${OPTION_LETTERS[i]}**: ${distribution.get(o.id) ?? 0}`).join('\n') },
       { name: 'Top five', value: standings.slice(0, 5).map((p, i) => `${i + 1}. ${clip(p.name, 40)}: ${fmt(p.points)}`).join('\n') || 'nobody yet' },
     );
 }
