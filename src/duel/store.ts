@@ -53,17 +53,8 @@ function toDuel(r: DuelRecord): Duel {
   };
 }
 
-export interface NewDuel {
-  guildId: string;
-  channelId: string;
-  challengerId: string;
-  opponentId: string;
-  topic: string | null;
-  level: string | null;
-  questions: string[];
-  secondsPerRound: number;
-  challengeExpiresAt: Date;
-}
+/** What a challenge creates; the rest of a Duel starts at its defaults. */
+export type NewDuel = Pick<Duel, 'guildId' | 'channelId' | 'challengerId' | 'opponentId' | 'topic' | 'level' | 'questions' | 'secondsPerRound' | 'challengeExpiresAt'>;
 
 /** One graded answer as the duel keeps it. */
 export interface DuelAnswerRow {
