@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ROOT, cycles, importGraph, importsOf, sourceFiles } from '../support/imports.js';
 
@@ -16,6 +17,17 @@ const isDiscordCode = (rel: string) => rel.startsWith('commands/') || rel.starts
 const isStore = (rel: string) => /^src\/[^/]+\/store(\.ts|\/)/.test(rel) || rel.startsWith('src/platform/db/');
 
 const RAW_SQL = /\$queryRaw|\$executeRaw|\bPrisma\.(sql|raw|join|empty)\b|\$transaction\b/;
+
+/** The text of every string and template literal in a file (comments are not literals). */
+function stringsOf(rel: string): string[] {
+  const out: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) out.push(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile(rel, text(rel), ts.ScriptTarget.Latest, true));
+  return out;
+}
 
 describe('architecture', () => {
   it('has no import cycles (type imports included)', () => {
@@ -37,6 +49,15 @@ describe('architecture', () => {
 
   it('leaves the words of refusals to the Discord side: services throw coded DomainErrors', () => {
     const offenders = files.filter((f) => !isDiscordCode(f) && !f.startsWith('src/platform/') && /\bUserError\b/.test(text(f)));
+    expect(offenders).toEqual([]);
+  });
+
+  it('writes no slash-command names or mentions outside the Discord side (they are words for Discord)', () => {
+    const commandNames = sourceFiles(['commands']).map((f) => path.basename(f, '.ts')).filter((n) => n !== 'index');
+    const forDiscord = new RegExp(`<@|(^|[\\s(\`"'])/(${commandNames.join('|')})\\b`);
+    const offenders = files.filter((f) => !isDiscordCode(f) && !f.startsWith('src/platform/') && stringsOf(f).some((t) => forDiscord.test(t)));
+    expect(commandNames).toContain('chain');
+    expect([forDiscord.test('Start again with `/chain`.'), forDiscord.test('<@1> is busy'), forDiscord.test('drop:x/chain')]).toEqual([true, true, false]);
     expect(offenders).toEqual([]);
   });
 
