@@ -79,11 +79,6 @@ export function conceptRootToResurface(prompt: Pick<Prompt, 'chainId' | 'step'>,
   return root ? root.id : null;
 }
 
-/** The root card's new due date under the concept rule: now, unless it is already due earlier. */
-export function resurfacedDue(due: Date, now: Date): Date {
-  return due.getTime() <= now.getTime() ? due : now;
-}
-
 /** Keeps at most GIVEN_MAX_CHARS code points, and drops NUL (which PostgreSQL text cannot hold). */
 export function capGiven(given: string): string {
   const clean = given.includes('\u0000') ? given.replaceAll('\u0000', '') : given;

@@ -171,8 +171,3 @@ export function loadBank(dir: string = DEFAULT_BANK_DIR, opts: { cache?: boolean
   return buildBank(parsed.map((p) => ({ file: p.file, data: p.data! })));
 }
 
-export function levelsOf(bank: Bank): Record<Level, number> {
-  const out: Record<Level, number> = { L4: 0, L5: 0, L6: 0 };
-  for (const p of bank.prompts) out[p.level]++;
-  return out;
-}

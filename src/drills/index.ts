@@ -8,7 +8,6 @@ import { adamFirstStep, batchNorm, l2Step, weightInit } from './kinds/neural.js'
 import { ece, ips, ndcg, snips } from './kinds/ranking.js';
 import { priorCorrection, vif } from './kinds/statistics.js';
 import { xgbLeafWeight, xgbSplitGain } from './kinds/trees.js';
-import { createRng } from './random.js';
 import type { Drill, DrillKind } from './types.js';
 
 export type { Drill, DrillKind, Figure, ReliabilityBin, Tolerance } from './types.js';
@@ -41,8 +40,3 @@ export function generateDrill(kindId: string, seed: number): Drill | undefined {
   return drillKindById.get(kindId)?.generate(seed);
 }
 
-/** A drill of a kind chosen by the seed (for "/drill" without a kind). Pure: pass a fresh seed for variety. */
-export function randomDrill(seed: number): Drill {
-  const kind = createRng(seed).pick(drillKinds);
-  return kind.generate(seed);
-}

@@ -169,17 +169,6 @@ export function eloDelta(ra: number, rb: number, scoreA: number, k: number = DEF
   return d === 0 ? 0 : d; // never -0
 }
 
-export interface EloPair {
-  a: number;
-  b: number;
-}
-
-/** New ratings after one game: zero-sum, each moved by at most K, rounded to 0.1. */
-export function eloUpdate(ra: number, rb: number, scoreA: number, k: number = DEFAULT_K): EloPair {
-  const d = eloDelta(ra, rb, scoreA, k);
-  return { a: round1(ra + d), b: round1(rb - d) };
-}
-
 /** Both players' change from their ratings before and A's delta (what a duel stores). */
 export function ratingChanges(ra: number, rb: number, delta: number): DuelResult {
   return {

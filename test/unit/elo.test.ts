@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eloDelta, eloUpdate, expectedScore, MAX_K, round1 } from '../../src/duel/rules.js';
+import { eloDelta, expectedScore, MAX_K, ratingChanges, round1 } from '../../src/duel/rules.js';
+
+/** New ratings after one game, as a finished duel stores them: A's delta, then both sides' changes. */
+function eloUpdate(ra: number, rb: number, scoreA: number, k?: number) {
+  const c = ratingChanges(ra, rb, eloDelta(ra, rb, scoreA, k));
+  return { a: c.a.after, b: c.b.after };
+}
 import { isRetryable } from '../../src/platform/db/retry.js';
 
 const rating = fc.double({ min: 100, max: 3000, noNaN: true }).map(round1);
@@ -30,7 +36,7 @@ describe('expectedScore', () => {
   });
 });
 
-describe('eloUpdate', () => {
+describe('a duel\'s rating changes', () => {
   it('starts at 1200 with K = 32: a win between equals moves 16 each way', () => {
     expect(eloUpdate(1200, 1200, 1)).toEqual({ a: 1216, b: 1184 });
     expect(eloUpdate(1200, 1200, 0)).toEqual({ a: 1184, b: 1216 });

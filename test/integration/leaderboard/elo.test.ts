@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eloUpdate, INITIAL_ELO, type DuelResultInput } from '../../../src/duel/rules.js';
+import { eloDelta, INITIAL_ELO, ratingChanges, type DuelResultInput } from '../../../src/duel/rules.js';
 import type { DuelService } from '../../../src/duel/service.js';
 import type { DuelResult } from '../../../src/duel/types.js';
 import { migratedDatabase, type MigratedDatabase } from '../../support/app-db.js';
@@ -41,13 +41,13 @@ describe('a duel result moves the ratings (DuelService.applyResult)', () => {
     expect(await rating('g1', 'ben')).toMatchObject({ elo: 1184, games: 1, updatedAt: now });
   });
 
-  it('reads the current ratings, whichever player is A, and matches eloUpdate', async () => {
+  it('reads the current ratings, whichever player is A, and matches the Elo rules', async () => {
     const later = new Date(now.getTime() + 60_000);
     // ben (1184) beats ann (1216), ben as A this time.
     const r = await applyDuelResult({ guildId: 'g1', aId: 'ben', bId: 'ann', scoreA: 1 }, later);
-    const expected = eloUpdate(1184, 1216, 1);
-    expect(r.a).toEqual({ before: 1184, after: expected.a, delta: 17.5 });
-    expect(r.b).toEqual({ before: 1216, after: expected.b, delta: -17.5 });
+    const expected = ratingChanges(1184, 1216, eloDelta(1184, 1216, 1));
+    expect(r.a).toEqual({ before: 1184, after: expected.a.after, delta: 17.5 });
+    expect(r.b).toEqual({ before: 1216, after: expected.b.after, delta: -17.5 });
     expect(await rating('g1', 'ben')).toMatchObject({ elo: 1201.5, games: 2, updatedAt: later });
     expect(await rating('g1', 'ann')).toMatchObject({ elo: 1198.5, games: 2, updatedAt: later });
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmptyCard, FSRS6_DEFAULT_DECAY, fsrs, generatorParameters, Rating, State, type Grade } from 'ts-fsrs';
 import { buildBank } from '../../../src/bank/load.js';
 import type { Level, PromptData } from '../../../src/bank/schema.js';
-import { capGiven, conceptRootToResurface, GIVEN_MAX_CHARS, ratingFor, RESPONSE_TIMES, resurfacedDue } from '../../../src/answers/rules.js';
+import { capGiven, conceptRootToResurface, GIVEN_MAX_CHARS, ratingFor, RESPONSE_TIMES } from '../../../src/answers/rules.js';
 import { chainMastered, emptyCard, fromFsrsCard, isGrade, MASTERED_RETRIEVABILITY, retrievability, review, scheduler, toFsrsCard } from '../../../src/mastery/rules.js';
 
 const DAY = 86_400_000;
@@ -58,13 +58,6 @@ describe('concept rule', () => {
     for (const r of [Rating.Hard, Rating.Good, Rating.Easy, null, undefined] as (Grade | null | undefined)[]) expect(conceptRootToResurface(f2, r, bank)).toBeNull();
     expect(conceptRootToResurface(root, Rating.Again, bank)).toBeNull();
     expect(conceptRootToResurface({ chainId: 'unknown', step: 1 }, Rating.Again, bank)).toBeNull();
-  });
-
-  it('brings a due date forward to now, never later', () => {
-    const now = new Date('2026-01-10T00:00:00Z');
-    expect(resurfacedDue(new Date('2026-02-01T00:00:00Z'), now)).toEqual(now);
-    const earlier = new Date('2026-01-01T00:00:00Z');
-    expect(resurfacedDue(earlier, now)).toEqual(earlier);
   });
 });
 
