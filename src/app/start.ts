@@ -1,9 +1,9 @@
-import { answersFeature } from '../answers/discord/phrases.js';
+import { answersDiscord } from '../answers/discord/routes.js';
 import { loadBank, type Bank } from '../bank/load.js';
 import { DiscordDropPublisher } from '../drop/discord/publisher.js';
 import { dropDiscord } from '../drop/discord/routes.js';
 import { duelDiscord } from '../duel/discord/routes.js';
-import { leaderboardFeature } from '../leaderboard/discord/routes.js';
+import { leaderboardDiscord } from '../leaderboard/discord/routes.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { connectDatabase, type Database } from '../platform/db/client.js';
@@ -17,7 +17,7 @@ import type { Logger } from '../platform/log.js';
 import { startOpsServer, type OpsServer } from '../platform/ops/http.js';
 import { createMetrics } from '../platform/ops/metrics.js';
 import { practiceDiscord } from '../practice/discord/routes.js';
-import { privacyFeature } from '../privacy/discord/routes.js';
+import { privacyDiscord } from '../privacy/discord/routes.js';
 import { createRenderer, prepareFonts, type Renderer } from '../render/index.js';
 import { renderDiscord } from '../render/discord/routes.js';
 import { rocDiscord } from '../roc/discord/routes.js';
@@ -122,17 +122,17 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       context,
       commands,
       features: [
-        answersFeature(),
+        answersDiscord(),
         discord.practice,
         discord.duel,
         discord.sprint,
         dropDiscord({ drops: services.drops }),
-        privacyFeature(services.privacy),
+        privacyDiscord(services.privacy),
         renderDiscord(),
         rocDiscord(),
         scheduleDiscord(),
         whiteboardDiscord(),
-        leaderboardFeature(),
+        leaderboardDiscord(),
       ],
     });
 

@@ -7,6 +7,6 @@ export const leaderboardPhrases: Phrasebook = {
 };
 
 /** The leaderboards have no buttons (yet): only the words for their errors. */
-export function leaderboardFeature(): DiscordFeature {
+export function leaderboardDiscord(): DiscordFeature {
   return { routes: [], phrases: leaderboardPhrases };
 }

@@ -15,7 +15,7 @@ export function confirmRow(userId: string): ActionRowBuilder<ButtonBuilder> {
   );
 }
 
-export function privacyFeature(privacy: PrivacyService): DiscordFeature {
+export function privacyDiscord(privacy: PrivacyService): DiscordFeature {
   return {
     routes: [
       {

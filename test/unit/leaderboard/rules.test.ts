@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leaderboardFeature } from '../../../src/leaderboard/discord/routes.js';
+import { leaderboardDiscord } from '../../../src/leaderboard/discord/routes.js';
 import { isStreakAlive, liveStreakDays, streakAliveFrom, streakDetail, totalsEntry, MIN_ACCURACY_ANSWERS } from '../../../src/leaderboard/rules.js';
 
 describe('streaks', () => {
@@ -24,7 +24,7 @@ describe('totals entries', () => {
 
 describe('phrases', () => {
   it('words the unknown time zone as before', () => {
-    const { routes, phrases } = leaderboardFeature();
+    const { routes, phrases } = leaderboardDiscord();
     expect(routes).toEqual([]);
     expect(phrases!['leaderboard.unknown-time-zone']!({ zone: 'Mars/Olympus' })).toBe('Unknown time zone "Mars/Olympus".');
   });
