@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 /**
  * The streak agreement test: one streak definition. Answers recorded day by day (with a gap,
  * and answers late in the evening that are already the next day in UTC) in a server on New
@@ -6,6 +5,7 @@ import { randomUUID } from 'node:crypto';
  * it) equals the leaderboard streak board's value for the same member and server, and in a
  * DM it is the longest of the member's servers' board values.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuildStore } from '../../../src/guilds/store.js';
 import { Leaderboards } from '../../../src/leaderboard/service.js';
