@@ -5,7 +5,7 @@ import { DuelService } from '../../src/duel/service.js';
 import { DuelStore } from '../../src/duel/store.js';
 import { duelPhrases } from '../../src/duel/discord/views.js';
 import type { Database } from '../../src/platform/db/client.js';
-import { DomainError } from '../../src/platform/errors.js';
+import { refusalOf } from './phrases.js';
 
 let realBank: Bank | undefined;
 
@@ -16,12 +16,4 @@ export function duelService(db: Database, opts: { bank?: Bank; answers?: AnswerS
 }
 
 /** A duel refusal in the words members read (the duel adapter's phrasebook); other errors are rethrown. */
-export async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DomainError && duelPhrases[err.code]) return duelPhrases[err.code]!(err.params);
-    throw err;
-  }
-  throw new Error('expected a refusal, but it went through');
-}
+export const refusal = (p: Promise<unknown>): Promise<string> => refusalOf(duelPhrases, p);
