@@ -3,7 +3,7 @@ import { AnswerStore } from '../../src/answers/store.js';
 import { loadBank, type Bank } from '../../src/bank/load.js';
 import { DuelService } from '../../src/duel/service.js';
 import { DuelStore } from '../../src/duel/store.js';
-import { duelPhrases } from '../../src/duel/discord/views.js';
+import { duelPhrases } from '../../src/duel/discord/phrases.js';
 import type { Database } from '../../src/platform/db/client.js';
 import { refusalOf } from './phrases.js';
 

@@ -3,7 +3,8 @@ import type { DiscordFeature } from '../../platform/discord/command.js';
 import { formText } from '../../platform/discord/forms.js';
 import { UserError } from '../../platform/errors.js';
 import type { DropService } from '../service.js';
-import { DROP_PHRASES, DROP_ROUTES, answerModal, choiceReply, textReply } from './views.js';
+import { DROP_ROUTES, answerModal, choiceReply, textReply } from './views.js';
+import { dropPhrases } from './phrases.js';
 
 const int = (raw: string | undefined) => {
   const n = Number(raw);
@@ -14,7 +15,7 @@ const int = (raw: string | undefined) => {
 /** Buttons and modals on drop messages: any member may answer, once per step. */
 export function dropDiscord({ drops }: { drops: DropService }): DiscordFeature {
   return {
-    phrases: DROP_PHRASES,
+    phrases: dropPhrases,
     routes: [
       {
         route: DROP_ROUTES.choice,

@@ -2,7 +2,6 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, ModalBuilder, TextInputBuilder, TextInputStyle, type MessageMentionOptions } from 'discord.js';
 import type { Chain, Prompt } from '../../bank/load.js';
 import { encodeCustomId } from '../../platform/discord/custom-id.js';
-import type { Phrasebook } from '../../platform/errors.js';
 import type { QuestionCardSpec, SummaryCardSpec } from '../../render/index.js';
 import type { DropAnswerResult, DropTextAnswerResult } from '../service.js';
 import type { Drop, DropSummary, StepPost } from '../types.js';
@@ -15,20 +14,8 @@ export const DROP_ROUTES = {
   modal: 'dy', // drop, step: the modal's submit
 } as const;
 
-
 /** Footer marker that identifies a posted step, so a retried step finds its earlier message. */
 export const stepMarker = (dropId: string, step: number) => `Backprop drop ${dropId} · step ${step}`;
-
-/** The refusals of the drop feature, in the words members have always seen. */
-export const DROP_PHRASES: Phrasebook = {
-  'drop.unknown': () => 'This button does not belong to a drop I know.',
-  'drop.gone': () => 'This drop is no longer available.',
-  'drop.not-posted': () => 'This question has not been posted yet.',
-  'drop.no-option': () => 'That option does not exist.',
-  'drop.running': () => 'A drop started with /drop is still running in this channel. Let it finish (its follow-ups are in its thread) before posting another.',
-  'drop.unknown-topic': ({ topic }) => `I have no topic called "${String(topic)}".`,
-  'drop.no-chain': () => 'No chain matches that topic.',
-};
 
 // ---- step messages -----------------------------------------------------------------------
 

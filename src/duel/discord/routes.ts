@@ -7,7 +7,8 @@ import type { Logger } from '../../platform/log.js';
 import type { Renderer } from '../../render/index.js';
 import type { DuelService } from '../service.js';
 import { DuelPublisher } from './publisher.js';
-import { DUEL_ROUTES, acceptedMessage, answerReply, declinedMessage, duelPhrases, numberForm } from './views.js';
+import { DUEL_ROUTES, acceptedMessage, answerReply, declinedMessage, numberForm } from './views.js';
+import { duelPhrases } from './phrases.js';
 
 export interface DuelDiscord extends DiscordFeature {
   /** Posts rounds and results; its sweep is the scheduler's duel job. */
