@@ -47,7 +47,10 @@ export interface Drill<I = unknown> {
   unit?: string;
   /** Worked steps, Markdown with LaTeX; the last line ends with `answerText`. */
   solution: string;
+  /** Shown with the question: it must never give the answer away. */
   figure?: Figure;
+  /** Shown only with the solution: a figure that shows what is asked (an AUC drill's ROC curve). */
+  solutionFigure?: Figure;
   /** The generated inputs, structured (for tests, figures and anyone who wants to re-derive the answer). */
   inputs: I;
 }

@@ -26,6 +26,8 @@ import type { CardJob, JobResult, RenderJob } from './jobs.js';
 import type { RenderedImage } from './draw.js';
 import type { CurveMetrics } from './plots.js';
 
+import type { Figure } from '../drills/types.js';
+
 export type { RenderedImage, CurveMetrics };
 
 export interface ThemeOptions {
@@ -73,6 +75,8 @@ export interface Renderer {
   masteryChart(spec: MasterySpec, options: ThemeOptions): Promise<RenderedImage>;
   leaderboard(spec: LeaderboardSpec, options: ThemeOptions): Promise<RenderedImage>;
   whiteboard(spec: WhiteboardSpec, options: ThemeOptions): Promise<RenderedImage>;
+  /** The figure a numeric drill comes with (ROC curve, bars, reliability diagram, confusion matrix). */
+  drillFigure(figure: Figure, options: ThemeOptions & { title?: string }): Promise<RenderedImage>;
   stats(): RendererStats;
   /** Stop the workers. Pending jobs reject with kind 'closed'. */
   close(): Promise<void>;
@@ -165,6 +169,11 @@ export class PooledRenderer implements Renderer {
   async whiteboard(spec: WhiteboardSpec, options: ThemeOptions): Promise<RenderedImage> {
     const theme = checkTheme(options);
     return image(await this.run({ kind: 'whiteboard', theme, spec: parseSpec(whiteboardSpec, spec, 'whiteboard') }));
+  }
+
+  async drillFigure(figure: Figure, options: ThemeOptions & { title?: string }): Promise<RenderedImage> {
+    if (figure.type === 'roc') return image(await this.roc(figure.labels, figure.scores, { theme: options.theme, ...(options.title ? { title: options.title } : {}) }));
+    throw new RenderError('invalid-input', `Cannot draw a ${figure.type} figure yet`);
   }
 
   stats(): RendererStats {

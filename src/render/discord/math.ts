@@ -1,0 +1,35 @@
+/**
+ * Texts with maths, ready for a card: each text made readable (render/readable.ts) and its
+ * formulas drawn as images for the card's media gallery, numbered across all the texts.
+ */
+import { AttachmentBuilder } from 'discord.js';
+import type { Renderer } from '../renderer.js';
+import type { ThemeName } from '../theme.js';
+import { readable } from '../readable.js';
+
+export interface TypesetTexts {
+  /** The texts, in order, with no TeX left. */
+  texts: string[];
+  /** One PNG per formula, to attach. */
+  files: AttachmentBuilder[];
+  /** The gallery items that show them (empty when there were no formulas). */
+  images: { name: string; description: string }[];
+}
+
+/** `prefix` keeps file names unique within a message (e.g. "q", "answer"). */
+export async function typeset(renderer: Renderer, theme: ThemeName, texts: readonly string[], prefix = 'math'): Promise<TypesetTexts> {
+  const out: TypesetTexts = { texts: [], files: [], images: [] };
+  const formulas: string[] = [];
+  for (const t of texts) {
+    const r = readable(t, { firstFormula: formulas.length + 1 });
+    out.texts.push(r.text);
+    formulas.push(...r.formulas);
+  }
+  for (const [i, tex] of formulas.entries()) {
+    const image = await renderer.tex(tex, { theme, display: true });
+    const name = `${prefix}-${i + 1}.png`;
+    out.files.push(new AttachmentBuilder(image.png, { name }));
+    out.images.push({ name, description: `Formula ${i + 1}` });
+  }
+  return out;
+}
