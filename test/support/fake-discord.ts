@@ -1131,3 +1131,35 @@ export function componentsOf(message: FakeMessage | undefined): { type: number; 
   walk(message?.components ?? []);
   return out;
 }
+
+/**
+ * Everything a member reads on a message, as one string: its content, embed titles,
+ * descriptions, fields and footers, and (Components v2) every text display, button label and
+ * select option, in order. Tests assert on this instead of on where the text sits.
+ */
+export function messageText(message: FakeMessage | undefined): string {
+  if (!message) return '';
+  const out: string[] = [];
+  if (message.content) out.push(message.content);
+  for (const e of message.embeds as { author?: { name?: string }; title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text?: string } }[]) {
+    if (e.author?.name) out.push(e.author.name);
+    if (e.title) out.push(e.title);
+    if (e.description) out.push(e.description);
+    for (const f of e.fields ?? []) out.push(f.name, f.value);
+    if (e.footer?.text) out.push(e.footer.text);
+  }
+  const walk = (nodes: unknown[]) => {
+    for (const n of nodes as { type: number; content?: string; label?: string; options?: { label: string; description?: string }[]; components?: unknown[]; accessory?: unknown }[]) {
+      if (n.type === 10 && n.content) out.push(n.content);
+      if (n.label) out.push(n.label);
+      for (const o of n.options ?? []) out.push(o.label, ...(o.description ? [o.description] : []));
+      if (n.components) walk(n.components);
+      if (n.accessory) walk([n.accessory]);
+    }
+  };
+  walk(message.components);
+  return out.join('\n');
+}
+
+/** True when the message is a Components v2 message (flag 1 << 15). */
+export const isComponentsV2 = (message: FakeMessage | undefined): boolean => ((message?.flags ?? 0) & (1 << 15)) !== 0;
