@@ -14,6 +14,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { captureMessage } from './capture.js';
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -908,6 +909,7 @@ export class FakeDiscord {
       const added = files.map((f) => this.storeAttachment('messages', msg.id, f.filename, f.data, f.contentType));
       msg.attachments = [...kept, ...added];
     }
+    captureMessage(msg);
     msg.mention_everyone = computeMentionEveryone(msg);
     msg.edited_timestamp = new Date().toISOString();
   }
