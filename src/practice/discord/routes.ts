@@ -6,7 +6,7 @@ import type { Renderer } from '../../render/index.js';
 import { isGrade } from '../../mastery/rules.js';
 import { ROUTES, detailScreen, drillModal, drillScreen, drillResultScreen, feedbackScreen, finishedScreen, isSection, ownWordsModal, questionScreen, type Screen } from './views.js';
 import type { PracticeService } from '../service.js';
-import type { Session } from '../types.js';
+import type { Session, Step } from '../types.js';
 import { formText } from '../../platform/discord/forms.js';
 import { practicePhrases } from './phrases.js';
 
@@ -46,7 +46,7 @@ export function practiceDiscord({ practice, renderer, guilds }: { practice: Prac
     await show(interaction, finishedScreen(await practice.outcome(session)));
   }
 
-  async function feedback(interaction: RepliableInteraction, step: Awaited<ReturnType<PracticeService['step']>>): Promise<void> {
+  async function feedback(interaction: RepliableInteraction, step: Step): Promise<void> {
     await show(interaction, await feedbackScreen(step, renderer, await guilds.theme(step.session.guildId)));
   }
 
@@ -152,8 +152,8 @@ export function practiceDiscord({ practice, renderer, guilds }: { practice: Prac
         route: ROUTES.drillPage,
         async handle(interaction, [sid, page]) {
           const session = await practice.load(sid ?? '', interaction.user.id);
-          await (interaction as ButtonInteraction).deferUpdate();
           const { drill, result } = await practice.drillOutcome(session);
+          await (interaction as ButtonInteraction).deferUpdate();
           await show(interaction, await drillResultScreen(session.id, drill, result, renderer, await guilds.theme(session.guildId), index(page)));
         },
       },
