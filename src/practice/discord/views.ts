@@ -129,7 +129,7 @@ export async function feedbackScreen(step: Step, renderer: Renderer, theme: Them
     accent = right ? ACCENTS.correct : ACCENTS.wrong;
     const verdict = right ? `### ✅ Correct: ${letterOf(step, correct.id)}` : `### ❌ Not quite: the answer is ${letterOf(step, correct.id)}`;
     const picked = !right && answered.picked ? `\n-# You picked ${letterOf(step, answered.picked.id)}.` : '';
-    parts.push({ text: `-# ${header(step)}\n${verdict}\n${correctLine}${picked}` }, { text: `**Why:** ${why}` });
+    parts.push({ text: `-# ${header(step)}\n${verdict}\n${correctLine}${picked}` }, { text: `**Why:** ${why}` }, { images: math.images });
   } else {
     const { grade } = answered;
     const v = answered.answer.verdict;
@@ -138,7 +138,7 @@ export async function feedbackScreen(step: Step, renderer: Renderer, theme: Them
     const verdict = v === 'correct' ? '✅ You covered the key points' : v === 'partial' ? '🟡 Partly there' : '❌ Key points missing';
     parts.push({ text: `-# ${header(step)}\n### ${verdict} (${grade.hit.length}/${all})` });
     if (missedText.length) parts.push({ text: `**What you missed**\n${missedText.map((p) => `❌ ${p}`).join('\n')}` });
-    parts.push({ text: `**The answer:** ${correctLine.replace(/^\*\*[A-E?]\.\*\* /, '')}\n**Why:** ${why}` });
+    parts.push({ text: `**The answer:** ${correctText}\n**Why:** ${why}` }, { images: math.images });
     const rated = answered.answer.rating;
     if (rated === null) {
       parts.push(
@@ -149,7 +149,7 @@ export async function feedbackScreen(step: Step, renderer: Renderer, theme: Them
       parts.push({ text: `-# Your rating: **${RATING_LABELS[rated] ?? String(rated)}**` });
     }
   }
-  parts.push({ images: math.images }, { buttons: [nextButton(step), ...detailButtons(step)] });
+  parts.push({ buttons: [nextButton(step), ...detailButtons(step)] });
   return cardPayload({ accent, parts }, math.files);
 }
 
