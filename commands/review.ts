@@ -1,6 +1,6 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/app/context.js';
-import { nothingDueMessage } from '../src/practice/discord/views.js';
+import { nothingDueScreen } from '../src/practice/discord/views.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -14,7 +14,7 @@ export default defineCommand({
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const started = await services.practice.startReview({ userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId }, count);
     if ('nothingDue' in started) {
-      await interaction.editReply({ content: nothingDueMessage(started.nextDue) });
+      await interaction.editReply({ ...nothingDueScreen(started.nextDue) });
       return;
     }
     await discord.practice.showStep(interaction, started.session);

@@ -119,6 +119,14 @@ export class PracticeService {
     return current;
   }
 
+  /** A step already answered, to show its whole feedback; refuses one not answered yet (nothing shows before the answer). */
+  async answeredStep(session: Session, index: number): Promise<Step> {
+    if (index >= session.queue.length) throw new DomainError('practice.unanswered', {}, 'conflict');
+    const step = await this.step(session, index);
+    if (!step.answered) throw new DomainError('practice.unanswered', {}, 'conflict');
+    return step;
+  }
+
   /** How the finished session went, and when the member's next review is due. */
   async outcome(session: Session): Promise<{ answered: number; correct: number; nextDue: Date | null }> {
     const verdicts = await this.store.verdicts(session.id);
@@ -201,6 +209,15 @@ export class PracticeService {
     const drill = entry ? generateDrill(entry.kind, entry.seed) : undefined;
     if (!drill) throw new DomainError('practice.drill-gone', {}, 'not-found');
     return drill;
+  }
+
+  /** A drill already answered, graded again from its stored answer (to show its solution's pages). */
+  async drillOutcome(session: Session): Promise<{ drill: Drill; result: DrillResult }> {
+    const drill = this.drillOf(session);
+    const stored = await this.store.answerAt(session.id, 0);
+    if (!stored) throw new DomainError('practice.unanswered', {}, 'conflict');
+    const result = gradeNumeric(stored.given, { answer: drill.answer, tolerance: drill.tolerance, answerText: drill.answerText, ...(drill.unit ? { unit: drill.unit } : {}) });
+    return { drill, result };
   }
 
   /**

@@ -40,12 +40,13 @@ function toNumber(raw: string): number {
  * Reads a number as people type it: `0.75`, `.75`, `3/4`, `75%`, `7.5e-1`, `7.5 × 10^-1`,
  * `-0.2` (also with a Unicode minus), `1,234.5`, a leading `≈`, `~` or `=`, surrounding
  * spaces and Markdown (`**0.75**`, `` `0.75` ``, `$0.75$`), full-width or Arabic-Indic digits.
- * Unreadable input gives a reason fit to show the user.
+ * Unreadable input gives a reason fit to show the user as it is: one whole sentence, which
+ * callers show alone (never after a lead-in of their own, which would say it twice).
  */
 export function parseNumber(text: string): ParsedNumber {
-  if (typeof text !== 'string') return { ok: false, reason: `Type a number — ${NUMBER_HINT}` };
+  if (typeof text !== 'string') return { ok: false, reason: `Type a number — ${NUMBER_HINT}.` };
   if (text.length > MAX_NUMBER_CHARS) {
-    return { ok: false, reason: `That's too long to be a number — ${NUMBER_HINT}` };
+    return { ok: false, reason: `That's too long to be a number — ${NUMBER_HINT}.` };
   }
   let s = dropLoneSurrogates(text).normalize('NFKC').replace(/\p{Cf}/gu, '');
   s = asciiDigits(s).replace(/\u066b/g, '.').replace(/\u066c/g, ',').replace(/[\p{Zs}\t\r\n]+/gu, ' ').replace(/[−–‐‑]/g, '-').trim();
@@ -54,7 +55,7 @@ export function parseNumber(text: string): ParsedNumber {
   s = s.replace(/^(?:≈|~|≃|≅|=|approx\.?|about|around)\s*/i, '').trim();
   // A sentence-ending full stop after a number or percent sign.
   s = s.replace(/(?<=[\d%])\s*[.!]$/, '').trim();
-  if (s === '') return { ok: false, reason: `Type a number — ${NUMBER_HINT}` };
+  if (s === '') return { ok: false, reason: `Type a number — ${NUMBER_HINT}.` };
 
   const plain = PLAIN_RE.exec(s);
   if (plain) {
@@ -67,18 +68,18 @@ export function parseNumber(text: string): ParsedNumber {
   if (fraction) {
     const num = toNumber(fraction[1] as string);
     const den = toNumber(fraction[2] as string);
-    if (den === 0) return { ok: false, reason: `"${quoteForMessage(text)}" divides by zero — ${NUMBER_HINT}` };
+    if (den === 0) return { ok: false, reason: `"${quoteForMessage(text)}" divides by zero — ${NUMBER_HINT}.` };
     return finite(num / den, text);
   }
   if (/^[+-]?\d+,\d{1,2}$|^[+-]?\d*,\d+$|\d,\d{4,}/.test(s)) {
     const dotted = quoteForMessage(s.replace(/,(?=\d*$)/, '.'));
-    return { ok: false, reason: `I couldn't read "${quoteForMessage(text)}" as a number — use a dot for decimals, like ${dotted}` };
+    return { ok: false, reason: `I couldn't read "${quoteForMessage(text)}" as a number — use a dot for decimals, like ${dotted}.` };
   }
-  return { ok: false, reason: `I couldn't read "${quoteForMessage(text)}" as a number — ${NUMBER_HINT}` };
+  return { ok: false, reason: `I couldn't read "${quoteForMessage(text)}" as a number — ${NUMBER_HINT}.` };
 }
 
 function finite(value: number, text: string): ParsedNumber {
-  if (!Number.isFinite(value)) return { ok: false, reason: `"${quoteForMessage(text)}" is too large a number — ${NUMBER_HINT}` };
+  if (!Number.isFinite(value)) return { ok: false, reason: `"${quoteForMessage(text)}" is too large a number — ${NUMBER_HINT}.` };
   return { ok: true, value: value === 0 ? 0 : value };
 }
 

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { loadBank } from '../../src/bank/load.js';
 import { drillKinds, generateDrill } from '../../src/drills/index.js';
-import { FakeDiscord, componentsOf, type FakeUser, type InteractionHandle } from '../support/fake-discord.js';
+import { FakeDiscord, componentsOf, isComponentsV2, messageText, type FakeMessage, type FakeUser, type InteractionHandle } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { decodePng } from '../support/png.js';
+import { readable } from '../../src/render/readable.js';
+import { findMidWordCuts, findRawTex } from '../support/visible-text.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const bank = loadBank();
@@ -42,7 +44,29 @@ const count = async (table: string, userId: string) => Number((await sql.query(`
 const buttons = (h: InteractionHandle) => componentsOf(h.message);
 /** The button for option `id` (0 is always the correct option; the display order is shuffled). */
 const optionButton = (h: InteractionHandle, id: number) => buttons(h).find((b) => b.custom_id.startsWith('bp1:pa:') && b.custom_id.endsWith(`:${id}`))!;
-const promptOf = (h: InteractionHandle) => bank.prompts.find((p) => h.message!.embeds[0]!.description === p.question)!;
+/** The prompt a question card shows: its question is on the card as text (the longest such, should one contain another). */
+const promptOf = (h: InteractionHandle) => {
+  const text = messageText(h.message);
+  const shown = bank.prompts.filter((p) => text.includes(p.question)).sort((a, b) => b.question.length - a.question.length);
+  expect(shown.length, 'a question of the bank on the card').toBeGreaterThan(0);
+  return shown[0]!;
+};
+const textOf = (h: InteractionHandle) => messageText(h.message);
+const words = (s: string) => s.split(/\s+/).filter(Boolean).join(' ');
+const withId = (h: InteractionHandle, prefix: string) => buttons(h).find((b) => b.custom_id.startsWith(prefix))!;
+/** The drill a /drill card shows, rebuilt from its session. */
+const drillShown = async (h: InteractionHandle) => {
+  const id = buttons(h)[0]!.custom_id.split(':')[2]!;
+  const row = (await sql.query('SELECT queue FROM practice_sessions WHERE id = $1', [id])).rows[0];
+  const [kind, seed] = (row.queue[0] as string).split(':');
+  return generateDrill(kind!, Number(seed))!;
+};
+/** Every text a member reads on the card: no raw TeX, nothing cut mid-word. */
+const expectReadable = (m: FakeMessage | undefined) => {
+  const text = messageText(m);
+  expect(findRawTex(text)).toEqual([]);
+  expect(findMidWordCuts(text)).toEqual([]);
+};
 
 describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
   let sessionMessage: InteractionHandle;
@@ -50,48 +74,138 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
   it('runs a chain privately: a right answer, a double click, a wrong answer, a free-text answer', async () => {
     const start = await discord.slash(alice, 'chain', { topic: 'xgboost', level: 'L4' });
     expect(start.ephemeral).toBe(true);
-    expect(start.files.map((f) => f.filename)).toEqual(['question.png']);
-    const card = await decodePng(start.files[0]!.data);
-    expect(card.width).toBeGreaterThan(300);
+    expect(isComponentsV2(start.message)).toBe(true);
+    expect(start.message!.embeds).toEqual([]);
     const root = promptOf(start);
     expect(root.topic).toBe('xgboost');
     expect(root.step).toBe(0);
+    // The question is text: every option whole, the letter buttons, and no image (it has no maths).
+    expect(readable(root.question).formulas).toEqual([]);
+    expect(start.files).toEqual([]);
+    const shown = textOf(start);
+    for (const o of [root.choice.correct, ...root.choice.distractors]) expect(shown).toContain(o);
+    expect(shown).toMatch(/Chain · .+ · root question \(1 of \d+\)/);
+    expect(buttons(start).map((b) => b.label)).toEqual(expect.arrayContaining(['A', 'B', 'C', 'Answer in my own words']));
+    expectReadable(start.message);
     sessionMessage = start;
 
     // Right answer, clicked twice at once: one answer stored.
     const right = optionButton(start, 0);
     const [a, b] = await Promise.all([discord.click(alice, start.message!, right.custom_id), discord.click(alice, start.message!, right.custom_id)]);
-    expect(a.message!.embeds[0]!.title).toMatch(/^✅ Correct/);
-    expect(b.message!.embeds[0]!.title).toMatch(/^✅ Correct/);
+    expect(textOf(a)).toMatch(/✅ Correct: [A-E]/);
+    expect(textOf(b)).toMatch(/✅ Correct: [A-E]/);
     expect(await count('answers', alice.id)).toBe(1);
-    const fields = a.message!.embeds[0]!.fields as { name: string; value: string }[];
-    expect(fields.map((f) => f.name)).toEqual(expect.arrayContaining(['Model answer', 'What the interviewer was testing', 'Why']));
+    // The card became the feedback: the option buttons of the answered question are gone.
+    expect(isComponentsV2(a.message)).toBe(true);
+    expect(buttons(a).filter((x) => x.custom_id.startsWith('bp1:pa:'))).toEqual([]);
+    // Short: the verdict with the right option, one line of why; the rest one click away.
+    const feedback = textOf(a);
+    expect(feedback.length).toBeLessThan(1000);
+    expect(feedback).toContain(root.choice.correct);
+    expect(feedback).toMatch(/\*\*Why:\*\* \S/);
+    expect(feedback).not.toContain(root.choice.explanation.slice(-80));
+    expect(buttons(a).map((x) => x.label)).toEqual(expect.arrayContaining(['Model answer', 'What was tested', 'Why the others are wrong']));
+    expectReadable(a.message);
+
+    // The whole model answer: one click, privately, every sentence of it, its formulas as images.
+    const opened = await discord.click(alice, a.message!, withId(a, 'bp1:pd:').custom_id.replace(/:[atw]$/, ':a'));
+    expect(opened.ephemeral).toBe(true);
+    expect(isComponentsV2(opened.message)).toBe(true);
+    expect(opened.message!.id).not.toBe(a.message!.id); // a follow-up: the feedback stays
+    let page = opened;
+    const pages = [textOf(page)];
+    let images = page.message!.attachments.length;
+    expectReadable(page.message);
+    for (let next = buttons(page).find((x) => x.label === 'Next page'); next; next = buttons(page).find((x) => x.label === 'Next page')) {
+      page = await discord.click(alice, page.message!, next.custom_id);
+      pages.push(textOf(page));
+      images += page.message!.attachments.length;
+      expectReadable(page.message);
+    }
+    expect(pages[0]).toMatch(/Model answer/);
+    const whole = words(pages.join('\n'));
+    for (const sentence of root.answer.split(/(?<=\.)\s+/).filter((x) => !x.includes('$'))) expect(whole).toContain(words(sentence));
+    expect(images).toBe(readable(root.question).formulas.length + readable(root.answer).formulas.length);
+    const drawn = [opened, ...(page === opened ? [] : [page])].flatMap((h) => h.message!.attachments);
+    if (images > 0) expect((await decodePng(drawn[0]!.data)).width).toBeGreaterThan(20); // real pixels
+    const tested = await discord.click(alice, a.message!, withId(a, 'bp1:pd:').custom_id.replace(/:[atw]$/, ':t'));
+    expect(textOf(tested)).toContain(root.testing);
+    for (const k of root.keyPoints) expect(textOf(tested)).toContain(k.point);
+    const why = await discord.click(alice, a.message!, withId(a, 'bp1:pd:').custom_id.replace(/:[atw]$/, ':w'));
+    expect(textOf(why)).toContain(root.choice.explanation);
 
     // Next follow-up, then a wrong answer.
-    const next = await discord.click(alice, a.message!, buttons(a).find((x) => x.custom_id.startsWith('bp1:pn:'))!.custom_id);
+    const next = await discord.click(alice, a.message!, withId(a, 'bp1:pn:').custom_id);
     const follow = promptOf(next);
     expect(follow.chainId).toBe(root.chainId);
     expect(follow.step).toBe(1);
+    // A stale button (the root's option, from before) shows where the session is: this follow-up.
+    const stale = await discord.click(alice, next.message!, right.custom_id, { raw: true });
+    expect(promptOf(stale).id).toBe(follow.id);
     const wrong = await discord.click(alice, next.message!, optionButton(next, 1).custom_id);
-    expect(wrong.message!.embeds[0]!.title).toMatch(/^❌ Not quite: the answer is [A-E]/);
+    expect(textOf(wrong)).toMatch(/❌ Not quite: the answer is [A-E]/);
+    expect(textOf(wrong)).toContain(follow.choice.correct);
+    expect(textOf(wrong)).toMatch(/You picked [A-E]\./);
 
     // Third step in my own words: the modal, then key points hit and missed, then a self-rating.
-    const third = await discord.click(alice, wrong.message!, buttons(wrong).find((x) => x.custom_id.startsWith('bp1:pn:'))!.custom_id);
+    const third = await discord.click(alice, wrong.message!, withId(wrong, 'bp1:pn:').custom_id);
     const prompt3 = promptOf(third);
-    const opened = await discord.click(alice, third.message!, buttons(third).find((x) => x.custom_id.startsWith('bp1:pw:'))!.custom_id);
-    expect(opened.callbackType).toBe(9);
+    const own = await discord.click(alice, third.message!, withId(third, 'bp1:pw:').custom_id);
+    expect(own.callbackType).toBe(9);
     const answerText = prompt3.keyPoints.map((k) => k.accept[0]).join('. ');
-    const graded = await discord.submitModal(alice, opened.modal!, { answer: answerText }, { message: third.message! });
-    const embed = graded.message!.embeds[0]!;
-    expect(embed.title).toMatch(/covered the key points/);
-    expect((embed.fields as { name: string }[])[0]!.name).toBe(`Key points (${prompt3.keyPoints.length}/${prompt3.keyPoints.length})`);
+    const graded = await discord.submitModal(alice, own.modal!, { answer: answerText }, { message: third.message! });
+    expect(textOf(graded)).toContain(`✅ You covered the key points (${prompt3.keyPoints.length}/${prompt3.keyPoints.length})`);
+    expect(textOf(graded)).not.toContain('What you missed');
+    expect(buttons(graded).filter((x) => x.custom_id.startsWith('bp1:pa:') || x.custom_id.startsWith('bp1:pw:'))).toEqual([]);
     const stored = await sql.query('SELECT given, rating, mode FROM answers WHERE user_id = $1 AND prompt_id = $2', [alice.id, prompt3.id]);
     expect(stored.rows).toEqual([{ given: answerText, rating: null, mode: 'chain' }]); // kept at once, rated next
     const rated = await discord.click(alice, graded.message!, buttons(graded).find((x) => x.custom_id.endsWith(':3') && x.custom_id.startsWith('bp1:pr:'))!.custom_id);
-    expect(JSON.stringify(rated.message!.embeds)).toContain('Your rating');
+    expect(textOf(rated)).toContain('Your rating: **Good**');
+    expect(buttons(rated).filter((x) => x.custom_id.startsWith('bp1:pr:'))).toEqual([]);
     expect((await sql.query('SELECT rating FROM answers WHERE user_id = $1 AND prompt_id = $2', [alice.id, prompt3.id])).rows[0].rating).toBe(3);
     expect(await count('cards', alice.id)).toBe(3);
     sessionMessage = rated;
+  });
+
+  it('tells what a free-text answer missed, shortly', async () => {
+    const carol = discord.user('carol');
+    const start = await discord.slash(carol, 'chain', { topic: 'xgboost', level: 'L4' });
+    const prompt = promptOf(start);
+    const own = await discord.click(carol, start.message!, withId(start, 'bp1:pw:').custom_id);
+    const half = prompt.keyPoints.slice(0, 1);
+    const graded = await discord.submitModal(carol, own.modal!, { answer: half.map((k) => k.accept[0]).join('. ') }, { message: start.message! });
+    const text = textOf(graded);
+    expect(text).toMatch(new RegExp(`(🟡 Partly there|❌ Key points missing) \\(1/${prompt.keyPoints.length}\\)`));
+    expect(text).toContain('What you missed');
+    for (const k of prompt.keyPoints.slice(1)) expect(text).toContain(`❌ ${k.point}`);
+    expect(text).not.toContain(`❌ ${prompt.keyPoints[0]!.point}`);
+    expect(text.length).toBeLessThan(1400);
+    expectReadable(graded.message);
+  });
+
+  it('finishes a session with a summary in words that count right, and says when nothing is due', async () => {
+    const dave = discord.user('dave');
+    const none = await discord.slash(dave, 'review');
+    expect(none.ephemeral).toBe(true);
+    expect(isComponentsV2(none.message)).toBe(true);
+    expect(textOf(none)).toContain('You have no cards yet');
+    let h = await discord.slash(dave, 'chain', { topic: 'xgboost', level: 'L4' });
+    let answered = 0;
+    for (;;) {
+      h = await discord.click(dave, h.message!, optionButton(h, 0).custom_id);
+      answered++;
+      const next = withId(h, 'bp1:pn:');
+      if (next.label === 'Finish') {
+        h = await discord.click(dave, h.message!, next.custom_id);
+        break;
+      }
+      expect(next.label).toBe('Next follow-up');
+      h = await discord.click(dave, h.message!, next.custom_id);
+    }
+    expect(textOf(h)).toContain('Session complete');
+    expect(textOf(h)).toContain(`You answered ${answered} questions, ${answered} fully right.`);
+    expect(textOf(h)).toMatch(/Your next review is due <t:\d+:R>\./);
+    expect(buttons(h)).toEqual([]);
   });
 
   it('continues the same session after a restart', async () => {
@@ -107,7 +221,7 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
     const now = await discord.slash(alice, 'review');
     const rootNow = promptOf(now);
     expect(rootNow.step).toBe(0);
-    expect(now.message!.embeds[0]!.author).toMatchObject({ name: expect.stringMatching(/card 1 of 1/) });
+    expect(textOf(now)).toMatch(/Review · .+ · card 1 of 1/);
     const due = await sql.query(`SELECT prompt_id, due FROM cards WHERE user_id = $1 ORDER BY due, prompt_id`, [alice.id]);
     // Ten days later, as the injected clock sees it.
     await bot.stop();
@@ -121,43 +235,68 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
     const expected = due.rows.filter((r) => r.due.getTime() <= Date.now() + 10 * DAY);
     expect(expected.length).toBeGreaterThan(0);
     expect(first.id).toBe(expected[0].prompt_id); // oldest due first
-    expect(later.message!.embeds[0]!.author).toMatchObject({ name: expect.stringMatching(new RegExp(`card 1 of ${expected.length}`)) });
+    expect(textOf(later)).toMatch(new RegExp(`card 1 of ${expected.length}`));
     const r = await discord.click(alice, later.message!, optionButton(later, 0).custom_id);
-    expect(r.message!.embeds[0]!.title).toMatch(/^✅/);
+    expect(textOf(r)).toMatch(/✅ Correct/);
+    expect(withId(r, 'bp1:pn:').label).toBe('Next card');
     expect((await sql.query(`SELECT mode FROM answers WHERE user_id = $1 ORDER BY id DESC LIMIT 1`, [alice.id])).rows[0].mode).toBe('review');
   });
 
   it('grades a right and a wrong numeric drill, with the worked solution', async () => {
     const sessionDrill = async () => {
       const res = await discord.slash(alice, 'drill', { kind: 'auc-ties' });
-      const id = buttons(res)[0]!.custom_id.split(':')[2]!;
-      const row = (await sql.query('SELECT queue FROM practice_sessions WHERE id = $1', [id])).rows[0];
-      const [kind, seed] = (row.queue[0] as string).split(':');
-      return { res, drill: generateDrill(kind!, Number(seed))! };
+      return { res, drill: await drillShown(res) };
     };
     const { res, drill } = await sessionDrill();
-    expect(res.files.length).toBeGreaterThanOrEqual(2); // question card + the ROC of the sample
+    expect(isComponentsV2(res.message)).toBe(true);
+    const names = res.message!.attachments.map((a) => a.filename);
+    // The question's formulas as images, and the sample's figure; no picture of the whole question.
+    expect(names.filter((n) => /^q-\d+\.png$/.test(n))).toHaveLength(readable(drill.question).formulas.length);
+    if (drill.figure) expect(names).toContain('figure.png');
+    expect(names).not.toContain('drill.png');
+    expect(textOf(res)).toContain(drill.title);
+    expectReadable(res.message);
     const open = await discord.click(alice, res.message!, buttons(res)[0]!.custom_id);
     const unreadable = await discord.submitModal(alice, open.modal!, { answer: 'about half' }, { message: res.message! });
     expect(unreadable.ephemeral).toBe(true);
-    expect(unreadable.content).toMatch(/couldn.t read/i);
+    // One sentence, said once.
+    expect(unreadable.content).toBe('I couldn\'t read "about half" as a number — try 0.75, 3/4 or 75%.');
     const good = await discord.submitModal(alice, open.modal!, { answer: drill.answerText }, { message: res.message! });
-    expect(good.message!.embeds[0]!.title).toBe(`✅ Correct: ${drill.answerText}`);
-    expect(JSON.stringify(good.message!.embeds[0]!.fields)).toContain('Worked solution');
+    expect(good.message!.id).toBe(res.message!.id); // the drill card became its result
+    expect(textOf(good)).toContain(`✅ Correct: ${drill.answerText}`);
+    expect(textOf(good)).toContain('Worked solution');
+    expect(buttons(good).filter((b) => b.custom_id.startsWith('bp1:dw:'))).toEqual([]);
+    expectReadable(good.message);
+    // The worked solution whole (over its pages) with its formulas drawn.
+    let page = good;
+    let solution = textOf(page);
+    let images = page.message!.attachments.filter((a) => /^solution-\d+\.png$/.test(a.filename)).length;
+    for (let next = buttons(page).find((x) => x.label === 'Next page'); next; next = buttons(page).find((x) => x.label === 'Next page')) {
+      page = await discord.click(alice, page.message!, next.custom_id);
+      solution += `\n${textOf(page)}`;
+      images += page.message!.attachments.filter((a) => /^solution-\d+\.png$/.test(a.filename)).length;
+    }
+    expect(images).toBe(readable(drill.solution).formulas.length);
+    expect(solution).toContain(`**Answer:** ${drill.answerText}`);
 
     const second = await sessionDrill();
     const open2 = await discord.click(alice, second.res.message!, buttons(second.res)[0]!.custom_id);
     const bad = await discord.submitModal(alice, open2.modal!, { answer: String(second.drill.answer + 0.2) }, { message: second.res.message! });
-    expect(bad.message!.embeds[0]!.title).toBe(`❌ Not quite: the answer is ${second.drill.answerText}`);
+    expect(textOf(bad)).toContain(`❌ Not quite: the answer is ${second.drill.answerText}`);
     const verdicts = await sql.query(`SELECT verdict FROM answers WHERE user_id = $1 AND mode = 'drill' ORDER BY id`, [alice.id]);
     expect(verdicts.rows.map((r) => r.verdict)).toEqual(['correct', 'wrong']);
   });
 
-  it('shows a drill of every kind with its question card', async () => {
+  it('shows a drill of every kind as a card: its text readable, its formulas and figure as images', async () => {
     for (const kind of drillKinds) {
       const res = await discord.slash(alice, 'drill', { kind: kind.id });
       expect(res.text, kind.id).not.toMatch(/Invalid|went wrong/);
-      expect(res.files.find((f) => f.filename === 'drill.png'), kind.id).toBeDefined();
+      expect(isComponentsV2(res.message), kind.id).toBe(true);
+      const drill = await drillShown(res);
+      expect(textOf(res), kind.id).toContain(drill.title);
+      expect(res.message!.attachments.length, kind.id).toBeLessThanOrEqual(10);
+      expect(res.message!.attachments.filter((a) => /^q-\d+\.png$/.test(a.filename)).length, kind.id).toBe(readable(drill.question).formulas.length);
+      expectReadable(res.message);
     }
   });
 

@@ -890,6 +890,7 @@ export class FakeDiscord {
         msg.interaction_metadata = { id: h.id, type: h.type, user, authorizing_integration_owners: {} };
       }
     }
+    msg.flags = Number(data.flags ?? 0);
     this.applyEdit(msg, data, files);
     msg.edited_timestamp = null;
     this.messages.set(id, msg);
@@ -900,7 +901,9 @@ export class FakeDiscord {
     if ('content' in data) msg.content = String(data.content ?? '');
     if ('embeds' in data) msg.embeds = (data.embeds as Record<string, unknown>[]) ?? [];
     if ('components' in data) msg.components = (data.components as Record<string, unknown>[]) ?? [];
-    if ('flags' in data && data.flags !== undefined) msg.flags = Number(data.flags);
+    // Like Discord, an edit sets only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 (never unset once
+    // set); the rest (EPHEMERAL...) stays as the message was created (see makeMessage).
+    if ('flags' in data && data.flags !== undefined) msg.flags = (msg.flags & ~4) | (Number(data.flags) & (4 | 32768));
     if ('allowed_mentions' in data) msg.allowed_mentions = data.allowed_mentions;
     if ('attachments' in data || files.length) {
       const keep = ((data.attachments as { id: string | number; filename?: string }[] | undefined) ?? []).map(String);

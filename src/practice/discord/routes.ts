@@ -4,14 +4,13 @@ import { UserError } from '../../platform/errors.js';
 import type { GuildService } from '../../guilds/service.js';
 import type { Renderer } from '../../render/index.js';
 import { isGrade } from '../../mastery/rules.js';
-import { ROUTES, drillModal, drillScreen, drillResultScreen, feedbackScreen, finishedScreen, ownWordsModal, questionScreen, type Screen } from './views.js';
+import { ROUTES, detailScreen, drillModal, drillScreen, drillResultScreen, feedbackScreen, finishedScreen, isSection, ownWordsModal, questionScreen, type Screen } from './views.js';
 import type { PracticeService } from '../service.js';
-import type { Session } from '../types.js';
+import type { Session, Step } from '../types.js';
 import { formText } from '../../platform/discord/forms.js';
 import { practicePhrases } from './phrases.js';
 
 /** Thin Discord adapter of the practice flow: parse the custom id, call the service, show the screen. */
-
 
 const index = (raw: string | undefined) => {
   const n = Number(raw);
@@ -19,10 +18,14 @@ const index = (raw: string | undefined) => {
   return n;
 };
 
-async function show(interaction: RepliableInteraction & { update?: unknown }, screen: Screen): Promise<void> {
-  const payload = { embeds: screen.embeds, components: screen.components, files: screen.files, attachments: [] };
+/**
+ * Shows a screen: edits the deferred reply or the clicked message (a Components v2 message
+ * stays one: the payload carries the flag), or replies privately.
+ */
+async function show(interaction: RepliableInteraction, screen: Screen): Promise<void> {
+  const payload = { ...screen, attachments: [] };
   if (interaction.deferred || interaction.replied) await interaction.editReply(payload);
-  else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+  else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral | MessageFlags.IsComponentsV2 });
 }
 
 export interface PracticeDiscord extends DiscordFeature {
@@ -35,12 +38,16 @@ export interface PracticeDiscord extends DiscordFeature {
 export function practiceDiscord({ practice, renderer, guilds }: { practice: PracticeService; renderer: Renderer; guilds: GuildService }): PracticeDiscord {
   async function showStep(interaction: RepliableInteraction, session: Session): Promise<void> {
     const step = await practice.step(session);
-    const screen = step.answered ? feedbackScreen(step) : await questionScreen(step, renderer, await guilds.theme(session.guildId));
-    await show(interaction, screen);
+    const theme = await guilds.theme(session.guildId);
+    await show(interaction, step.answered ? await feedbackScreen(step, renderer, theme) : await questionScreen(step, renderer, theme));
   }
 
   async function finished(interaction: RepliableInteraction, session: Session): Promise<void> {
     await show(interaction, finishedScreen(await practice.outcome(session)));
+  }
+
+  async function feedback(interaction: RepliableInteraction, step: Step): Promise<void> {
+    await show(interaction, await feedbackScreen(step, renderer, await guilds.theme(step.session.guildId)));
   }
 
   async function showDrill(interaction: RepliableInteraction, session: Session): Promise<void> {
@@ -59,7 +66,7 @@ export function practiceDiscord({ practice, renderer, guilds }: { practice: Prac
           await (interaction as ButtonInteraction).deferUpdate();
           const at = index(step);
           if (at !== session.position || session.endedAt) return showStep(interaction, session); // a stale button: show where we are
-          await show(interaction, feedbackScreen(await practice.answerChoice(session, at, index(option))));
+          await feedback(interaction, await practice.answerChoice(session, at, index(option)));
         },
       },
       {
@@ -79,7 +86,7 @@ export function practiceDiscord({ practice, renderer, guilds }: { practice: Prac
           else await modal.deferReply({ flags: MessageFlags.Ephemeral });
           const at = index(step);
           if (at !== session.position || session.endedAt) return showStep(interaction, session);
-          await show(interaction, feedbackScreen(await practice.answerText(session, at, text)));
+          await feedback(interaction, await practice.answerText(session, at, text));
         },
       },
       {
@@ -89,7 +96,7 @@ export function practiceDiscord({ practice, renderer, guilds }: { practice: Prac
           const grade = Number(rating);
           if (!isGrade(grade)) throw new UserError('That rating does not exist.', 'invalid-input');
           await (interaction as ButtonInteraction).deferUpdate();
-          await show(interaction, feedbackScreen(await practice.rate(session, index(step), grade)));
+          await feedback(interaction, await practice.rate(session, index(step), grade));
         },
       },
       {
@@ -100,6 +107,21 @@ export function practiceDiscord({ practice, renderer, guilds }: { practice: Prac
           const moved = await practice.next(session, index(step));
           if (moved.finished) return finished(interaction, moved.session);
           await showStep(interaction, moved.session);
+        },
+      },
+      {
+        // The whole model answer, what was tested, or why the others are wrong: a private
+        // follow-up from the feedback, whose page buttons then turn its pages in place.
+        route: ROUTES.detail,
+        async handle(interaction, [sid, step, section, page]) {
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          if (!isSection(section)) throw new UserError('This button is damaged; start again with the command.', 'invalid-input');
+          const shown = await practice.answeredStep(session, index(step));
+          const button = interaction as ButtonInteraction;
+          const turning = page !== undefined;
+          if (turning) await button.deferUpdate();
+          else await button.deferReply({ flags: MessageFlags.Ephemeral });
+          await show(interaction, await detailScreen(shown, section, turning ? index(page) : 0, renderer, await guilds.theme(session.guildId)));
         },
       },
       {
@@ -123,7 +145,16 @@ export function practiceDiscord({ practice, renderer, guilds }: { practice: Prac
           }
           if (modal.isFromMessage()) await modal.deferUpdate();
           else await modal.deferReply({ flags: MessageFlags.Ephemeral });
-          await show(interaction, drillResultScreen(drill, result));
+          await show(interaction, await drillResultScreen(session.id, drill, result, renderer, await guilds.theme(session.guildId)));
+        },
+      },
+      {
+        route: ROUTES.drillPage,
+        async handle(interaction, [sid, page]) {
+          const session = await practice.load(sid ?? '', interaction.user.id);
+          const { drill, result } = await practice.drillOutcome(session);
+          await (interaction as ButtonInteraction).deferUpdate();
+          await show(interaction, await drillResultScreen(session.id, drill, result, renderer, await guilds.theme(session.guildId), index(page)));
         },
       },
     ],

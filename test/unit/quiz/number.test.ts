@@ -60,9 +60,9 @@ describe('parseNumber', () => {
   });
 
   it('explains unreadable input with examples', () => {
-    expect(reason('abc')).toBe('I couldn\'t read "abc" as a number — try 0.75, 3/4 or 75%');
-    expect(reason('')).toBe('Type a number — try 0.75, 3/4 or 75%');
-    expect(reason('   ')).toBe('Type a number — try 0.75, 3/4 or 75%');
+    expect(reason('abc')).toBe('I couldn\'t read "abc" as a number — try 0.75, 3/4 or 75%.');
+    expect(reason('')).toBe('Type a number — try 0.75, 3/4 or 75%.');
+    expect(reason('   ')).toBe('Type a number — try 0.75, 3/4 or 75%.');
     expect(reason('0.75 0.8')).toContain("couldn't read");
     expect(reason('1..2')).toContain("couldn't read");
     expect(reason('Infinity')).toContain("couldn't read");
@@ -72,7 +72,7 @@ describe('parseNumber', () => {
   });
 
   it('suggests a decimal point for decimal commas', () => {
-    expect(reason('0,75')).toBe('I couldn\'t read "0,75" as a number — use a dot for decimals, like 0.75');
+    expect(reason('0,75')).toBe('I couldn\'t read "0,75" as a number — use a dot for decimals, like 0.75.');
     expect(reason(',5')).toContain('use a dot');
   });
 
