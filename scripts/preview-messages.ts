@@ -231,37 +231,43 @@ function drawImage(c: Ctx, name: string, x: number, y: number, maxW: number): nu
   return h + 8;
 }
 
-function buttonsRow(c: Ctx, row: Node, x: number, y: number): number {
+function buttonsRow(c: Ctx, row: Node, x: number, y: number, width = 520): number {
   let bx = x;
+  let by = y;
   for (const b of row.components ?? []) {
     if (b.type === 3 || b.type >= 5) {
       // select menu
       if (c.draw) {
         c.ctx.fillStyle = c.t.code;
-        c.ctx.fillRect(bx, y, 400, 40);
+        c.ctx.fillRect(bx, by, 400, 40);
         c.ctx.fillStyle = c.t.muted;
         c.ctx.font = `15px ${FONT_FAMILY}`;
-        c.ctx.fillText(b.placeholder ?? 'Make a selection', bx + 12, y + 25);
+        c.ctx.fillText(b.placeholder ?? 'Make a selection', bx + 12, by + 25);
       }
-      return 48;
+      return by - y + 48;
     }
     const label = `${b.emoji?.name ? `${b.emoji.name} ` : ''}${b.label ?? ''}`;
     c.ctx.font = `500 14px ${FONT_FAMILY}`;
     const w = Math.max(60, c.ctx.measureText(label).width + 32);
+    if (bx + w > x + width && bx > x) {
+      // Discord wraps a row's buttons that do not fit the column
+      bx = x;
+      by += 40;
+    }
     if (c.draw) {
       c.ctx.globalAlpha = b.disabled ? 0.5 : 1;
       c.ctx.fillStyle = BUTTON_COLOURS[b.style ?? 2] ?? c.t.secondary;
       if ((b.style ?? 2) === 2) c.ctx.fillStyle = c.t.secondary;
       c.ctx.beginPath();
-      c.ctx.roundRect(bx, y, w, 32, 4);
+      c.ctx.roundRect(bx, by, w, 32, 4);
       c.ctx.fill();
       c.ctx.fillStyle = '#ffffff';
-      c.ctx.fillText(label, bx + (w - c.ctx.measureText(label).width) / 2, y + 21);
+      c.ctx.fillText(label, bx + (w - c.ctx.measureText(label).width) / 2, by + 21);
       c.ctx.globalAlpha = 1;
     }
     bx += w + 8;
   }
-  return 40;
+  return by - y + 40;
 }
 
 function v2(c: Ctx, nodes: Node[], x: number, y: number, width: number): number {
@@ -294,7 +300,7 @@ function v2(c: Ctx, nodes: Node[], x: number, y: number, width: number): number 
       }
       top += n.spacing === 2 ? 26 : 14;
     } else if (n.type === 1) {
-      top += buttonsRow(c, n, x, top);
+      top += buttonsRow(c, n, x, top, width);
     } else if (n.type === 9) {
       top += v2(c, n.components ?? [], x, top, width - (n.accessory ? 90 : 0));
     }
@@ -373,7 +379,7 @@ function message(c: Ctx, r: Record_, width: number): number {
   if (r.flags & (1 << 15)) top += v2(c, r.components, x, top, Math.min(colW, 600));
   else {
     for (const a of r.attachments) if (!referenced.has(a.filename)) top += drawImage(c, a.filename, x, top, colW);
-    for (const row of r.components) top += buttonsRow(c, row, x, top);
+    for (const row of r.components) top += buttonsRow(c, row, x, top, colW);
   }
   return top + 12;
 }
