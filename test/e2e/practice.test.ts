@@ -136,7 +136,7 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
       return { res, drill: generateDrill(kind!, Number(seed))! };
     };
     const { res, drill } = await sessionDrill();
-    expect(res.files.length).toBeGreaterThanOrEqual(2); // question card + the ROC of the sample
+    expect(res.files.length).toBeGreaterThanOrEqual(2); // question card + the sample's scores (its ROC curve, which shows the answer, comes with the solution only)
     const open = await discord.click(alice, res.message!, buttons(res)[0]!.custom_id);
     const unreadable = await discord.submitModal(alice, open.modal!, { answer: 'about half' }, { message: res.message! });
     expect(unreadable.ephemeral).toBe(true);

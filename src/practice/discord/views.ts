@@ -176,11 +176,8 @@ export async function drillScreen(sessionId: string, drill: Drill, renderer: Ren
   const files: AttachmentBuilder[] = [];
   const card = await renderer.questionCard(drillCard(drill), { theme });
   files.push(new AttachmentBuilder(card.png, { name: 'drill.png' }));
-  const fig = drill.figure;
-  if (fig && fig.type === 'roc') {
-    const roc = await renderer.roc(fig.labels, fig.scores, { theme, title: 'The sample' });
-    files.push(new AttachmentBuilder(roc.png, { name: 'figure.png' }));
-  }
+  // Drawn for the question: never the answer (a ROC curve, when there is one, comes with the solution).
+  if (drill.figure) files.push(new AttachmentBuilder((await renderer.drillFigure(drill.figure, { theme })).png, { name: 'figure.png' }));
   const embed = new EmbedBuilder().setColor(COLOURS.question).setTitle(`🧮 ${drill.title}`).setDescription(clip(drill.question, 3500)).setImage('attachment://drill.png');
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(encodeCustomId(ROUTES.drillOpen, sessionId)).setLabel('Enter my answer').setEmoji('✍️').setStyle(ButtonStyle.Primary),
