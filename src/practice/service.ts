@@ -74,6 +74,11 @@ export class PracticeService {
     return this.create(where, 'chain', chain.prompts.map((p) => p.id));
   }
 
+  /**
+   * The member's due cards. No repeat avoidance here, by design: a card is due again within
+   * days only because the member failed or struggled with it, and asking it again then is the
+   * point of spaced repetition; the scheduler (FSRS) already keeps a card away after a good answer.
+   */
   async startReview(where: Where, count: number): Promise<{ session: Session } | { nothingDue: true; nextDue: Date | null }> {
     const now = this.clock();
     const due = (await this.mastery.dueCards(where.userId, now, count)).filter((c) => this.bank.promptById.has(c.promptId));

@@ -11,6 +11,8 @@ import { Leaderboards } from '../../src/leaderboard/service.js';
 import { LeaderboardStore } from '../../src/leaderboard/store.js';
 import { MasteryService } from '../../src/mastery/service.js';
 import { MasteryStore } from '../../src/mastery/store.js';
+import { historyWindow } from '../../src/drop/rules.js';
+import { DropStore } from '../../src/drop/store.js';
 import { PracticeService } from '../../src/practice/service.js';
 import { PracticeStore } from '../../src/practice/store.js';
 import type { Session } from '../../src/practice/types.js';
@@ -169,5 +171,21 @@ describe('sprints avoid what their players answered in the last 7 days', () => {
       expect(new Set(started.questions), channelId).toEqual(new Set(practiceChain));
       expect(started.questions.some((q) => kdBasics.includes(q))).toBe(false);
     }
+  });
+});
+
+describe('what a channel saw (drops, and sprints before anyone joins)', () => {
+  it("reads the prompts answered in a channel in the last 7 days, in any mode, for the drop's choice", async () => {
+    const room = { userId: 'lea', guildId: 'g', channelId: 'study-hall' };
+    const s = await practice.startChain(room, { topic: 'quantisation' });
+    await playThrough(s);
+    const history = await new DropStore(db.prisma).channelHistory('study-hall', historyWindow(now));
+    expect([...history.seenPrompts].sort()).toEqual([...s.queue].sort());
+    const counted = await answers.promptsSeenInChannel({ guildId: 'g', channelId: 'study-hall' }, new Date(now.getTime() - 7 * DAY));
+    expect([...counted.keys()].sort()).toEqual([...s.queue].sort());
+    expect([...counted.values()].every((n) => n === 1)).toBe(true);
+    // Eight days later none of it counts.
+    const later = historyWindow(new Date(now.getTime() + 8 * DAY));
+    expect((await new DropStore(db.prisma).channelHistory('study-hall', later)).seenPrompts.size).toBe(0);
   });
 });
