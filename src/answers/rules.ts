@@ -120,3 +120,42 @@ export function validateEvent(e: AnswerEvent): void {
   if (e.rating != null && !isGrade(e.rating)) fail('rating must be 1, 2, 3 or 4');
   if (e.at && Number.isNaN(e.at.getTime())) fail('at is an invalid date');
 }
+
+// ---- repeats --------------------------------------------------------------------------------
+
+/**
+ * Every mode avoids asking a member what they answered this recently (in any mode), unless
+ * the pool it draws from holds nothing else.
+ */
+export const REPEAT_WINDOW_DAYS = 7;
+
+/** The start of the repeat window ending at `now`. */
+export function repeatWindowStart(now: Date): Date {
+  return new Date(now.getTime() - REPEAT_WINDOW_DAYS * 24 * 60 * 60 * 1000);
+}
+
+/**
+ * `n` distinct items of `pool`, freshest first: items are drawn at random (`random(k)` gives
+ * 0..k-1) from those of lowest `staleness` still left (0 = nobody saw it recently; e.g. the
+ * number of players who did), so a seen item is only taken once no unseen one is left. When
+ * the pool holds fewer than `n` items, all of them, in that order.
+ */
+export function pickFresh<T>(pool: readonly T[], n: number, staleness: (item: T) => number, random: (k: number) => number): T[] {
+  const left = pool.map((item) => ({ item, stale: staleness(item) }));
+  const chosen: T[] = [];
+  while (chosen.length < n && left.length > 0) {
+    const least = Math.min(...left.map((x) => x.stale));
+    const freshest = left.flatMap((x, i) => (x.stale === least ? [i] : []));
+    const at = freshest[random(freshest.length)]!;
+    chosen.push(left.splice(at, 1)[0]!.item);
+  }
+  return chosen;
+}
+
+/** The items of `pool` nobody saw recently, or, when there are none, the least seen ones (the pool is exhausted). */
+export function freshest<T>(pool: readonly T[], staleness: (item: T) => number): T[] {
+  if (pool.length === 0) return [];
+  const stale = pool.map(staleness);
+  const least = Math.min(...stale);
+  return pool.filter((_, i) => stale[i] === least);
+}

@@ -91,6 +91,44 @@ export class AnswerStore {
     return this.recordLocked(userId, prompt, rating, now, insertAnswer, resurfaceRoot, also);
   }
 
+  // ---- what members saw (for the modes that avoid repeats; see rules.pickFresh) ---------------
+
+  /** Per prompt, how many of these members answered it since `since`, in any mode (prompts none of them answered are absent). */
+  async promptsSeenBy(userIds: readonly string[], since: Date): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.prisma.answer.findMany({
+      where: { userId: { in: [...new Set(userIds)] }, answeredAt: { gte: since }, promptId: { not: null } },
+      select: { userId: true, promptId: true },
+      distinct: ['userId', 'promptId'],
+    });
+    return countBy(rows.map((r) => r.promptId!));
+  }
+
+  /** Per prompt, how many members answered it in this channel since `since`, in any mode. */
+  async promptsSeenInChannel(where: { guildId: string; channelId: string }, since: Date): Promise<Map<string, number>> {
+    const rows = await this.prisma.answer.findMany({
+      where: { guildId: where.guildId, channelId: where.channelId, answeredAt: { gte: since }, promptId: { not: null } },
+      select: { userId: true, promptId: true },
+      distinct: ['userId', 'promptId'],
+    });
+    return countBy(rows.map((r) => r.promptId!));
+  }
+
+  /** The drill kinds the member answered since `since`. */
+  async drillKindsSeenBy(userId: string, since: Date): Promise<Set<string>> {
+    const rows = await this.prisma.answer.findMany({
+      where: { userId, answeredAt: { gte: since }, drillKind: { not: null } },
+      select: { drillKind: true },
+      distinct: ['drillKind'],
+    });
+    return new Set(rows.map((r) => r.drillKind!));
+  }
+
+  /** Whether the member ever answered a bank question (in any mode, anywhere). */
+  async hasAnsweredPrompts(userId: string): Promise<boolean> {
+    return (await this.prisma.answer.findFirst({ where: { userId, promptId: { not: null } }, select: { id: true } })) !== null;
+  }
+
   /** Validates the event and builds its answer insert and, when it rates a prompt, the card change's parts. */
   private prepare(event: AnswerEvent) {
     validateEvent(event);
@@ -169,4 +207,10 @@ export class AnswerStore {
       return { stored: true, answerId: locked.answerId ?? null, card: { due: next.due, state: next.state } };
     });
   }
+}
+
+function countBy(keys: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return counts;
 }

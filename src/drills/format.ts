@@ -61,7 +61,10 @@ export interface DrillParts<I> {
   unit?: string;
   /** Worked steps; the answer line is appended. */
   steps: string[];
+  /** Shown with the question: inputs only, never the answer or a step towards it. */
   figure?: Figure;
+  /** Shown with the solution: a figure of what is asked, or of a step towards it. */
+  solutionFigure?: Figure;
   inputs: I;
 }
 
@@ -82,5 +85,6 @@ export function makeDrill<I>(p: DrillParts<I>): Drill<I> {
   };
   if (p.unit !== undefined) drill.unit = p.unit;
   if (p.figure !== undefined) drill.figure = p.figure;
+  if (p.solutionFigure !== undefined) drill.solutionFigure = p.solutionFigure;
   return drill;
 }

@@ -3,6 +3,7 @@
  * the reveal cadence and the early reveal, the order of steps, option order and points.
  */
 import type { Bank, Chain, Prompt } from '../bank/load.js';
+import { freshest, repeatWindowStart } from '../answers/rules.js';
 import type { ChoiceOption } from '../quiz/grade.js';
 import { speedPoints } from '../quiz/points.js';
 import { sharedOptions } from '../quiz/shared-options.js';
@@ -133,13 +134,15 @@ export interface ChannelHistory {
   recent: { chainId: string; topic: string; at: Date }[];
   /** Per topic: correct / total answers given by the channel's active members (last 30 days). */
   topicAccuracy: Map<string, { correct: number; total: number }>;
+  /** Prompts answered in the channel within the repeat window (7 days), in any mode. */
+  seenPrompts?: ReadonlySet<string>;
 }
 
 const NO_REPOST_DAYS = 30;
 
 /** How far back the history that chooseChain weighs reaches. */
-export function historyWindow(now: Date): { postedSince: Date; activeSince: Date } {
-  return { postedSince: new Date(now.getTime() - 60 * DAY), activeSince: new Date(now.getTime() - 30 * DAY) };
+export function historyWindow(now: Date): { postedSince: Date; activeSince: Date; seenSince: Date } {
+  return { postedSince: new Date(now.getTime() - 60 * DAY), activeSince: new Date(now.getTime() - 30 * DAY), seenSince: repeatWindowStart(now) };
 }
 
 /**
@@ -147,6 +150,8 @@ export function historyWindow(now: Date): { postedSince: Date; activeSince: Date
  * 1. only chains matching the schedule's topics and level (a chain matches a level when its root has it);
  * 2. never a chain posted in this channel in the last 30 days, unless every matching chain was
  *    (then the one posted longest ago);
+ * 2b. chains with a prompt the channel answered in the last 7 days in another mode (a sprint,
+ *    a /chain run there) only when no other chain is left;
  * 3. rotate topics: topics of the last few drops come last;
  * 4. prefer the topic where the channel's active members are weakest (lowest accuracy; a topic
  *    nobody answered yet counts as 50%);
@@ -165,8 +170,10 @@ export function chooseChain(bank: Bank, filter: { topics: string[]; level: strin
     // Bank exhausted for this filter: the chain posted longest ago.
     return [...matching].sort((a, b) => (lastPosted.get(a.id) ?? 0) - (lastPosted.get(b.id) ?? 0))[0]!;
   }
+  const seen = history.seenPrompts ?? new Set<string>();
+  const unseen = freshest(fresh, (c) => (c.prompts.some((p) => seen.has(p.id)) ? 1 : 0));
   const recentTopics = history.recent.slice(0, 3).map((r) => r.topic);
-  const topics = [...new Set(fresh.map((c) => c.topic))];
+  const topics = [...new Set(unseen.map((c) => c.topic))];
   const score = (topic: string) => {
     const acc = history.topicAccuracy.get(topic);
     const accuracy = acc && acc.total > 0 ? acc.correct / acc.total : 0.5;
@@ -176,6 +183,6 @@ export function chooseChain(bank: Bank, filter: { topics: string[]; level: strin
   const best = Math.min(...topics.map(score));
   const weakest = topics.filter((t) => score(t) <= best + 1e-9);
   const topic = weakest[Math.floor(random() * weakest.length)]!;
-  const inTopic = fresh.filter((c) => c.topic === topic);
+  const inTopic = unseen.filter((c) => c.topic === topic);
   return inTopic[Math.floor(random() * inTopic.length)]!;
 }

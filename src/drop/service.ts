@@ -160,6 +160,7 @@ export class DropService {
     return {
       recent: rows.recent.map((r) => ({ chainId: r.chainId, topic: this.bank.chainById.get(r.chainId)?.topic ?? '', at: r.at })),
       topicAccuracy: rows.topicAccuracy,
+      seenPrompts: rows.seenPrompts,
     };
   }
 

@@ -35,6 +35,8 @@ export interface ChannelHistoryRows {
   recent: { chainId: string; at: Date }[];
   /** Per topic: correct / total answers by the members who answered in the channel since `activeSince`. */
   topicAccuracy: Map<string, { correct: number; total: number }>;
+  /** Prompts answered in the channel since `seenSince`, in any mode (a sprint, a /chain run there). */
+  seenPrompts: Set<string>;
 }
 
 export class DropStore {
@@ -78,7 +80,7 @@ export class DropStore {
   }
 
   /** What the chain choice weighs: the channel's recent chains and its active members' accuracy per topic. */
-  async channelHistory(channelId: string, since: { postedSince: Date; activeSince: Date }, db: Tx = this.prisma): Promise<ChannelHistoryRows> {
+  async channelHistory(channelId: string, since: { postedSince: Date; activeSince: Date; seenSince: Date }, db: Tx = this.prisma): Promise<ChannelHistoryRows> {
     const recent = await db.drop.findMany({
       where: { channelId, createdAt: { gte: since.postedSince } },
       orderBy: { createdAt: 'desc' },
@@ -91,9 +93,15 @@ export class DropStore {
       WHERE topic IS NOT NULL AND user_id IN (
         SELECT DISTINCT user_id FROM answers WHERE channel_id = ${channelId} AND answered_at >= ${since.activeSince})
       GROUP BY topic`;
+    const seen = await db.answer.findMany({
+      where: { channelId, answeredAt: { gte: since.seenSince }, promptId: { not: null } },
+      select: { promptId: true },
+      distinct: ['promptId'],
+    });
     return {
       recent: recent.map((r) => ({ chainId: r.chainId, at: r.createdAt })),
       topicAccuracy: new Map(accuracy.map((a) => [a.topic, { correct: Number(a.correct), total: Number(a.total) }])),
+      seenPrompts: new Set(seen.map((r) => r.promptId!)),
     };
   }
 

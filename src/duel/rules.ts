@@ -11,6 +11,7 @@
 import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
 import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
+import { pickFresh } from '../answers/rules.js';
 import { DomainError } from '../platform/errors.js';
 import type { ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
@@ -69,16 +70,25 @@ function parseDrillRef(ref: string): { kind: string; seed: number } | null {
 }
 
 /**
- * The duel's questions: distinct bank prompts for question rounds, and for drill rounds drill
+ * The duel's questions: distinct bank prompts for question rounds, prompts neither duelist
+ * answered within the repeat window first (`seen`: prompt id → how many of the two did; a
+ * seen prompt is only drawn once the pool has no unseen one left), and for drill rounds drill
  * kinds without repeats until every kind has been used, each with a random seed.
  */
-export function pickQuestions(rounds: number, pool: readonly Prompt[], format: DuelFormat, random: (n: number) => number = randomInt): string[] {
+export function pickQuestions(
+  rounds: number,
+  pool: readonly Prompt[],
+  format: DuelFormat,
+  random: (n: number) => number = randomInt,
+  seen: ReadonlyMap<string, number> = new Map(),
+): string[] {
+  const questionRounds = Array.from({ length: rounds }, (_, i) => i).filter((i) => !isDrillRound(format, i)).length;
+  const prompts = pickFresh(pool, questionRounds, (p) => seen.get(p.id) ?? 0, random);
   const chosen: string[] = [];
-  const left = [...pool];
   let kinds: string[] = [];
   for (let i = 0; i < rounds; i++) {
     if (!isDrillRound(format, i)) {
-      chosen.push(left.splice(random(left.length), 1)[0]!.id);
+      chosen.push(prompts.shift()!.id);
       continue;
     }
     if (kinds.length === 0) kinds = drillKinds.map((k) => k.id);

@@ -5,7 +5,7 @@
  */
 import type { Bank } from '../bank/load.js';
 import type { AnswerStore } from '../answers/store.js';
-import { RESPONSE_TIMES, type Verdict } from '../answers/rules.js';
+import { RESPONSE_TIMES, repeatWindowStart, type Verdict } from '../answers/rules.js';
 import type { Drill } from '../drills/index.js';
 import type { Grade } from '../mastery/rules.js';
 import { isUniqueViolation, type Transactor, type Tx } from '../platform/db/client.js';
@@ -62,8 +62,10 @@ export class DuelService {
   async challenge(input: ChallengeRequest & { guildId: string; channelId: string }): Promise<Duel> {
     const { format, pool } = checkChallenge(input, this.bank);
     const now = this.clock();
-    const questions = pickQuestions(input.rounds, pool, format);
     const pair = [input.challengerId, input.opponent.id];
+    // Neither duelist gets a question they answered in the last 7 days while the pool has others.
+    const seen = await this.answers.promptsSeenBy(pair, repeatWindowStart(now));
+    const questions = pickQuestions(input.rounds, pool, format, undefined, seen);
     // "Already in a duel" is checked and the challenge created under a lock per member (taken
     // in id order), so two challenges sent at the same moment cannot both get through.
     return this.db.transaction(async (tx) => {

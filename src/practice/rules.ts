@@ -4,7 +4,8 @@
  * what an answer is worth. Pure.
  */
 import type { Prompt } from '../bank/load.js';
-import { RESPONSE_TIMES, ratingFor, type AnswerMode, type Verdict } from '../answers/rules.js';
+import { RESPONSE_TIMES, freshest, ratingFor, type AnswerMode, type Verdict } from '../answers/rules.js';
+import type { Level } from '../bank/schema.js';
 import type { Drill } from '../drills/index.js';
 import type { Grade } from '../mastery/rules.js';
 import { DomainError } from '../platform/errors.js';
@@ -39,18 +40,49 @@ export function checkAnswerable(session: Session, index: number): void {
   if (index !== session.position) throw new DomainError('practice.answered', {}, 'conflict');
 }
 
+/** A chain /chain may offer, as chooseChain weighs it. */
+export interface ChainChoice {
+  chainId: string;
+  /** Mean recall over the chain's prompts (unseen ones count 0). */
+  strength: number;
+  mastered: boolean;
+  /** The level of the chain's root question. */
+  rootLevel?: Level;
+  /** The member answered one of the chain's prompts within the repeat window (7 days). */
+  answeredRecently?: boolean;
+}
+
+/** Where a member who never answered a bank question starts. */
+export const NEWCOMER_LEVEL: Level = 'L4';
+
 /**
- * Which chain to practise: the weakest of the chains not yet mastered (of all, when every one
- * is); among equally weak ones a random one (`pick(n)` gives 0..n-1), so members do not all
- * get the same chain.
+ * Which chain to practise. In order:
+ * 1. chains the member answered within the repeat window come last (only when every candidate
+ *    was answered recently is one of them offered again);
+ * 2. chains not yet mastered before mastered ones;
+ * 3. a newcomer (never answered a bank question) starts at L4: chains whose root is L4, where
+ *    the filter leaves any;
+ * 4. the weakest; among equally weak ones a random one (`pick(n)` gives 0..n-1), so members
+ *    do not all get the same chain.
  */
-export function chooseChain(candidates: readonly { chainId: string; strength: number; mastered: boolean }[], pick: (n: number) => number): string {
+export function chooseChain(candidates: readonly ChainChoice[], pick: (n: number) => number, member: { newcomer: boolean } = { newcomer: false }): string {
   if (candidates.length === 0) throw new DomainError('practice.no-chain');
-  const open = candidates.filter((c) => !c.mastered);
-  const pool = open.length > 0 ? open : candidates;
-  const weakest = pool[0]!.strength;
+  const notRecent = freshest(candidates, (c) => (c.answeredRecently ? 1 : 0));
+  const open = notRecent.filter((c) => !c.mastered);
+  let pool = open.length > 0 ? open : notRecent;
+  if (member.newcomer) {
+    const atStart = pool.filter((c) => c.rootLevel === NEWCOMER_LEVEL);
+    if (atStart.length > 0) pool = atStart;
+  }
+  const weakest = Math.min(...pool.map((c) => c.strength));
   const tied = pool.filter((c) => c.strength <= weakest + 1e-9);
   return tied[pick(tied.length)]!.chainId;
+}
+
+/** When /drill is asked for no kind: one the member did not drill within the repeat window, if any is left. */
+export function chooseDrillKind(kinds: readonly string[], drilledRecently: ReadonlySet<string>, pick: (n: number) => number): string {
+  const pool = freshest(kinds, (k) => (drilledRecently.has(k) ? 1 : 0));
+  return pool[pick(pool.length)]!;
 }
 
 /** A session's answers are stored under its kind. */

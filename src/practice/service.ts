@@ -4,7 +4,7 @@ import type { Level } from '../bank/schema.js';
 import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
 import { DomainError } from '../platform/errors.js';
 import type { AnswerStore } from '../answers/store.js';
-import { eventKeyOf, RESPONSE_TIMES, type Verdict } from '../answers/rules.js';
+import { eventKeyOf, repeatWindowStart, RESPONSE_TIMES, type Verdict } from '../answers/rules.js';
 import type { MasteryService } from '../mastery/service.js';
 import type { Grade } from '../mastery/rules.js';
 import { gradeChoice, gradeFreeText, gradeNumeric } from '../quiz/grade.js';
@@ -14,6 +14,7 @@ import {
   checkAnswerable,
   checkSessionId,
   chooseChain,
+  chooseDrillKind,
   describeAnswer,
   drillEntry,
   moveOn,
@@ -49,13 +50,35 @@ export class PracticeService {
   // ---------------------------------------------------------------------------------------
   // Starting
 
+  /**
+   * A chain for the member (see rules.chooseChain): chains they answered in the last 7 days
+   * come last, a newcomer starts at L4, then the weakest.
+   */
   async startChain(where: Where, filter: { topic?: string; level?: Level }): Promise<Session> {
     if (filter.topic && !this.bank.topicById.has(filter.topic)) throw new DomainError('practice.unknown-topic', { topic: filter.topic });
-    const candidates = await this.mastery.chainCandidates(where.userId, this.clock(), filter);
-    const chain = this.bank.chainById.get(chooseChain(candidates, randomInt))!;
+    const now = this.clock();
+    const [candidates, seen, answeredBefore] = await Promise.all([
+      this.mastery.chainCandidates(where.userId, now, filter),
+      this.answers.promptsSeenBy([where.userId], repeatWindowStart(now)),
+      this.answers.hasAnsweredPrompts(where.userId),
+    ]);
+    const choices = candidates.map((c) => {
+      const chain = this.bank.chainById.get(c.chainId);
+      return {
+        ...c,
+        ...(chain?.prompts[0] ? { rootLevel: chain.prompts[0].level } : {}),
+        answeredRecently: chain?.prompts.some((p) => seen.has(p.id)) ?? false,
+      };
+    });
+    const chain = this.bank.chainById.get(chooseChain(choices, randomInt, { newcomer: !answeredBefore }))!;
     return this.create(where, 'chain', chain.prompts.map((p) => p.id));
   }
 
+  /**
+   * The member's due cards. No repeat avoidance here, by design: a card is due again within
+   * days only because the member failed or struggled with it, and asking it again then is the
+   * point of spaced repetition; the scheduler (FSRS) already keeps a card away after a good answer.
+   */
   async startReview(where: Where, count: number): Promise<{ session: Session } | { nothingDue: true; nextDue: Date | null }> {
     const now = this.clock();
     const due = (await this.mastery.dueCards(where.userId, now, count)).filter((c) => this.bank.promptById.has(c.promptId));
@@ -64,7 +87,8 @@ export class PracticeService {
   }
 
   async startDrill(where: Where, kind: string | null): Promise<Session> {
-    const chosen = kind ?? drillKinds[randomInt(drillKinds.length)]!.id;
+    const chosen =
+      kind ?? chooseDrillKind(drillKinds.map((k) => k.id), await this.answers.drillKindsSeenBy(where.userId, repeatWindowStart(this.clock())), randomInt);
     const seed = randomInt(2 ** 31);
     const drill = generateDrill(chosen, seed);
     if (!drill) throw new DomainError('practice.unknown-drill', { kind: chosen });

@@ -9,6 +9,7 @@ export type {
   CurveOptions,
   ThemeOptions,
   CurveRender,
+  DrillFigureOptions,
   LabelList,
   ScoreList,
   RenderedImage,

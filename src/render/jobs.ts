@@ -10,6 +10,8 @@ import { renderTex } from './tex.js';
 import { renderPr, renderRoc, renderRocPr, type CurveMetrics } from './plots.js';
 import { renderLeaderboard, renderMasteryChart, renderQuestionCard, renderSummaryCard } from './cards.js';
 import { renderWhiteboard } from './whiteboard.js';
+import { renderDrillFigure } from './figures.js';
+import type { Figure } from '../drills/types.js';
 import type { LeaderboardSpec, MasterySpec, QuestionCardSpec, SummaryCardSpec, WhiteboardSpec } from './specs.js';
 
 export interface TexJob {
@@ -43,7 +45,16 @@ export interface WhiteboardJob {
   spec: WhiteboardSpec;
 }
 
-export type RenderJob = TexJob | CurvePlotJob | CardJob | WhiteboardJob;
+/** A drill's figure, drawn for the question (nothing that gives the answer away) or for the solution. */
+export interface FigureJob {
+  kind: 'figure';
+  theme: ThemeName;
+  figure: Figure;
+  solution: boolean;
+  title?: string;
+}
+
+export type RenderJob = TexJob | CurvePlotJob | CardJob | WhiteboardJob | FigureJob;
 
 /** Extra numbers some jobs compute on the way (so callers can quote them in text). */
 export interface JobMeta {
@@ -85,6 +96,10 @@ export function runJob(job: RenderJob): JobResult {
       }
     case 'whiteboard':
       return renderWhiteboard(job.spec, { theme: job.theme });
+    case 'figure': {
+      const r = renderDrillFigure(job.figure, { theme: job.theme, solution: job.solution, ...(job.title === undefined ? {} : { title: job.title }) });
+      return { png: r.png, width: r.width, height: r.height };
+    }
     default:
       throw new RenderError('invalid-input', 'Unknown render job');
   }

@@ -46,24 +46,24 @@ export interface CurveImage extends RenderedImage {
 
 
 
-interface Rect {
+export interface Rect {
   x: number;
   y: number;
   w: number;
   h: number;
 }
 
-interface LegendEntry {
+export interface LegendEntry {
   label: string;
   color: string;
   kind: 'line' | 'dash' | 'marker' | 'box';
 }
 
-const TITLE_FONT = 15;
-const TICK_FONT = 12;
-const LABEL_FONT = 13;
+export const TITLE_FONT = 15;
+export const TICK_FONT = 12;
+export const LABEL_FONT = 13;
 const LEGEND_FONT = 12.5;
-const LEGEND_ROW = 19;
+export const LEGEND_ROW = 19;
 
 function withMetricsErrors<T>(fn: () => T): T {
   try {
@@ -89,11 +89,14 @@ function checkThreshold(threshold: number | undefined): void {
   }
 }
 
-const px = (r: Rect, x: number) => r.x + x * r.w;
-const py = (r: Rect, y: number) => r.y + (1 - y) * r.h;
+export const px = (r: Rect, x: number) => r.x + x * r.w;
+export const py = (r: Rect, y: number) => r.y + (1 - y) * r.h;
+
+/** The tick labels of a unit axis (0.0, 0.2, ..., 1.0), as drawAxes writes them. */
+export const UNIT_TICKS: readonly string[] = [0, 1, 2, 3, 4, 5].map((i) => fmt(i / 5, 1));
 
 /** Grid, frame, ticks at 0, 0.2, ..., 1 and axis labels around a unit-square plot area. */
-function drawAxes(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, xLabel: string, yLabel: string, yTicks = true): void {
+export function drawAxes(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, xLabel: string, yLabel: string, yTicks = true): void {
   ctx.save();
   ctx.lineWidth = 1;
   ctx.strokeStyle = theme.grid;
@@ -114,11 +117,11 @@ function drawAxes(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, xLabel: 
   ctx.font = font(TICK_FONT);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (let i = 0; i <= 5; i++) ctx.fillText(fmt(i / 5, 1), px(r, i / 5), r.y + r.h + 5);
+  for (let i = 0; i <= 5; i++) ctx.fillText(UNIT_TICKS[i]!, px(r, i / 5), r.y + r.h + 5);
   if (yTicks) {
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (let i = 0; i <= 5; i++) ctx.fillText(fmt(i / 5, 1), r.x - 6, py(r, i / 5));
+    for (let i = 0; i <= 5; i++) ctx.fillText(UNIT_TICKS[i]!, r.x - 6, py(r, i / 5));
   }
 
   ctx.fillStyle = theme.text;
@@ -135,7 +138,7 @@ function drawAxes(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, xLabel: 
   ctx.restore();
 }
 
-function drawTitle(ctx: CanvasRenderingContext2D, theme: Theme, text: string, x: number, y: number, maxWidth: number): void {
+export function drawTitle(ctx: CanvasRenderingContext2D, theme: Theme, text: string, x: number, y: number, maxWidth: number): void {
   ctx.save();
   ctx.fillStyle = theme.text;
   ctx.font = font(TITLE_FONT, 'bold');
@@ -145,7 +148,7 @@ function drawTitle(ctx: CanvasRenderingContext2D, theme: Theme, text: string, x:
   ctx.restore();
 }
 
-function drawLegend(ctx: CanvasRenderingContext2D, entries: LegendEntry[], x: number, y: number, maxWidth: number, theme: Theme): void {
+export function drawLegend(ctx: CanvasRenderingContext2D, entries: LegendEntry[], x: number, y: number, maxWidth: number, theme: Theme): void {
   ctx.save();
   ctx.font = font(LEGEND_FONT);
   ctx.textBaseline = 'middle';
@@ -191,7 +194,7 @@ function strokeCurve(ctx: CanvasRenderingContext2D, r: Rect, xs: ArrayLike<numbe
   ctx.stroke();
 }
 
-function clipTo(ctx: CanvasRenderingContext2D, r: Rect): void {
+export function clipTo(ctx: CanvasRenderingContext2D, r: Rect): void {
   ctx.beginPath();
   // A little slack so lines on the frame (tpr = 1) are not cut in half.
   ctx.rect(r.x - 3, r.y - 3, r.w + 6, r.h + 6);
@@ -257,7 +260,7 @@ function fmtThreshold(t: number): string {
   return String(Number(t.toPrecision(3)));
 }
 
-function drawRocArea(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, s: BinarySummary, op: OperatingPoint | undefined, scale: number): void {
+export function drawRocArea(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, s: BinarySummary, op: OperatingPoint | undefined, scale: number): void {
   drawAxes(ctx, theme, r, 'False positive rate', 'True positive rate');
   ctx.save();
   clipTo(ctx, r);
@@ -298,7 +301,7 @@ function drawPrArea(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, s: Bin
   if (op && op.tpr !== null && op.precision !== null) drawMarker(ctx, theme, px(r, op.tpr), py(r, op.precision), theme.accent2);
 }
 
-function summarize(labels: Labels, scores: ArrayLike<number>, threshold: number | undefined): { s: BinarySummary; op: OperatingPoint | undefined } {
+export function summarize(labels: Labels, scores: ArrayLike<number>, threshold: number | undefined): { s: BinarySummary; op: OperatingPoint | undefined } {
   checkPlotInput(labels, scores);
   checkThreshold(threshold);
   return withMetricsErrors(() => {

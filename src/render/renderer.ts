@@ -27,6 +27,7 @@ import type { RenderedImage } from './draw.js';
 import type { CurveMetrics } from './plots.js';
 
 import type { Figure } from '../drills/types.js';
+import { FIGURE_LIMITS, checkFigure } from './figures.js';
 
 export type { RenderedImage, CurveMetrics };
 
@@ -45,6 +46,12 @@ export interface CurveOptions extends ThemeOptions {
   /** Mark the operating point for "positive when score >= threshold". */
   threshold?: number;
   title?: string;
+}
+
+export interface DrillFigureOptions extends ThemeOptions {
+  title?: string;
+  /** Drawn with the worked solution (Drill.solutionFigure): may state the answer. Default false. */
+  solution?: boolean;
 }
 
 export interface CurveRender extends RenderedImage {
@@ -75,8 +82,12 @@ export interface Renderer {
   masteryChart(spec: MasterySpec, options: ThemeOptions): Promise<RenderedImage>;
   leaderboard(spec: LeaderboardSpec, options: ThemeOptions): Promise<RenderedImage>;
   whiteboard(spec: WhiteboardSpec, options: ThemeOptions): Promise<RenderedImage>;
-  /** The figure a numeric drill comes with (ROC curve, bars, reliability diagram, confusion matrix). */
-  drillFigure(figure: Figure, options: ThemeOptions & { title?: string }): Promise<RenderedImage>;
+  /**
+   * The figure a numeric drill comes with (ROC curve, bars, reliability diagram, confusion
+   * matrix). By default it is drawn for the question and states nothing that is asked (a ROC
+   * curve without its AUC); `solution: true` draws it for the worked solution (with the AUC, the ECE).
+   */
+  drillFigure(figure: Figure, options: DrillFigureOptions): Promise<RenderedImage>;
   stats(): RendererStats;
   /** Stop the workers. Pending jobs reject with kind 'closed'. */
   close(): Promise<void>;
@@ -171,9 +182,12 @@ export class PooledRenderer implements Renderer {
     return image(await this.run({ kind: 'whiteboard', theme, spec: parseSpec(whiteboardSpec, spec, 'whiteboard') }));
   }
 
-  async drillFigure(figure: Figure, options: ThemeOptions & { title?: string }): Promise<RenderedImage> {
-    if (figure.type === 'roc') return image(await this.roc(figure.labels, figure.scores, { theme: options.theme, ...(options.title ? { title: options.title } : {}) }));
-    throw new RenderError('invalid-input', `Cannot draw a ${figure.type} figure yet`);
+  async drillFigure(figure: Figure, options: DrillFigureOptions): Promise<RenderedImage> {
+    const theme = checkTheme(options);
+    const title = optionalText(options.title, 'title', FIGURE_LIMITS.title);
+    if (options.solution !== undefined && typeof options.solution !== 'boolean') throw new RenderError('invalid-input', 'solution must be true or false');
+    const job = { kind: 'figure', theme, figure: checkFigure(figure), solution: options.solution === true, ...(title === undefined ? {} : { title }) } as const;
+    return image(await this.run(job));
   }
 
   stats(): RendererStats {

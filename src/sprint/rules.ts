@@ -3,6 +3,7 @@
  * how it moves on, the option order everyone sees, and how players are ranked. Pure.
  */
 import type { Prompt } from '../bank/load.js';
+import { pickFresh } from '../answers/rules.js';
 import { DomainError } from '../platform/errors.js';
 import type { ChoiceOption } from '../quiz/grade.js';
 import { sharedOptions } from '../quiz/shared-options.js';
@@ -23,11 +24,24 @@ export function checkSettings({ rounds, seconds }: { rounds: number; seconds: nu
   }
 }
 
-/** `rounds` different questions from the pool, drawn at random (`pick(n)` gives 0..n-1). */
-export function pickQuestions(pool: readonly string[], rounds: number, pick: (n: number) => number): string[] {
+/**
+ * `rounds` different questions from the pool, drawn at random (`pick(n)` gives 0..n-1), the
+ * least stale first (see sprintStaleness): a prompt someone saw is only drawn once no fresher
+ * one is left.
+ */
+export function pickQuestions(pool: readonly string[], rounds: number, pick: (n: number) => number, staleness: (promptId: string) => number = () => 0): string[] {
   if (pool.length < rounds) throw new DomainError('sprint.too-few', { available: pool.length }, 'limit');
-  const left = [...pool];
-  return Array.from({ length: rounds }, () => left.splice(pick(left.length), 1)[0]!);
+  return pickFresh(pool, rounds, staleness, pick);
+}
+
+/**
+ * How stale a prompt is for a sprint: each player who answered it within the repeat window
+ * counts 2, and the channel having seen it (members who are not playing, answers given in the
+ * channel) counts 1, so the players' own history comes first and the channel's breaks ties.
+ * Before anyone joins, the starter is the one known player.
+ */
+export function sprintStaleness(seenByPlayers: ReadonlyMap<string, number>, seenInChannel: ReadonlyMap<string, number>): (promptId: string) => number {
+  return (id) => 2 * (seenByPlayers.get(id) ?? 0) + ((seenInChannel.get(id) ?? 0) > 0 ? 1 : 0);
 }
 
 export function lobbyDeadline(now: Date): Date {

@@ -3,7 +3,7 @@ import type { Bank, Prompt } from '../bank/load.js';
 import { DomainError } from '../platform/errors.js';
 import type { Transactor } from '../platform/db/client.js';
 import type { AnswerStore } from '../answers/store.js';
-import { RESPONSE_TIMES } from '../answers/rules.js';
+import { RESPONSE_TIMES, repeatWindowStart } from '../answers/rules.js';
 import { gradeChoice, type ChoiceOption } from '../quiz/grade.js';
 import { speedPoints } from '../quiz/points.js';
 import { ownsGuild, type ShardScope } from '../platform/shard-scope.js';
@@ -22,6 +22,7 @@ import {
   responseMs,
   roundWindowMs,
   sprintOptions,
+  sprintStaleness,
   startChange,
 } from './rules.js';
 import type { SprintStore } from './store.js';
@@ -75,9 +76,9 @@ export class SprintService {
   async open(input: { guildId: string; channelId: string; starterId: string; starterName: string; topic: string | null; rounds: number; seconds: number }): Promise<Sprint> {
     if (input.topic && !this.bank.topicById.has(input.topic)) throw new DomainError('sprint.unknown-topic', { topic: input.topic });
     checkSettings(input);
-    const pool = this.bank.prompts.filter((p) => !input.topic || p.topic === input.topic).map((p) => p.id);
-    const questions = pickQuestions(pool, input.rounds, randomInt);
     const now = this.clock();
+    // Drawn again for the players who joined when the sprint starts; until then the starter is the one known player.
+    const questions = pickQuestions(this.pool(input.topic), input.rounds, randomInt, await this.staleness(input, [input.starterId], now));
     // One sprint per channel: checked and created under a lock on the channel, so two /sprint
     // sent at the same moment cannot both open a lobby.
     return this.db.transaction(async (tx) => {
@@ -112,8 +113,26 @@ export class SprintService {
   async start(id: string, by: string | null): Promise<SprintRound | null> {
     const s = await this.get(id);
     checkStarter(s, by);
-    if (!(await this.store.start(id, startChange(s, this.clock())))) return null;
+    if (s.status !== 'lobby') return null;
+    const now = this.clock();
+    // The players are known now: questions none of them answered in the last 7 days first.
+    const players = await this.store.playerIds(id);
+    const pool = this.pool(s.topic);
+    const questions = pool.length >= s.questions.length ? pickQuestions(pool, s.questions.length, randomInt, await this.staleness(s, players, now)) : undefined;
+    if (!(await this.store.start(id, startChange(s, now), questions))) return null;
     return this.round(await this.get(id));
+  }
+
+  /** The prompt ids a sprint on `topic` draws from. */
+  private pool(topic: string | null): string[] {
+    return this.bank.prompts.filter((p) => !topic || p.topic === topic).map((p) => p.id);
+  }
+
+  /** How stale each prompt is for these players in this channel (see rules.sprintStaleness). */
+  private async staleness(where: { guildId: string; channelId: string }, players: string[], now: Date): Promise<(promptId: string) => number> {
+    const since = repeatWindowStart(now);
+    const [byPlayers, inChannel] = await Promise.all([this.answers.promptsSeenBy(players, since), this.answers.promptsSeenInChannel(where, since)]);
+    return sprintStaleness(byPlayers, inChannel);
   }
 
   async answer(id: string, round: number, userId: string, optionId: number): Promise<{ stored: boolean; correct: boolean; points: number }> {

@@ -86,10 +86,16 @@ export class SprintStore {
     return (await this.prisma.sprintPlayer.findUnique({ where: { sprintId_userId: { sprintId: id, userId } }, select: { userId: true } })) !== null;
   }
 
-  /** Lobby → round 0; false when the sprint had already left its lobby. */
-  async start(id: string, change: SprintChange): Promise<boolean> {
-    const { count } = await this.prisma.sprint.updateMany({ where: { id, status: 'lobby' }, data: change });
+  /** Lobby → round 0, with the questions chosen for its players; false when the sprint had already left its lobby. */
+  async start(id: string, change: SprintChange, questions?: string[]): Promise<boolean> {
+    const { count } = await this.prisma.sprint.updateMany({ where: { id, status: 'lobby' }, data: { ...change, ...(questions ? { questions } : {}) } });
     return count > 0;
+  }
+
+  /** The ids of the sprint's players. */
+  async playerIds(id: string): Promise<string[]> {
+    const rows = await this.prisma.sprintPlayer.findMany({ where: { sprintId: id }, select: { userId: true } });
+    return rows.map((r) => r.userId);
   }
 
   /** Closes round `round`; false when it was already closed. */

@@ -70,7 +70,10 @@ export function generateAuc(seed: number): Drill<AucInputs> {
       `$U = R_+ - \\frac{n_+(n_+ + 1)}{2} = ${show(rPos)} - ${show((nPos * (nPos + 1)) / 2)} = ${show(u)}$ (the number of correctly ordered positive-negative pairs, ties counting 1/2).`,
       `$\\text{AUC} = \\frac{${show(u)}}{${nPos} \\cdot ${nNeg}} = ${fixed(auc, 4)}$`,
     ],
-    figure: { type: 'roc', labels, scores },
+    // The ROC curve is what is asked (its area): it comes with the solution. Before the answer,
+    // only the scores themselves.
+    figure: { type: 'bars', title: 'Scores by example', labels: labels.map((y, i) => `#${i + 1} (y=${y})`), values: scores, yLabel: 'score' },
+    solutionFigure: { type: 'roc', labels, scores },
     inputs: { labels, scores },
   });
 }
@@ -122,7 +125,8 @@ export function generatePrevalenceShift(seed: number): Drill<PrevalenceInputs> {
       `$\\text{precision} = \\frac{\\text{TPR}\\,\\pi'}{\\text{TPR}\\,\\pi' + \\text{FPR}\\,(1-\\pi')} = \\frac{${show(tp, 6)}}{${show(tp, 6)} + ${show(fp, 6)}} = ${fixed(answer, decimals + 1)}$`,
       `Equivalently in odds: posterior odds = prior odds $\\times \\frac{\\text{TPR}}{\\text{FPR}} = ${fixed(newPrevalence / (1 - newPrevalence), 5)} \\times ${show(tpr / fpr, 4)} = ${fixed(tp / fp, 5)}$, and precision = odds / (1 + odds). It fell from ${fixed(oldPrecision, 3)} to ${fixed(answer, decimals)} with the same model.`,
     ],
-    figure: {
+    // Its second bar is the answer: with the solution only.
+    solutionFigure: {
       type: 'bars',
       title: 'Precision at each prevalence',
       labels: [`π = ${show(oldPrevalence)}`, `π' = ${show(newPrevalence)}`],
@@ -240,6 +244,14 @@ export function generateLogLoss(seed: number): Drill<LogLossInputs> {
       `Mean: $\\frac{${terms.map((t) => fixed(t, 4)).join(' + ')}}{${n}} = \\frac{${fixed(sum(terms), 4)}}{${n}} = ${fixed(answer, 4)}$`,
     ],
     figure: {
+      type: 'bars',
+      title: 'Predicted probability of y = 1',
+      labels: labels.map((y, i) => `#${i + 1} (y=${y})`),
+      values: probs,
+      yLabel: 'p',
+    },
+    // The per-example losses are the first step of the solution (their mean is the answer).
+    solutionFigure: {
       type: 'bars',
       title: 'Loss per example',
       labels: labels.map((y, i) => `#${i + 1} (y=${y}, p=${show(probs[i] as number)})`),

@@ -228,7 +228,8 @@ function offPolicyDrill(kind: 'ips' | 'snips', seed: number): Drill<OffPolicyInp
     decimals: 3,
     tolerance: { abs: 0.002 },
     steps,
-    figure: { type: 'bars', title: 'Importance weights', labels: rows.map((_, i) => `#${i + 1}`), values: w, yLabel: 'w = π / π₀' },
+    // The weights are the first step of the solution: shown with it, not before.
+    solutionFigure: { type: 'bars', title: 'Importance weights', labels: rows.map((_, i) => `#${i + 1}`), values: w, yLabel: 'w = π / π₀' },
     inputs: { rows },
   });
 }

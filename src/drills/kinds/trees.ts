@@ -67,7 +67,8 @@ export function generateLeafWeight(seed: number): Drill<LeafInputs> {
       `$G = ${samples.map((s) => paren(gradient(s), 2)).join(' + ')} = ${show(G, 4)}$, $H = ${samples.map((s) => show(hessian(s), 2)).join(' + ')} = ${show(H, 4)}$`,
       `The second-order objective for the leaf is $G w + \\frac12 (H + \\lambda) w^2$, minimised at $w^* = -\\frac{G}{H+\\lambda} = -\\frac{${show(G, 4)}}{${show(H, 4)} + ${show(lambda)}} = ${fixed(answer, 4)}$`,
     ],
-    figure: { type: 'bars', title: 'Gradients in the leaf', labels: samples.map((s, i) => `#${i + 1} (y=${s.y})`), values: samples.map(gradient), yLabel: 'g = p − y' },
+    // The gradients are the first step of the solution: shown with it, not before.
+    solutionFigure: { type: 'bars', title: 'Gradients in the leaf', labels: samples.map((s, i) => `#${i + 1} (y=${s.y})`), values: samples.map(gradient), yLabel: 'g = p − y' },
     inputs: { samples, lambda },
   });
 }

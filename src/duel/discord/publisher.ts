@@ -31,7 +31,7 @@ export class DuelPublisher {
     const theme = await this.guilds.theme(duel.guildId);
     const { drill } = q;
     const card = (await this.renderer.questionCard(drillCard(drill), { theme })).png;
-    const figure = drill.figure?.type === 'roc' ? (await this.renderer.roc(drill.figure.labels, drill.figure.scores, { theme, title: 'The sample' })).png : undefined;
+    const figure = drill.figure ? (await this.renderer.drillFigure(drill.figure, { theme })).png : undefined;
     return figure ? { card, figure } : { card };
   }
 

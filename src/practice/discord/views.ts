@@ -238,7 +238,7 @@ function figureAlt(figure: Figure, shownWith: 'question' | 'solution'): string {
 async function drawFigure(renderer: Renderer, theme: ThemeName, figure: Figure | undefined, name: string, shownWith: 'question' | 'solution') {
   if (!figure) return null;
   try {
-    const image = await renderer.drillFigure(figure, { theme, ...(figure.type === 'roc' && shownWith === 'question' ? { title: 'The sample' } : {}) });
+    const image = await renderer.drillFigure(figure, { theme, solution: shownWith === 'solution' });
     return { file: new AttachmentBuilder(image.png, { name }), image: { name, description: figureAlt(figure, shownWith) } };
   } catch (err) {
     if (isRenderError(err) && err.kind === 'invalid-input') return null;
@@ -264,7 +264,7 @@ export function drillModal(sessionId: string, drill: Drill): ModalBuilder {
     .setTitle(clip(drill.title, 45))
     .addComponents(
       new ActionRowBuilder<TextInputBuilder>().addComponents(
-        new TextInputBuilder().setCustomId('answer').setLabel('Your answer').setPlaceholder('e.g. 0.75, 3/4 or 75%').setStyle(TextInputStyle.Short).setMaxLength(100).setRequired(true),
+        new TextInputBuilder().setCustomId('answer').setLabel('Your answer').setPlaceholder('A decimal, a fraction or a percentage').setStyle(TextInputStyle.Short).setMaxLength(100).setRequired(true),
       ),
     );
 }

@@ -63,9 +63,10 @@ describe('auc-ties', () => {
     );
   });
 
-  it('ships ROC figure data equal to its inputs', () => {
+  it('ships its ROC curve with the solution and only the scores with the question', () => {
     const d = generateAuc(9);
-    expect(d.figure).toEqual({ type: 'roc', labels: d.inputs.labels, scores: d.inputs.scores });
+    expect(d.solutionFigure).toEqual({ type: 'roc', labels: d.inputs.labels, scores: d.inputs.scores });
+    expect(d.figure).toMatchObject({ type: 'bars', values: d.inputs.scores });
   });
 
   it('midranks average tied ranks', () => {

@@ -84,6 +84,7 @@ describe.each(drillKinds.map((k) => [k.id, k] as const))('drill kind %s', (id, k
         expect(d.question).toMatch(new RegExp(`to ${d.decimals} decimal places?\\.$`));
         expect(finiteNumbersOnly(d.inputs)).toBe(true);
         expect(finiteNumbersOnly(d.figure ?? null)).toBe(true);
+        expect(finiteNumbersOnly(d.solutionFigure ?? null)).toBe(true);
         expect(JSON.parse(JSON.stringify(d))).toEqual(d);
         for (const text of [d.title, d.question, d.solution]) expect(text).not.toMatch(/NaN|undefined|Infinity|\[object|e[+-]\d/);
       }),
