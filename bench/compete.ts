@@ -11,7 +11,7 @@ import { benchDatabase, pct } from './support.js';
 import { commands } from '../commands/index.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { BotProcess, botEnv } from '../test/support/bot-process.js';
-import { FakeDiscord, buttonId, type FakeMessage, type FakeUser, type InteractionHandle } from '../test/support/fake-discord.js';
+import { FakeDiscord, buttonId, messageText, type FakeMessage, type FakeUser, type InteractionHandle } from '../test/support/fake-discord.js';
 
 const DUELS = Number(process.env.BENCH_DUELS ?? 200);
 const SPRINTERS = Number(process.env.BENCH_SPRINTERS ?? 200);
@@ -63,7 +63,7 @@ await Promise.all(
     await timed(() => discord.click(b, ch.message!, button(ch.message!, 'bp1:dza:')!, { guild, channel }));
     for (let r = 1; r <= ROUNDS; r++) {
       const msg = await discord
-        .waitForMessage((m) => m.channel_id === channel.id && m.embeds.some((e) => typeof e.title === 'string' && e.title.startsWith(`Round ${r} of `)), 60_000)
+        .waitForMessage((m) => m.channel_id === channel.id && messageText(m).includes(`**Round ${r} of `), 60_000)
         .catch(() => null);
       if (!msg) {
         errors++;
@@ -71,7 +71,7 @@ await Promise.all(
       }
       await Promise.all([a, b].map((p: FakeUser, k) => timed(() => discord.click(p, msg, button(msg, 'bp1:dzq:', `:${(i + k + r) % 2}`)!, { guild, channel }))));
     }
-    await discord.waitForMessage((m) => m.channel_id === channel.id && m.attachments.some((x) => x.filename === 'duel.png'), 60_000).catch(() => errors++);
+    await discord.waitForMessage((m) => m.channel_id === channel.id && messageText(m).includes('**Duel over**'), 60_000).catch(() => errors++);
   }),
 );
 const duelSeconds = (Date.now() - t0) / 1000;
@@ -86,10 +86,10 @@ const join = button(lobby!.message!, 'bp1:spj:')!;
 await Promise.all(runners.slice(1).map((r) => timed(() => discord.click(r, lobby!.message!, join, { guild: sprintGuild, channel: sprintChannel }))));
 await timed(() => discord.click(runners[0]!, lobby!.message!, button(lobby!.message!, 'bp1:sps:')!, { guild: sprintGuild, channel: sprintChannel }));
 for (let r = 1; r <= ROUNDS; r++) {
-  const q = await discord.waitForMessage((m) => m.channel_id === sprintChannel.id && m.embeds.some((e) => typeof e.title === 'string' && e.title.startsWith(`Sprint question ${r} of `)), 60_000);
+  const q = await discord.waitForMessage((m) => m.channel_id === sprintChannel.id && messageText(m).includes(`**Sprint question ${r} of `), 60_000);
   await Promise.all(runners.map((p, i) => timed(() => discord.click(p, q, button(q, 'bp1:spa:', `:${(i + r) % 3 === 0 ? 1 : 0}`)!, { guild: sprintGuild, channel: sprintChannel }))));
 }
-await discord.waitForMessage((m) => m.channel_id === sprintChannel.id && m.content.startsWith('🏁 **Sprint over!**'), 60_000).catch(() => errors++);
+await discord.waitForMessage((m) => m.channel_id === sprintChannel.id && messageText(m).startsWith('🏁 **Sprint over!**'), 60_000).catch(() => errors++);
 const sprintSeconds = (Date.now() - t1) / 1000;
 
 const sql = new pg.Client({ connectionString: url.toString() });

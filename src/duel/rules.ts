@@ -130,6 +130,13 @@ export function tally(duel: Pick<Duel, 'challengerId' | 'opponentId'>, rows: rea
   return { a: score(duel.challengerId), b: score(duel.opponentId), perRound: [...rows] };
 }
 
+/** Whether round `round` of the duel has closed (its answers are final and may be shown). */
+export function isRoundClosed(duel: Pick<Duel, 'status' | 'round' | 'questions'>, round: number): boolean {
+  if (round < 0 || round >= duel.questions.length) return false;
+  if (duel.status === 'active') return duel.round > round;
+  return duel.status === 'scoring' || duel.status === 'finished' || duel.status === 'abandoned';
+}
+
 /**
  * The result of a duel from both scores: 1 the challenger (A) won, 0 the opponent won, 0.5 a
  * tie, null nobody answered anything (abandoned, Elo does not move). A player who answered

@@ -20,6 +20,7 @@ import {
   decideResult,
   duelOptions,
   eloDelta,
+  isRoundClosed,
   pickQuestions,
   questionOf,
   ratingChanges,
@@ -28,7 +29,7 @@ import {
   type DuelResultInput,
 } from './rules.js';
 import type { DuelStore } from './store.js';
-import type { AnswerResult, Duel, DuelOutcome, DuelQuestion, DuelResult, ExpiredChallenge, Scores } from './types.js';
+import type { AnswerResult, ClosedDuelRound, Duel, DuelOutcome, DuelQuestion, DuelResult, ExpiredChallenge, Scores } from './types.js';
 
 /**
  * Prisma's interactive-transaction limits for the result. Its defaults are too tight when many
@@ -91,6 +92,25 @@ export class DuelService {
 
   setMessage(duelId: string, messageId: string): Promise<void> {
     return this.store.setMessage(duelId, messageId);
+  }
+
+  /** Records the public message of a round, which its closing edits. */
+  setRoundMessage(duelId: string, round: number, messageId: string): Promise<void> {
+    return this.store.setRoundMessage(duelId, round, messageId);
+  }
+
+  roundMessage(duelId: string, round: number): Promise<string | null> {
+    return this.store.roundMessage(duelId, round);
+  }
+
+  /**
+   * A closed round as its closed message shows it (the same every time it is asked: its answers
+   * are final once closed), or null while it is open.
+   */
+  async closedRound(duel: Duel, round: number): Promise<ClosedDuelRound | null> {
+    if (!isRoundClosed(duel, round)) return null;
+    const rows = (await this.store.answers(duel.id)).filter((r) => r.round <= round);
+    return { duel, round, question: this.question(duel, round), scores: tally(duel, rows) };
   }
 
   /** The opponent accepts: round 0 starts now. */

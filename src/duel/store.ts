@@ -116,6 +116,17 @@ export class DuelStore {
     await this.prisma.duel.update({ where: { id }, data: { messageId } });
   }
 
+  /** Records the public message of a round (the one its closing edits). */
+  async setRoundMessage(id: string, round: number, messageId: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE duels SET round_messages = round_messages || jsonb_build_object(${String(round)}::text, ${messageId}::text) WHERE id = ${id}::uuid`;
+  }
+
+  /** The public message of a round, when it was recorded. */
+  async roundMessage(id: string, round: number): Promise<string | null> {
+    const rows = await this.prisma.$queryRaw<{ messageId: string | null }[]>`SELECT round_messages->>${String(round)}::text AS "messageId" FROM duels WHERE id = ${id}::uuid`;
+    return rows[0]?.messageId ?? null;
+  }
+
   /** pending (and not expired) → active at round 0. False when it was not open any more. */
   async start(id: string, now: Date, deadline: Date): Promise<boolean> {
     const { count } = await this.prisma.duel.updateMany({
@@ -181,7 +192,7 @@ export class DuelStore {
   /** Every answer row of the duel (blanks included), by round then player. */
   async answers(duelId: string, tx: Tx = this.prisma): Promise<RoundAnswer[]> {
     const rows = await tx.duelAnswer.findMany({ where: { duelId }, orderBy: [{ round: 'asc' }, { userId: 'asc' }] });
-    return rows.map((r) => ({ round: r.round, userId: r.userId, correct: r.correct, points: r.points, answered: r.optionId !== null || r.given !== null }));
+    return rows.map((r) => ({ round: r.round, userId: r.userId, correct: r.correct, points: r.points, answered: r.optionId !== null || r.given !== null, optionId: r.optionId, given: r.given }));
   }
 
   /**

@@ -40,6 +40,9 @@ export interface RoundAnswer {
   correct: boolean;
   points: number;
   answered: boolean;
+  /** The option picked (multiple-choice rounds) or the number typed (drill rounds); both null when unanswered. */
+  optionId: number | null;
+  given: string | null;
 }
 
 export interface Score {
@@ -89,6 +92,15 @@ export interface DuelOutcome {
   elo: DuelResult | null;
   /** The last round's answers, for its scoreboard. */
   perRound: RoundAnswer[];
+}
+
+/** A closed round as its edited message shows it: the question, each player's answer and the totals after it. */
+export interface ClosedDuelRound {
+  duel: Duel;
+  round: number;
+  question: DuelQuestion;
+  /** Totals through this round; `perRound` holds its answers (and the earlier ones). */
+  scores: Scores;
 }
 
 /** A challenge that expired unanswered: its message is edited to say so. */

@@ -70,6 +70,12 @@ export function closeChange(s: Pick<Sprint, 'questions' | 'secondsPerRound'>, ro
   return { finished, change: finished ? { status: 'finished' } : { round: round + 1, roundStartedAt: now, deadline: roundDeadline(s, now) } };
 }
 
+/** Whether round `round` has closed (its answers are final and may be shown). */
+export function isRoundClosed(s: Pick<Sprint, 'status' | 'round' | 'questions'>, round: number): boolean {
+  if (round < 0 || round >= s.questions.length) return false;
+  return s.status === 'finished' || (s.status === 'active' && s.round > round);
+}
+
 /** Round `round` takes answers while it is the sprint's current round... */
 export function checkRoundOpen(s: Pick<Sprint, 'status' | 'round'>, round: number): void {
   if (s.status !== 'active' || s.round !== round) throw new DomainError('sprint.closed', {}, 'expired');

@@ -16,6 +16,7 @@ import {
   checkStarter,
   closeChange,
   everyoneAnswered,
+  isRoundClosed,
   lobbyDeadline,
   pickQuestions,
   rankStandings,
@@ -176,9 +177,32 @@ export class SprintService {
     const { change, finished } = closeChange(s, round, this.clock());
     if (!(await this.store.closeRound(id, round, change))) return null;
     const sprint = await this.get(id);
-    const standings = await this.standings(id);
-    const distribution = await this.store.distribution(id, round);
-    return { recap: { ...this.round(sprint, round), distribution }, standings, next: finished ? null : this.round(sprint) };
+    const { recap, standings } = await this.recapOf(sprint, round);
+    return { recap, standings, next: finished ? null : this.round(sprint) };
+  }
+
+  /**
+   * A closed round as its closed message shows it: the answer, the distribution and the standings
+   * through it (the same every time: a closed round's answers are final); null while it is open.
+   */
+  async closedRound(s: Sprint, round: number): Promise<Pick<ClosedRound, 'recap' | 'standings'> | null> {
+    if (!isRoundClosed(s, round)) return null;
+    return this.recapOf(s, round);
+  }
+
+  private async recapOf(s: Sprint, round: number): Promise<Pick<ClosedRound, 'recap' | 'standings'>> {
+    const standings = rankStandings(await this.store.totals(s.id, round));
+    const distribution = await this.store.distribution(s.id, round);
+    return { recap: { ...this.round(s, round), distribution }, standings };
+  }
+
+  /** Records the public message of a round, which its closing edits. */
+  setRoundMessage(id: string, round: number, messageId: string): Promise<void> {
+    return this.store.setRoundMessage(id, round, messageId);
+  }
+
+  roundMessage(id: string, round: number): Promise<string | null> {
+    return this.store.roundMessage(id, round);
   }
 
   async standings(id: string): Promise<Standing[]> {

@@ -40,8 +40,8 @@ function statusOf(status: string): SprintStatus {
   return known;
 }
 
-/** The row without what the domain does not use (the unused lease, `created_at`), its status checked. */
-function toSprint({ leaseUntil: _lease, createdAt: _created, status, ...row }: SprintRow): Sprint {
+/** The row without what the domain does not use (the unused lease, `created_at`, the round messages read on their own), its status checked. */
+function toSprint({ leaseUntil: _lease, createdAt: _created, roundMessages: _messages, status, ...row }: SprintRow): Sprint {
   return { ...row, status: statusOf(status) };
 }
 
@@ -70,6 +70,17 @@ export class SprintStore {
 
   async setMessage(id: string, messageId: string): Promise<void> {
     await this.prisma.sprint.update({ where: { id }, data: { messageId } });
+  }
+
+  /** Records the public message of a round (the one its closing edits). */
+  async setRoundMessage(id: string, round: number, messageId: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE sprints SET round_messages = round_messages || jsonb_build_object(${String(round)}::text, ${messageId}::text) WHERE id = ${id}::uuid`;
+  }
+
+  /** The public message of a round, when it was recorded. */
+  async roundMessage(id: string, round: number): Promise<string | null> {
+    const rows = await this.prisma.$queryRaw<{ messageId: string | null }[]>`SELECT round_messages->>${String(round)}::text AS "messageId" FROM sprints WHERE id = ${id}::uuid`;
+    return rows[0]?.messageId ?? null;
   }
 
   async playerCount(id: string): Promise<number> {
@@ -110,11 +121,15 @@ export class SprintStore {
     return new Map(rows.map((r) => [r.optionId, r._count]));
   }
 
-  /** Every player's points and right answers so far (players who answered nothing have zeros). */
-  async totals(id: string): Promise<Standing[]> {
+  /**
+   * Every player's points and right answers so far, or up to round `throughRound` included
+   * (players who answered nothing have zeros).
+   */
+  async totals(id: string, throughRound?: number): Promise<Standing[]> {
+    const upTo = throughRound ?? 2 ** 31 - 1;
     const rows = await this.prisma.$queryRaw<{ user_id: string; name: string; points: bigint; correct: bigint }[]>`
       SELECT p.user_id, p.name, COALESCE(sum(a.points), 0) AS points, count(a.*) FILTER (WHERE a.correct) AS correct
-      FROM sprint_players p LEFT JOIN sprint_answers a ON a.sprint_id = p.sprint_id AND a.user_id = p.user_id
+      FROM sprint_players p LEFT JOIN sprint_answers a ON a.sprint_id = p.sprint_id AND a.user_id = p.user_id AND a.round <= ${upTo}::int4
       WHERE p.sprint_id = ${id}::uuid GROUP BY p.user_id, p.name`;
     return rows.map((r) => ({ userId: r.user_id, name: r.name, points: Number(r.points), correct: Number(r.correct) }));
   }

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, buttonId } from '../support/fake-discord.js';
+import { FakeDiscord, buttonId, messageText, type FakeMessage } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase } from '../support/database.js';
 
@@ -46,7 +46,7 @@ describe('kill -9 between a duel result and its Elo', () => {
     const channel = discord.channel;
     const challenge = await discord.slash(a, 'duel', { opponent: b, rounds: 1, seconds: 30, topic: 'ensembles' });
     await discord.click(b, challenge.message!, buttonId(challenge.message, 'bp1:dza:')!);
-    const round = await discord.waitForMessage((m) => m.embeds.some((e) => e.title?.toString().startsWith('Round 1 of 1') ?? false), 20_000);
+    const round = await discord.waitForMessage((m) => messageText(m).includes('**Round 1 of 1**'), 20_000);
     // Option 0 is the right answer: ann wins, so both ratings must move (in opposite directions).
     expect((await discord.click(a, round, buttonId(round, 'bp1:dzq:', ':0')!)).content).toMatch(/Right/);
     expect((await discord.click(b, round, buttonId(round, 'bp1:dzq:', ':1')!)).content).toMatch(/Wrong/);
@@ -75,10 +75,13 @@ describe('kill -9 between a duel result and its Elo', () => {
     expect(duel).toMatchObject({ status: 'finished', winner_id: a.id });
     expect(duel.elo_change).toBeCloseTo(change, 6);
 
-    const isResult = (m: { attachments: { filename: string }[] }) => m.attachments.some((x) => x.filename === 'duel.png');
+    const isResult = (m: FakeMessage) => messageText(m).includes('**Duel over**');
     const result = await discord.waitForMessage((m) => m.channel_id === channel.id && isResult(m), 20_000);
-    expect(result.content).toMatch(/🏆 ann wins!/);
-    expect(result.content).toMatch(/Elo: ann 1200 → 1216, ben 1200 → 1184/);
+    expect(messageText(result)).toMatch(/🏆 ann wins!/);
+    expect(messageText(result)).toMatch(/\*\*ann\*\*: [\d,]+ points · 1\/1 right · Elo 1200 → 1216 \(\+16\)/);
+    expect(messageText(result)).toMatch(/\*\*ben\*\*: 0 points · 0\/1 right · Elo 1200 → 1184 \(−16\)/);
+    // The round was shown closed before the result was decided (and the process killed).
+    expect(messageText(round)).toContain('**Closed**');
     // A few more scheduler ticks: the sweep must not post it again.
     await new Promise((r) => setTimeout(r, 3_500));
     expect(discord.channelMessages(channel.id).filter(isResult)).toHaveLength(1);

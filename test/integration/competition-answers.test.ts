@@ -8,6 +8,9 @@ import { SprintService } from '../../src/sprint/service.js';
 import { SprintStore } from '../../src/sprint/store.js';
 import { migratedDatabase, type MigratedDatabase } from '../support/app-db.js';
 import { duelService, refusal } from '../support/duels.js';
+import { roundMessage as duelRoundCard, roundTexts } from '../../src/duel/discord/views.js';
+import { questionTexts, roundMessage as sprintRoundCard } from '../../src/sprint/discord/views.js';
+import { readable } from '../../src/render/readable.js';
 
 const bank = loadBank();
 let db: MigratedDatabase;
@@ -29,6 +32,11 @@ class FailingOnce extends AnswerStore {
 }
 let store: FailingOnce;
 let now = new Date('2026-06-11T10:00:00.000Z');
+/** Texts made readable without drawing their formulas (as the publishers do, minus the images). */
+function plain(texts: string[]) {
+  let n = 1;
+  return { texts: texts.map((t) => { const r = readable(t, { firstFormula: n }); n += r.formulas.length; return r.text; }), images: [], files: [] };
+}
 
 beforeAll(async () => {
   db = await migratedDatabase('duel_races');
@@ -110,6 +118,51 @@ describe('duel and sprint answers', () => {
     expect((await sprints.answer(sprint.id, 0, 'eve', 1)).stored).toBe(true);
     expect(await db.prisma.sprintAnswer.count({ where: { sprintId: sprint.id } })).toBe(1);
     expect(await db.prisma.answer.count({ where: { userId: 'eve', mode: 'sprint' } })).toBe(1);
+  });
+
+  // A round can be closed by several callers at once (the last answer, the timer's sweep, a
+  // second process), and its message edited by whoever closed it and by the poster that stored
+  // the message id late: every edit must show the same closed card.
+  it('a duel round closed three times at once is closed once, and its closed card is the same whoever draws it, whenever', async () => {
+    const duel = await duels.challenge({ guildId: 'g', channelId: 'c5', challengerId: 'hal', opponent: { id: 'ivy', bot: false }, topic: null, level: null, rounds: 2, seconds: 5 });
+    await duels.accept(duel.id, 'ivy');
+    await duels.answer(duel.id, 0, 'hal', 0);
+    await duels.answer(duel.id, 0, 'ivy', 1);
+    const closes = await Promise.all([duels.closeRound(duel.id, 0), duels.closeRound(duel.id, 0), duels.closeRound(duel.id, 0)]);
+    expect(closes.filter(Boolean)).toHaveLength(1);
+    const card = async () => {
+      const d = await duels.get(duel.id);
+      const closed = (await duels.closedRound(d, 0))!;
+      return JSON.stringify(duelRoundCard(d, 0, closed.question, plain(roundTexts(d, 0, closed.question)), closed).components);
+    };
+    const first = await card();
+    expect(first).toContain('"disabled":true');
+    expect(await card()).toBe(first);
+    await duels.answer(duel.id, 1, 'hal', 1);
+    await duels.answer(duel.id, 1, 'ivy', 0);
+    await duels.closeRound(duel.id, 1);
+    await duels.finish(duel.id);
+    expect(await card()).toBe(first);
+  });
+
+  it('a sprint question closed three times at once is closed once, and its closed card is the same whoever draws it, whenever', async () => {
+    const sprint = await sprints.open({ guildId: 'g', channelId: 'c6', starterId: 'jo', starterName: 'Jo', topic: null, rounds: 2, seconds: 20 });
+    await db.prisma.$executeRaw`INSERT INTO sprint_players (sprint_id, user_id, name) VALUES (${sprint.id}::uuid, 'kim', 'Kim')`;
+    await sprints.start(sprint.id, 'jo');
+    await sprints.answer(sprint.id, 0, 'jo', 0);
+    await sprints.answer(sprint.id, 0, 'kim', 1);
+    const closes = await Promise.all([sprints.closeRound(sprint.id, 0), sprints.closeRound(sprint.id, 0), sprints.closeRound(sprint.id, 0)]);
+    expect(closes.filter(Boolean)).toHaveLength(1);
+    const card = async () => {
+      const closed = (await sprints.closedRound(await sprints.get(sprint.id), 0))!;
+      return JSON.stringify(sprintRoundCard(closed.recap, plain(questionTexts(closed.recap)), closed).components);
+    };
+    const first = await card();
+    expect(first).toContain('2 answers');
+    await sprints.answer(sprint.id, 1, 'kim', 0);
+    await sprints.closeRound(sprint.id, 1);
+    expect(await card()).toBe(first);
+    expect(await sprints.closedRound(await sprints.get(sprint.id), 2)).toBeNull();
   });
 
   // "Already in a duel" and "a sprint is already running" were checked, then created: two

@@ -61,5 +61,36 @@ describe('duel formats', () => {
     expect(await duels.answerNumber(duel.id, 1, 'eve', '12345')).toMatchObject({ stored: false });
     const scores = await duels.scores(next!.duel);
     expect(scores.a).toMatchObject({ userId: 'eve', answered: 2 });
+
+    // What the closed rounds' messages show: round 0 as soon as it closed, round 1 only once closed.
+    expect(await duels.closedRound(next!.duel, 1)).toBeNull();
+    const closed0 = await duels.closedRound(next!.duel, 0);
+    expect(closed0?.scores.perRound.filter((r) => r.round === 0).map((r) => [r.userId, r.optionId, r.given])).toEqual([
+      ['bob', 0, null],
+      ['eve', 0, null],
+    ]);
+    await expect(duels.answerNumber(duel.id, 1, 'bob', 'no idea')).rejects.toThrow(); // unreadable: nothing stored
+    await duels.answerNumber(duel.id, 1, 'bob', '3');
+    now = new Date(now.getTime() + 5_000);
+    const last = await duels.closeRound(duel.id, 1);
+    expect(last?.finished).toBe(true);
+    const closed1 = await duels.closedRound(last!.duel, 1);
+    expect(closed1?.scores.perRound.filter((r) => r.round === 1).map((r) => [r.userId, r.optionId, r.given])).toEqual([
+      ['bob', null, '3'],
+      ['eve', null, q1.drill.answerText],
+    ]);
+    // Round 0's totals stay those after round 0, whatever came later.
+    expect((await duels.closedRound(last!.duel, 0))?.scores).toEqual(closed0!.scores);
+  });
+
+  it('remembers each round\'s message, for its closing edit', async () => {
+    const duel = await duels.challenge({ ...base, challengerId: 'fox', rounds: 3, format: 'questions' });
+    expect(await duels.roundMessage(duel.id, 0)).toBeNull();
+    await duels.setRoundMessage(duel.id, 0, '1000000000000000001');
+    await duels.setRoundMessage(duel.id, 2, '1000000000000000003');
+    expect(await duels.roundMessage(duel.id, 0)).toBe('1000000000000000001');
+    expect(await duels.roundMessage(duel.id, 1)).toBeNull();
+    expect(await duels.roundMessage(duel.id, 2)).toBe('1000000000000000003');
+    await db.prisma.duel.update({ where: { id: duel.id }, data: { status: 'declined' } });
   });
 });

@@ -735,7 +735,8 @@ export class FakeDiscord {
     }
     if ((match = route(/^\/channels\/(\d+)\/messages\/(\d+)$/, 'PATCH'))) {
       const msg = this.messages.get(match[2]!);
-      if (!msg || msg.channel_id !== match[1]) return json(res, 404, { message: 'Unknown Message', code: 10008 });
+      // A deleted message cannot be edited (Discord answers 10008, as for one that never was).
+      if (!msg || msg.deleted || msg.channel_id !== match[1]) return json(res, 404, { message: 'Unknown Message', code: 10008 });
       this.applyEdit(msg, body as Record<string, unknown>, files);
       this.notifyMessages();
       return json(res, 200, toApiMessage(msg));

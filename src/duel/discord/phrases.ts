@@ -24,5 +24,5 @@ export const duelPhrases: Phrasebook = {
   'duel.no-option': () => 'That option does not exist.',
   'duel.wants-number': () => 'This round wants a number: press "Enter my answer".',
   'duel.wants-letter': () => 'This round is multiple choice: press a letter.',
-  'duel.unreadable': ({ reason }) => `I could not read that as a number: ${reason}`,
+  'duel.unreadable': ({ reason }) => String(reason), // already one sentence (src/quiz/number.ts)
 };

@@ -1,8 +1,9 @@
 import { MessageFlags, type ButtonInteraction, type Client, type ModalSubmitInteraction } from 'discord.js';
 import type { GuildService } from '../../guilds/service.js';
 import type { DiscordFeature } from '../../platform/discord/command.js';
+import { hasLiveButtons } from '../../platform/discord/card.js';
 import { formText } from '../../platform/discord/forms.js';
-import { UserError } from '../../platform/errors.js';
+import { DomainError, UserError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/log.js';
 import type { Renderer } from '../../render/index.js';
 import type { DuelService } from '../service.js';
@@ -19,6 +20,21 @@ export interface DuelDiscord extends DiscordFeature {
 export function duelDiscord(deps: { duels: DuelService; renderer: Renderer; guilds: GuildService; client: Client; log: Logger }): DuelDiscord {
   const { duels } = deps;
   const driver = new DuelPublisher(duels, deps.renderer, deps.guilds, deps.client, deps.log);
+  /**
+   * A click on a round that has closed: the refusal stands, and the card it was on is shown
+   * closed if it still looks open (its closing edit was lost, e.g. to a crash).
+   */
+  const healing = async <T>(interaction: ButtonInteraction | ModalSubmitInteraction, id: string, round: number, answer: Promise<T>): Promise<T> => {
+    try {
+      return await answer;
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'duel.round-over' && hasLiveButtons(interaction.message?.components)) {
+        // Not awaited: the refusal must not wait for the edit (a form button has 3 s to answer).
+        void duels.get(id).then((duel) => driver.closeRoundMessage(duel, round, interaction.message?.id), () => {});
+      }
+      throw err;
+    }
+  };
   return {
     driver,
     phrases: duelPhrases,
@@ -46,7 +62,7 @@ export function duelDiscord(deps: { duels: DuelService; renderer: Renderer; guil
           if (!Number.isInteger(r) || !Number.isInteger(opt)) throw new UserError('This button is damaged.', 'invalid-input');
           // Acknowledge at once (Discord's 3 s), then record and answer privately.
           await (interaction as ButtonInteraction).deferReply({ flags: MessageFlags.Ephemeral });
-          const result = await duels.answer(id ?? '', r, interaction.user.id, opt);
+          const result = await healing(interaction as ButtonInteraction, id ?? '', r, duels.answer(id ?? '', r, interaction.user.id, opt));
           await interaction.editReply({ content: answerReply(result) });
           if (result.bothAnswered) await driver.advance(result.duel.id, r);
         },
@@ -57,7 +73,7 @@ export function duelDiscord(deps: { duels: DuelService; renderer: Renderer; guil
         async handle(interaction, [id, round]) {
           const r = Number(round);
           if (!Number.isInteger(r)) throw new UserError('This button is damaged.', 'invalid-input');
-          const drill = await duels.checkDrillRound(id ?? '', r, interaction.user.id);
+          const drill = await healing(interaction as ButtonInteraction, id ?? '', r, duels.checkDrillRound(id ?? '', r, interaction.user.id));
           await (interaction as ButtonInteraction).showModal(numberForm(id ?? '', r, drill));
         },
       },
@@ -68,7 +84,7 @@ export function duelDiscord(deps: { duels: DuelService; renderer: Renderer; guil
           if (!Number.isInteger(r)) throw new UserError('This form is damaged.', 'invalid-input');
           const modal = interaction as ModalSubmitInteraction;
           await modal.deferReply({ flags: MessageFlags.Ephemeral });
-          const result = await duels.answerNumber(id ?? '', r, interaction.user.id, formText(modal, 'answer'));
+          const result = await healing(modal, id ?? '', r, duels.answerNumber(id ?? '', r, interaction.user.id, formText(modal, 'answer')));
           await interaction.editReply({ content: answerReply(result) });
           if (result.bothAnswered) await driver.advance(result.duel.id, r);
         },

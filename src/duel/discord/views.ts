@@ -1,121 +1,139 @@
-/** What a duel shows in Discord: its messages, buttons, form, result card and the words of its refusals. */
-import {
-  ActionRowBuilder,
-  AttachmentBuilder,
-  ButtonBuilder,
-  ButtonStyle,
-  EmbedBuilder,
-  ModalBuilder,
-  TextInputBuilder,
-  TextInputStyle,
-} from 'discord.js';
+/**
+ * What a duel shows in Discord, as Components v2 cards in the duel's own colour: the challenge
+ * (and what became of it), each round (question as text, options whole, a countdown), the same
+ * round once closed (buttons disabled, the answer marked, who answered what, the totals), the
+ * result, the answer form and the private one-sentence replies.
+ */
+import { ActionRowBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle, escapeMarkdown } from 'discord.js';
 import type { Drill } from '../../drills/index.js';
+import { ACCENTS, button, cardPayload, closeButtons, type Card, type CardPart, type CardPayload } from '../../platform/discord/card.js';
 import { encodeCustomId } from '../../platform/discord/custom-id.js';
-import type { SummaryCardSpec } from '../../render/index.js';
+import { OPTION_LETTERS, clip, count, countdown } from '../../platform/discord/text.js';
+import type { AttachmentBuilder } from 'discord.js';
 import { duelOptions } from '../rules.js';
-import type { AnswerResult, Duel, DuelOutcome, DuelQuestion, ExpiredChallenge } from '../types.js';
-import { OPTION_LETTERS, clip } from '../../platform/discord/text.js';
+import type { AnswerResult, ClosedDuelRound, Duel, DuelOutcome, DuelQuestion, ExpiredChallenge, RoundAnswer } from '../types.js';
 
 export const DUEL_ROUTES = { accept: 'dza', decline: 'dzd', answer: 'dzq', numberOpen: 'dzn', numberSubmit: 'dzm' } as const;
 const fmt = (n: number) => n.toLocaleString('en-US');
-const noMentions = { parse: [] } as const;
+const signed = (n: number) => (n > 0 ? `+${n.toFixed(0)}` : n < 0 ? `−${Math.abs(n).toFixed(0)}` : '±0');
 
-export function challengeMessage(duel: Duel) {
+/** What a duel asks, in words: "3 rounds on **distillation**", "2 rounds of numeric drills". */
+function what(duel: Duel): string {
   const drills = duel.questions.filter((q) => q.startsWith('drill:')).length;
-  const kind = drills === 0 ? '' : drills === duel.questions.length ? 'numeric drills ' : 'questions and numeric drills ';
-  const what = [kind + (duel.topic ? `on **${duel.topic}**` : drills === duel.questions.length ? '' : 'on any topic'), duel.level ? `at ${duel.level}` : ''].filter(Boolean).join(' ');
-  return {
-    content: `⚔️ <@${duel.opponentId}>, <@${duel.challengerId}> challenges you to a duel: ${duel.questions.length} round${duel.questions.length === 1 ? '' : 's'} ${what.trim()}, ${duel.secondsPerRound} s each. The challenge expires <t:${Math.floor(duel.challengeExpiresAt.getTime() / 1000)}:R>.`,
-    components: [
-      new ActionRowBuilder<ButtonBuilder>().addComponents(
-        new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.accept, duel.id)).setLabel('Accept').setStyle(ButtonStyle.Success),
-        new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.decline, duel.id)).setLabel('Decline').setStyle(ButtonStyle.Secondary),
-      ),
-    ],
-    allowedMentions: { parse: [], users: [duel.opponentId] },
-  };
+  const rounds = count(duel.questions.length, 'round');
+  if (drills === duel.questions.length) return `${rounds} of numeric drills`;
+  const kind = drills === 0 ? '' : ' of questions and numeric drills';
+  const on = duel.topic ? ` on **${duel.topic}**` : ' on any topic';
+  return `${rounds}${kind}${on}${duel.level ? ` at ${duel.level}` : ''}`;
 }
 
-export const acceptedMessage = (duel: Duel) => ({
-  content: `⚔️ <@${duel.challengerId}> vs <@${duel.opponentId}>: duel accepted! ${duel.questions.length} rounds, ${duel.secondsPerRound} s each.`,
-  components: [],
-  allowedMentions: noMentions,
-});
-
-export const declinedMessage = (duel: Duel) => ({
-  content: `The duel between <@${duel.challengerId}> and <@${duel.opponentId}> was declined.`,
-  components: [],
-  allowedMentions: noMentions,
-});
-
-export const expiredMessage = (c: ExpiredChallenge) => ({
-  content: `⌛ The duel challenge from <@${c.challengerId}> to <@${c.opponentId}> expired.`,
-  components: [],
-  allowedMentions: noMentions,
-});
-
-/** A drill round's images, drawn by the publisher: the question card, and the figure when it has one. */
-export interface RoundImages {
-  card: Buffer;
-  figure?: Buffer;
+/** The challenge: only the opponent is pinged. */
+export function challengeMessage(duel: Duel): CardPayload {
+  return cardPayload(
+    {
+      accent: ACCENTS.duel,
+      parts: [
+        { text: `⚔️ <@${duel.opponentId}>, <@${duel.challengerId}> challenges you to a duel: ${what(duel)}, ${duel.secondsPerRound} s each.` },
+        { text: `-# The challenge expires ${countdown(duel.challengeExpiresAt)}.` },
+        { buttons: [button(encodeCustomId(DUEL_ROUTES.accept, duel.id), 'Accept', ButtonStyle.Success), button(encodeCustomId(DUEL_ROUTES.decline, duel.id), 'Decline')] },
+      ],
+    },
+    [],
+    { parse: [], users: [duel.opponentId] },
+  );
 }
 
-/** The round's public message: a question with letter buttons, or a drill (card image, figure) with an answer button; after the previous round's scoreboard. */
-export function roundMessage(duel: Duel, round: number, q: DuelQuestion, images: RoundImages | null, previous?: EmbedBuilder) {
-  const footer = `${duel.secondsPerRound} s · only the two duelists can answer · your answer stays private`;
-  let embed: EmbedBuilder;
-  let row: ActionRowBuilder<ButtonBuilder>;
-  const files: AttachmentBuilder[] = [];
-  if (q.type === 'drill') {
-    const { drill } = q;
-    if (images) {
-      files.push(new AttachmentBuilder(images.card, { name: `duel-${round}.png` }));
-      if (images.figure) files.push(new AttachmentBuilder(images.figure, { name: `duel-${round}-figure.png` }));
-    }
-    embed = new EmbedBuilder()
-      .setColor(0xed4245)
-      .setTitle(`Round ${round + 1} of ${duel.questions.length} · numeric drill · ${clip(drill.title, 150)}`)
-      .setDescription(clip(drill.question, 2500))
-      .setImage(`attachment://duel-${round}.png`)
-      .setFooter({ text: `${footer} · tolerance as the question says` });
-    row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.numberOpen, duel.id, round)).setLabel('Enter my answer').setEmoji('✍️').setStyle(ButtonStyle.Primary),
-    );
-  } else {
-    const { prompt } = q;
-    const options = duelOptions(prompt, duel.id, round);
-    embed = new EmbedBuilder()
-      .setColor(0xed4245)
-      .setTitle(`Round ${round + 1} of ${duel.questions.length} · ${prompt.level} · ${prompt.topic}`)
-      .setDescription(clip(prompt.question, 2500))
-      .addFields({ name: 'Options', value: clip(options.map((o, i) => `**${OPTION_LETTERS[i]}.** ${o.text}`).join('\n'), 1024) })
-      .setFooter({ text: footer });
-    row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-      options.map((o, i) => new ButtonBuilder().setCustomId(encodeCustomId(DUEL_ROUTES.answer, duel.id, round, o.id)).setLabel(OPTION_LETTERS[i]!).setStyle(ButtonStyle.Secondary)),
-    );
+export const acceptedMessage = (duel: Duel): CardPayload =>
+  cardPayload({
+    accent: ACCENTS.duel,
+    parts: [{ text: `⚔️ <@${duel.challengerId}> vs <@${duel.opponentId}>: duel accepted! ${count(duel.questions.length, 'round')}, ${duel.secondsPerRound} s each; round 1 is below.` }],
+  });
+
+export const declinedMessage = (duel: Duel): CardPayload =>
+  cardPayload({ accent: ACCENTS.closed, parts: [{ text: `⚔️ The duel between <@${duel.challengerId}> and <@${duel.opponentId}> was declined.` }] });
+
+export const expiredMessage = (c: ExpiredChallenge): CardPayload =>
+  cardPayload({ accent: ACCENTS.closed, parts: [{ text: `⌛ The duel challenge from <@${c.challengerId}> to <@${c.opponentId}> expired.` }] });
+
+/**
+ * A round's texts, typeset by the publisher (render/discord/math.ts): the question first, then
+ * each option in the order shown (multiple-choice rounds), with no TeX left; and the gallery
+ * items of its formulas and of a drill's figure, with the files that hold them.
+ */
+export interface RoundText {
+  texts: string[];
+  images: { name: string; description: string }[];
+  files: AttachmentBuilder[];
+}
+
+/** The texts the publisher typesets for a round: the question, then its options in the order shown. */
+export function roundTexts(duel: Duel, round: number, q: DuelQuestion): string[] {
+  return q.type === 'drill' ? [q.drill.question] : [q.prompt.question, ...duelOptions(q.prompt, duel.id, round).map((o) => o.text)];
+}
+
+function header(duel: Duel, round: number, q: DuelQuestion): string {
+  const of = `**Round ${round + 1} of ${duel.questions.length}**`;
+  const about = q.type === 'drill' ? `numeric drill · ${escapeMarkdown(q.drill.title)}` : `${q.prompt.level} · ${q.prompt.topic}`;
+  return `⚔️ ${of} · ${about}\n<@${duel.challengerId}> vs <@${duel.opponentId}>`;
+}
+
+/** What one player did in a closed round, with their total after it. */
+function answerLine(q: DuelQuestion, duel: Duel, round: number, r: RoundAnswer | undefined, total: number, userId: string): string {
+  let did: string;
+  if (!r?.answered) did = '⌛ no answer';
+  else {
+    const picked =
+      q.type === 'drill' ? `**${escapeMarkdown(r.given ?? '')}**` : `**${OPTION_LETTERS[duelOptions(q.prompt, duel.id, round).findIndex((o) => o.id === r.optionId)] ?? '?'}**`;
+    did = r.correct ? (r.points > 0 ? `${picked} ✅ +${fmt(r.points)}` : `${picked} ✅ but too late, 0`) : `${picked} ❌ 0`;
   }
-  return { content: `<@${duel.challengerId}> vs <@${duel.opponentId}>`, embeds: previous ? [previous, embed] : [embed], components: [row], files, allowedMentions: noMentions };
+  return `<@${userId}>: ${did} · total **${fmt(total)}**`;
 }
 
-/** After a round: the right answer, each player's points in it and their totals. */
-export function scoreboard(duel: Duel, round: number, q: DuelQuestion, scores: Pick<DuelOutcome, 'a' | 'b' | 'perRound'>): EmbedBuilder {
-  const answer = q.type === 'drill' ? q.drill.answerText : OPTION_LETTERS[duelOptions(q.prompt, duel.id, round).findIndex((o) => o.correct)];
-  const { a, b, perRound } = scores;
-  const line = (userId: string) => {
-    const r = perRound.find((x) => x.round === round && x.userId === userId);
-    return r?.answered ? (r.correct ? `✅ +${fmt(r.points)}` : '❌ 0') : '⌛ no answer';
-  };
-  return new EmbedBuilder()
-    .setColor(0x3ba55d)
-    .setTitle(`Round ${round + 1}: the answer was ${answer}`)
-    .setDescription([`<@${a.userId}> ${line(a.userId)} · total **${fmt(a.points)}**`, `<@${b.userId}> ${line(b.userId)} · total **${fmt(b.points)}**`].join('\n'));
+/**
+ * A round's card. Open: letter buttons (or "Enter my answer" for a drill) and a countdown to
+ * its end. Closed (`closed` given): the same question with the right option marked ✅, every
+ * button disabled and the right one green, who answered what and the totals, "Closed".
+ */
+export function roundMessage(duel: Duel, round: number, q: DuelQuestion, text: RoundText, closed?: ClosedDuelRound): CardPayload {
+  const [question = '', ...optionTexts] = text.texts;
+  const parts: CardPart[] = [{ text: header(duel, round, q) }, { text: question }];
+  if (text.images.length > 0) parts.push({ images: text.images });
+  let rightId: string;
+  if (q.type === 'drill') {
+    rightId = encodeCustomId(DUEL_ROUTES.numberOpen, duel.id, round);
+    parts.push({ buttons: [button(rightId, 'Enter my answer', ButtonStyle.Primary, '✍️')] });
+  } else {
+    const options = duelOptions(q.prompt, duel.id, round);
+    parts.push({ text: options.map((o, i) => `${closed && o.correct ? '✅ ' : ''}**${OPTION_LETTERS[i]}.** ${optionTexts[i] ?? o.text}`).join('\n') });
+    const ids = options.map((o) => encodeCustomId(DUEL_ROUTES.answer, duel.id, round, o.id));
+    rightId = ids[options.findIndex((o) => o.correct)]!;
+    parts.push({ buttons: options.map((_, i) => button(ids[i]!, OPTION_LETTERS[i]!)) });
+  }
+  if (!closed) {
+    const rules = q.type === 'drill' ? ' · tolerance as the question says' : '';
+    parts.push({ text: `-# ⏱️ Closes ${countdown(duel.roundDeadline ?? new Date())} · only the two duelists can answer; answers stay private${rules}` });
+    return cardPayload({ accent: ACCENTS.duel, parts }, text.files);
+  }
+  const answer = q.type === 'drill' ? `**${escapeMarkdown(q.drill.answerText)}${q.drill.unit ? ` ${escapeMarkdown(q.drill.unit)}` : ''}**` : `**${OPTION_LETTERS[duelOptions(q.prompt, duel.id, round).findIndex((o) => o.correct)]}**`;
+  const { a, b, perRound } = closed.scores;
+  const mine = (userId: string) => perRound.find((x) => x.round === round && x.userId === userId);
+  parts.push({
+    text: [
+      `🔒 **Closed** · the answer was ${answer}`,
+      answerLine(q, duel, round, mine(a.userId), a.points, a.userId),
+      answerLine(q, duel, round, mine(b.userId), b.points, b.userId),
+    ].join('\n'),
+  });
+  const payload = cardPayload({ accent: ACCENTS.closed, parts }, text.files);
+  // Every button disabled; the right option (or the drill's answer button) green.
+  return { ...payload, components: closeButtons(payload.components, (id) => (id === rightId ? ButtonStyle.Success : ButtonStyle.Secondary)) };
 }
 
-/** The private confirmation of an answer. */
+/** The private confirmation of an answer: one sentence. */
 export function answerReply(result: AnswerResult): string {
   if (!result.stored) return 'You already answered this round; your first answer counts.';
   if (result.late) return 'Too late for this round: 0 points.';
-  return result.correct ? `✅ Right! +${fmt(result.points)} points.` : '❌ Wrong: 0 points.';
+  return result.correct ? `✅ Right, +${fmt(result.points)} points.` : '❌ Wrong, 0 points; the answer shows when the round closes.';
 }
 
 /** The form a duelist types a drill round's number into. */
@@ -125,46 +143,39 @@ export function numberForm(duelId: string, round: number, drill: Drill): ModalBu
     .setTitle(clip(`Round ${round + 1}: ${drill.title}`, 45))
     .addComponents(
       new ActionRowBuilder<TextInputBuilder>().addComponents(
-        new TextInputBuilder().setCustomId('answer').setLabel('Your answer').setPlaceholder('e.g. 0.75, 3/4 or 75%').setStyle(TextInputStyle.Short).setMaxLength(100).setRequired(true),
+        new TextInputBuilder().setCustomId('answer').setLabel('Your answer').setPlaceholder('A decimal, a fraction or a percentage').setStyle(TextInputStyle.Short).setMaxLength(100).setRequired(true),
       ),
     );
 }
 
-/** The players' display names on the result card. */
+/** The players' display names on the result. */
 export interface Names {
   a: string;
   b: string;
 }
 
 function verdict({ scoreA, a }: DuelOutcome, names: Names): string {
-  if (scoreA === null) return 'Nobody answered: the duel was abandoned (no rating change).';
+  if (scoreA === null) return 'Nobody answered, so the duel was abandoned (no rating change).';
   if (scoreA === 0.5) return `It's a tie at ${fmt(a.points)} points!`;
-  return `🏆 ${scoreA === 1 ? names.a : names.b} wins!`;
+  return `🏆 ${escapeMarkdown(scoreA === 1 ? names.a : names.b)} wins!`;
 }
 
-/** The result card's content. */
-export function resultCard(outcome: DuelOutcome, names: Names): SummaryCardSpec {
-  const { duel, a, b, elo } = outcome;
-  return {
-    title: `Duel: ${names.a} vs ${names.b}`,
-    subtitle: verdict(outcome, names),
-    rows: [
-      { label: names.a, value: `${fmt(a.points)} pts · ${a.correct}/${duel.questions.length} right` },
-      { label: names.b, value: `${fmt(b.points)} pts · ${b.correct}/${duel.questions.length} right` },
-      ...(elo ? [{ label: 'Elo', value: `${elo.a.after.toFixed(0)} / ${elo.b.after.toFixed(0)}` }] : []),
+/**
+ * The result: who won, each player's points and right answers, and the Elo change. All of it
+ * is text (the old PNG card repeated these lines and added nothing).
+ */
+export function resultMessage(outcome: DuelOutcome, names: Names): CardPayload {
+  const { duel, a, b, elo, scoreA } = outcome;
+  const rounds = duel.questions.length;
+  const line = (name: string, s: typeof a, change: { before: number; after: number; delta: number } | undefined, won: boolean) =>
+    `${won ? '🥇' : '▫️'} **${escapeMarkdown(name)}**: ${fmt(s.points)} points · ${s.correct}/${rounds} right${change ? ` · Elo ${change.before.toFixed(0)} → ${change.after.toFixed(0)} (${signed(change.after - change.before)})` : ''}`;
+  const card: Card = {
+    accent: ACCENTS.duel,
+    parts: [
+      { text: `⚔️ **Duel over** · <@${duel.challengerId}> vs <@${duel.opponentId}>\n${verdict(outcome, names)}` },
+      { text: [line(names.a, a, elo?.a, scoreA === 1), line(names.b, b, elo?.b, scoreA === 0)].join('\n') },
+      { text: '-# Each round: 1,000 points for a right answer plus up to 999 for speed; 0 when wrong or late. More points wins; the winner takes Elo from the loser.' },
     ],
-    footnote: 'Score per question: 1000 + speed bonus when right, 0 when wrong or late.',
   };
-}
-
-/** The result message: the verdict, the Elo change, the last round's scoreboard and the card. */
-export function resultMessage(outcome: DuelOutcome, names: Names, board: EmbedBuilder, card: Buffer) {
-  const { elo } = outcome;
-  const eloText = elo ? `Elo: ${names.a} ${elo.a.before.toFixed(0)} → ${elo.a.after.toFixed(0)}, ${names.b} ${elo.b.before.toFixed(0)} → ${elo.b.after.toFixed(0)}` : '';
-  return {
-    content: `${verdict(outcome, names)}\n${eloText}`.trim(),
-    embeds: [board],
-    files: [new AttachmentBuilder(card, { name: 'duel.png' })],
-    allowedMentions: noMentions,
-  };
+  return cardPayload(card);
 }

@@ -128,6 +128,16 @@ export function closeButtons(components: readonly APIMessageTopLevelComponent[],
   return components.map((c) => walk(c) as APIMessageTopLevelComponent);
 }
 
+/** Whether a posted message still has a button that can be clicked (a card not yet closed). */
+export function hasLiveButtons(components: readonly { toJSON(): unknown }[] | undefined): boolean {
+  const live = (node: unknown): boolean => {
+    const n = node as { type: number; custom_id?: string; disabled?: boolean; components?: unknown[] };
+    if (n.type === ComponentType.Button) return Boolean(n.custom_id) && !n.disabled;
+    return (n.components ?? []).some(live);
+  };
+  return (components ?? []).some((c) => live(c.toJSON()));
+}
+
 /** The action rows of a card's components (for tests and for re-rendering a closed card). */
 export function actionRows(components: readonly APIMessageTopLevelComponent[]): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const out: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];

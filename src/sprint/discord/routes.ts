@@ -1,6 +1,7 @@
 import { MessageFlags, type Client } from 'discord.js';
+import { hasLiveButtons } from '../../platform/discord/card.js';
 import type { DiscordFeature } from '../../platform/discord/command.js';
-import { UserError } from '../../platform/errors.js';
+import { DomainError, UserError } from '../../platform/errors.js';
 import type { GuildService } from '../../guilds/service.js';
 import type { Renderer } from '../../render/index.js';
 import type { Logger } from '../../platform/log.js';
@@ -45,7 +46,14 @@ export function sprintDiscord(deps: { sprints: SprintService; renderer: Renderer
           const opt = Number(option);
           if (!Number.isInteger(r) || !Number.isInteger(opt)) throw new UserError('This button is damaged.', 'invalid-input');
           await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-          const res = await sprints.answer(id ?? '', r, interaction.user.id, opt);
+          const res = await sprints.answer(id ?? '', r, interaction.user.id, opt).catch((err: unknown) => {
+            // A click on a closed question: the refusal stands, and its card is shown closed if
+            // it still looks open (its closing edit was lost, e.g. to a crash). Not awaited.
+            if (err instanceof DomainError && err.code === 'sprint.closed' && hasLiveButtons(interaction.message?.components)) {
+              void sprints.get(id ?? '').then((s) => driver.closeRoundMessage(s, r, interaction.message?.id), () => {});
+            }
+            throw err;
+          });
           await interaction.editReply({ content: answerReply(res) });
           if (res.stored && (await sprints.allAnswered(id!, r))) await driver.advance(id!, r);
         },

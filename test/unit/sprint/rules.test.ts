@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../src/platform/errors.js';
-import { checkInTime, checkJoinable, checkRoundOpen, checkSettings, checkStarter, closeChange, pickQuestions, rankStandings, SPRINT_LIMITS } from '../../../src/sprint/rules.js';
+import { checkInTime, checkJoinable, checkRoundOpen, checkSettings, checkStarter, closeChange, isRoundClosed, pickQuestions, rankStandings, SPRINT_LIMITS } from '../../../src/sprint/rules.js';
 
 const now = new Date('2026-06-11T10:00:00.000Z');
 const code = (f: () => unknown) => {
@@ -30,6 +30,16 @@ describe('sprint rules', () => {
     expect(code(() => checkRoundOpen({ status: 'finished', round: 1 }, 1))).toBe('sprint.closed {}');
     expect(code(() => checkInTime({ deadline: now }, now))).toBeNull();
     expect(code(() => checkInTime({ deadline: now }, new Date(now.getTime() + 1)))).toBe('sprint.too-late {}');
+  });
+
+  it('says a round is closed once the sprint has moved past it or ended, never before it started', () => {
+    const questions = ['a', 'b', 'c'];
+    expect(isRoundClosed({ status: 'lobby', round: 0, questions }, 0)).toBe(false);
+    expect(isRoundClosed({ status: 'active', round: 1, questions }, 0)).toBe(true);
+    expect(isRoundClosed({ status: 'active', round: 1, questions }, 1)).toBe(false);
+    expect(isRoundClosed({ status: 'active', round: 1, questions }, 2)).toBe(false);
+    expect(isRoundClosed({ status: 'finished', round: 2, questions }, 2)).toBe(true);
+    expect(isRoundClosed({ status: 'finished', round: 2, questions }, 3)).toBe(false);
   });
 
   it('lets members join a lobby until it is full, and only the starter start it early', () => {
