@@ -210,7 +210,7 @@ describe('duels', () => {
     expect(form.modal?.custom_id).toMatch(/^bp1:dzm:/);
     const unreadable = await discord.submitModal(alice, form.modal!, { answer: 'about half' }, { message: r1 });
     expect(unreadable.ephemeral).toBe(true);
-    expect(unreadable.text).toMatch(/could not read that as a number/);
+    expect(unreadable.text).toBe('I couldn\'t read "about half" as a number — try 0.75, 3/4 or 75%.');
     expect((await discord.submitModal(alice, form.modal!, { answer: drills[0]!.answerText }, { message: r1 })).content).toMatch(/✅ Right, \+1,\d{3} points\./);
     expect((await discord.submitModal(alice, form.modal!, { answer: '42' }, { message: r1 })).content).toMatch(/already answered/);
     const wrong = String(drills[0]!.answer * 3 + 7);

@@ -54,7 +54,7 @@ describe('duel formats', () => {
     expect(await refusal(duels.answer(duel.id, 1, 'eve', 0))).toMatch(/wants a number/);
     const q1 = duels.question(next!.duel, 1);
     if (q1.type !== 'drill') throw new Error('round 1 should be a drill');
-    expect(await refusal(duels.answerNumber(duel.id, 1, 'eve', 'no idea'))).toMatch(/could not read that as a number/);
+    expect(await refusal(duels.answerNumber(duel.id, 1, 'eve', 'no idea'))).toMatch(/couldn't read "no idea" as a number/);
     const right = await duels.answerNumber(duel.id, 1, 'eve', q1.drill.answerText);
     expect(right).toMatchObject({ stored: true, correct: true, late: false });
     expect(right.points).toBeGreaterThan(1000);
