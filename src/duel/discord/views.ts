@@ -10,6 +10,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import type { Drill } from '../../drills/index.js';
+import { SPEED_GAME_RULE } from '../../quiz/points.js';
 import { encodeCustomId } from '../../platform/discord/custom-id.js';
 import type { SummaryCardSpec } from '../../render/index.js';
 import { duelOptions } from '../rules.js';
@@ -153,7 +154,7 @@ export function resultCard(outcome: DuelOutcome, names: Names): SummaryCardSpec 
       { label: names.b, value: `${fmt(b.points)} pts · ${b.correct}/${duel.questions.length} right` },
       ...(elo ? [{ label: 'Elo', value: `${elo.a.after.toFixed(0)} / ${elo.b.after.toFixed(0)}` }] : []),
     ],
-    footnote: 'Score per question: 1000 + speed bonus when right, 0 when wrong or late.',
+    footnote: SPEED_GAME_RULE,
   };
 }
 

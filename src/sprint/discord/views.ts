@@ -1,4 +1,5 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
+import { SPEED_GAME_RULE } from '../../quiz/points.js';
 import { encodeCustomId } from '../../platform/discord/custom-id.js';
 import type { LeaderboardSpec } from '../../render/index.js';
 import type { ClosedRound, SprintRound } from '../service.js';
@@ -60,7 +61,7 @@ export function podiumCard(s: Sprint, standings: Standing[]): LeaderboardSpec {
     subtitle: `${standings.length} participant${standings.length === 1 ? '' : 's'} · ${s.questions.length} questions`,
     valueLabel: 'Points',
     rows: standings.slice(0, 10).map((p, i) => ({ rank: i + 1, name: p.name, value: p.points })),
-    footnote: '1000 + speed bonus per right answer; first click counts.',
+    footnote: `${SPEED_GAME_RULE} First click counts.`,
   };
 }
 
