@@ -405,8 +405,8 @@ export function renderLeaderboard(spec: LeaderboardSpec, options: CardOptions): 
     });
     sections.push(leaderboardRowSection(theme, caller, true));
   }
-  const footnote = spec.footnote ? cleanLine(spec.footnote, 200) : '';
-  if (footnote) sections.push(spacer(12), textSection(footnote, { size: 12.5, color: theme.muted, maxLines: 3 }));
+  const footnote = spec.footnote ? cleanLine(spec.footnote, 400) : '';
+  if (footnote) sections.push(spacer(12), textSection(footnote, { size: 12.5, color: theme.muted, maxLines: 5 }));
   return renderSections(sections, theme, CARD_WIDTH, options);
 }
 

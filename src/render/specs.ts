@@ -67,7 +67,8 @@ export const leaderboardSpec = z.object({
   rows: z.array(leaderboardRow).max(100, 'at most 100 rows'),
   /** The caller's own row: highlighted in place, or added below when outside the top ten. */
   caller: leaderboardRow.optional(),
-  footnote: text(200).optional(),
+  /** What the board ranks and how points are earned: up to five lines. */
+  footnote: text(400).optional(),
 });
 export type LeaderboardSpec = z.infer<typeof leaderboardSpec>;
 
