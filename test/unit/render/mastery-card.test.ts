@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBank } from '../../../src/bank/load.js';
 import { drillKinds } from '../../../src/drills/index.js';
-import { masteryView } from '../../../src/mastery/discord/views.js';
+import { masteryView, topicDetail } from '../../../src/mastery/discord/views.js';
 import { DRILL_TOPIC, type TopicMastery } from '../../../src/mastery/rules.js';
 import { renderMasteryChart } from '../../../src/render/cards.js';
 import { DEFAULT_SCALE, font, measureContext, wrapText } from '../../../src/render/draw.js';
@@ -67,6 +67,17 @@ describe('the mastery card', () => {
     for (const t of bank.topics) {
       const lines = wrapText(ctx, t.title, 600 - 2 * 24 - 5 - 52 - 12, 3);
       expect(lines.join(' ')).toBe(t.title);
+    }
+  });
+
+  it('writes every topic’s detail whole beside its bar, even at its largest', () => {
+    const ctx = measureContext();
+    ctx.font = font(11.5);
+    for (const t of bank.topics) {
+      const total = t.chains.reduce((n, c) => n + c.prompts.length, 0);
+      const kinds = Object.values(DRILL_TOPIC).filter((x) => x === t.id).length;
+      const worst: TopicMastery = { topic: t.id, title: t.title, seen: total, unseen: 0, lastWrong: total, drills: 5 * kinds, drillKinds: kinds, started: true, mastery: 0.5 };
+      expect(ctx.measureText(topicDetail(worst)).width, topicDetail(worst)).toBeLessThanOrEqual(250);
     }
   });
 
