@@ -43,7 +43,7 @@ export function leaderboardView(
   const title = `${BOARD_TITLE[o.board]}${periodless ? '' : `, ${PERIOD_TITLE[o.period]}`}`;
   const min = result.minAnswers ?? 0;
   const what: Record<Board, string> = {
-    points: 'Members with points in the period.',
+    points: 'Points earned in this server in the period; members with none are not listed.',
     accuracy: `Right answers out of all answers in this server, every mode (a partial one is not right); ranked from ${plural(min, 'answer')}.`,
     elo: 'Elo is current (duels only), whatever the period.',
     streak: 'Current streaks: consecutive days with an answer.',
