@@ -287,8 +287,10 @@ async function main() {
 
     const t = new Date();
     const plans = {
-      topicMasteryCards: await explain(db.pool, masterySql.cards(HEAVY_USER)),
-      topicMasteryCardsInGuild: await explain(db.pool, masterySql.cards(HEAVY_USER, { guildId: 'guild1' })),
+      topicMasteryCards: await explain(db.pool, masterySql.masteryCards(HEAVY_USER)),
+      topicMasteryCardsInGuild: await explain(db.pool, masterySql.masteryCards(HEAVY_USER, { guildId: 'guild1' })),
+      topicMasteryDrills: await explain(db.pool, masterySql.drillAnswers(HEAVY_USER)),
+      chainCandidateCards: await explain(db.pool, masterySql.cards(HEAVY_USER)),
       dueCount: await explain(db.pool, masterySql.dueCount(HEAVY_USER, t, promptIds)),
       streak: await explain(db.pool, leaderboardSql.memberStreaks(HEAVY_USER, null)),
       streakInGuild: await explain(db.pool, leaderboardSql.memberStreaks(HEAVY_USER, 'guild1')),

@@ -17,7 +17,7 @@ export default defineCommand({
   async execute(interaction, { services }) {
     const target = interaction.options.getUser('user') ?? interaction.user;
     const topic = interaction.options.getString('topic');
-    if (topic && !services.bank.topicById.has(topic)) throw new UserError(`I have no topic called "${topic.slice(0, 60)}". Pick one from the list as you type.`);
+    if (topic && !services.bank.topicById.has(topic)) throw new UserError(`I have no topic called "${topic.slice(0, 60)}"; pick one from the list as you type.`);
     if (target.bot) throw new UserError('Bots do not practise (yet).');
     const self = target.id === interaction.user.id;
     // Someone else's view covers only what they did in this server, never their other servers.

@@ -1,4 +1,5 @@
 import type { Bank } from './bank/load.js';
+import { POINTS_RULES } from './quiz/points.js';
 
 export interface HelpText {
   title: string;
@@ -19,6 +20,8 @@ export function helpText(bank: Bank, commands: readonly { name: string; summary:
   const sections = [{ name: 'For members', value: list('members') }];
   const admins = list('admins');
   if (admins) sections.push({ name: 'For admins (Manage Server)', value: admins });
+  // How points are earned: the economy's own two lines (src/quiz/points.ts), as on every leaderboard.
+  sections.push({ name: 'Points', value: POINTS_RULES.join('\n') });
   sections.push({
     name: 'The question bank',
     value: `${bank.chains.length} follow-up chains (${bank.prompts.length} questions, L4 to L6) across ${bank.topics.length} topics: ${bank.topics

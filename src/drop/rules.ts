@@ -4,8 +4,10 @@
  */
 import type { Bank, Chain, Prompt } from '../bank/load.js';
 import { freshest, repeatWindowStart } from '../answers/rules.js';
+import type { Level } from '../bank/schema.js';
+import type { Verdict } from '../answers/rules.js';
 import type { ChoiceOption } from '../quiz/grade.js';
-import { speedPoints } from '../quiz/points.js';
+import { answerPoints } from '../quiz/points.js';
 import { sharedOptions } from '../quiz/shared-options.js';
 import { nextRun } from '../schedule/rules.js';
 import type { Distribution, Drop, DropAnswerRow, DropSummary } from './types.js';
@@ -90,10 +92,13 @@ export function answerWindowMs(drop: Pick<Drop, 'revealEveryMinutes'>): number {
   return (drop.revealEveryMinutes ?? DROP_DEFAULTS.revealEveryMinutes) * MINUTE;
 }
 
-/** Live answers earn the speed bonus; late ones (step revealed, or the member missed the drop) base points only. */
-export function dropPoints(correct: boolean, live: boolean, responseMs: number, windowMs: number): number {
-  if (live) return speedPoints(correct, responseMs, windowMs);
-  return correct ? 1000 : 0;
+/**
+ * Points (the economy, src/quiz/points.ts): a live answer earns the base for the level, half
+ * for a partial one, plus the speed bonus; a late one (step revealed, or the member missed the
+ * drop) counts for memory only, as its answer is public by then: 0 points.
+ */
+export function dropPoints(verdict: Verdict, live: boolean, responseMs: number, windowMs: number, level: Level): number {
+  return answerPoints({ verdict, level, speed: { responseMs, windowMs }, afterReveal: !live });
 }
 
 /** How the channel answered a step, from the count of each answer text given. */
@@ -120,8 +125,8 @@ export function summaryOf(answers: readonly DropAnswerRow[], steps: number): Dro
     s.answered++;
     if (a.correct) {
       s.correct++;
-      // Only live answers (with a speed bonus) compete for fastest.
-      if (a.points > 1000 && a.responseMs !== null && (!fastest || a.responseMs < fastest.ms)) fastest = { userId: a.userId, ms: a.responseMs, step: a.step };
+      // Only live answers (late ones earn 0 points) compete for fastest.
+      if (a.points > 0 && a.responseMs !== null && (!fastest || a.responseMs < fastest.ms)) fastest = { userId: a.userId, ms: a.responseMs, step: a.step };
     }
   }
   return { participants: new Set(answers.map((a) => a.userId)).size, perStep, fastest };

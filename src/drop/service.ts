@@ -276,7 +276,7 @@ export class DropService {
   ): Promise<Omit<DropAnswerResult, 'options'>> {
     const { drop, prompt, live } = ctx;
     const correct = graded.verdict === 'correct';
-    const points = dropPoints(correct, live, responseMs, answerWindowMs(drop));
+    const points = dropPoints(graded.verdict, live, responseMs, answerWindowMs(drop), prompt.level);
     const r = await this.answers.record({
       event: { id: drop.id, step },
       userId: who.userId,

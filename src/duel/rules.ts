@@ -10,6 +10,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Bank, Prompt } from '../bank/load.js';
+import type { Level } from '../bank/schema.js';
 import { drillKinds, generateDrill, type Drill } from '../drills/index.js';
 import { pickFresh } from '../answers/rules.js';
 import { DomainError } from '../platform/errors.js';
@@ -116,9 +117,9 @@ export function duelOptions(prompt: Prompt, duelId: string, round: number): Choi
   return sharedOptions(prompt, `duel:${duelId}:${round}`);
 }
 
-/** An answer's points: 1000 + a speed bonus when right and in time, 0 when wrong or late. */
-export function answerPoints(correct: boolean, late: boolean, responseMs: number, roundMs: number): number {
-  return late ? 0 : speedPoints(correct, responseMs, roundMs);
+/** An answer's points (the economy, src/quiz/points.ts): the level's base + a speed bonus when right and in time, 0 when wrong or late. `level` null: a drill. */
+export function answerPoints(correct: boolean, late: boolean, responseMs: number, roundMs: number, level: Level | null = 'L4'): number {
+  return late ? 0 : speedPoints(correct, responseMs, roundMs, level);
 }
 
 /** Each player's totals (challenger a, opponent b) from the duel's answer rows. */

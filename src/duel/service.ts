@@ -198,7 +198,8 @@ export class DuelService {
     a: { optionId: number | null; given: string | null; shown: string; verdict: Verdict; rating?: Grade; what: { promptId: string } | { drill: { kind: string; seed: number } } },
   ): Promise<AnswerResult> {
     const correct = a.verdict === 'correct';
-    const points = answerPoints(correct, late, t, T);
+    const level = 'promptId' in a.what ? (this.bank.promptById.get(a.what.promptId)?.level ?? 'L4') : null;
+    const points = answerPoints(correct, late, t, T, level);
     // One statement writes the answer store's row and, alongside it, the duel's own row: both
     // or neither. The primary key on (duel, round, player) counts the first answer only; when
     // the round was closed meanwhile, the absent player's blank is already there, the insert

@@ -10,7 +10,12 @@ export type { Period } from './period.js';
 export type BoardKind = 'points' | 'elo' | 'accuracy' | 'streak';
 
 export const TOP = 10;
-export const MIN_ACCURACY_ANSWERS = 20;
+/**
+ * Answers a member needs in the period to be ranked on accuracy: fewer say little (3/3 is not
+ * a better record than 45/50). 10 is about one /review session or two drops; the board says
+ * so, and tells an unranked caller how many they have.
+ */
+export const MIN_ACCURACY_ANSWERS = 10;
 export const BOARDS: readonly BoardKind[] = ['points', 'elo', 'accuracy', 'streak'];
 export const PERIODS: readonly Period[] = ['week', 'month', 'all'];
 
@@ -133,9 +138,14 @@ export function accuracyValue(answers: number, correct: number): number | null {
   return answers >= MIN_ACCURACY_ANSWERS ? correct / answers : null;
 }
 
-/** The member's entry on the points or accuracy board, or null when not ranked there (accuracy: too few answers). */
+/** The member's value on the points board, or null when they have no points in the period (no board ranks a member with 0 points). */
+export function pointsValue(points: number): number | null {
+  return points > 0 ? points : null;
+}
+
+/** The member's entry on the points or accuracy board, or null when not ranked there (points: none; accuracy: too few answers). */
 export function totalsEntry(board: 'points' | 'accuracy', userId: string, t: Totals): Entry | null {
-  if (board === 'points') return { userId, value: t.points, detail: pointsDetail(t.answers) };
+  if (board === 'points') return pointsValue(t.points) === null ? null : { userId, value: t.points, detail: pointsDetail(t.answers) };
   const value = accuracyValue(t.answers, t.correct);
   return value === null ? null : { userId, value, detail: accuracyDetail(t.correct, t.answers) };
 }

@@ -3,8 +3,12 @@
  *
  * - points: sum of `daily_scores.points` per member over the period (week: from Monday, month:
  *   from the 1st, both in the server's time zone, i.e. `day >= <that local date>`; all: all of it).
- * - accuracy: sum(correct) / sum(answers) over the period; only members with at least
- *   MIN_ACCURACY_ANSWERS answers in the period are ranked (the result says so: `minAnswers`).
+ *   Only members with points in the period are ranked (a member whose answers were all wrong
+ *   is not listed at 0). How an answer earns points: src/quiz/points.ts.
+ * - accuracy: sum(correct) / sum(answers) over the period: every answer given in this server,
+ *   in every mode (practice included; a partial answer is not right); only members with at
+ *   least MIN_ACCURACY_ANSWERS answers in the period are ranked (the result says so:
+ *   `minAnswers`, and the caller's own count: `callerAnswers`).
  * - elo: `ratings.elo`. Always the current rating: the period is accepted and ignored.
  * - streak: `streaks.current` of streaks still alive (last active day today or yesterday, in the
  *   server's time zone: rules.isStreakAlive). Always current, like elo. The same streak, read
@@ -40,6 +44,7 @@ import {
   MIN_ACCURACY_ANSWERS,
   PERIODS,
   pointsDetail,
+  pointsValue,
   rankRows,
   standingFromBetter,
   standingsWithLiveCaller,
@@ -69,6 +74,8 @@ export interface BoardResult {
   caller: CallerStanding | null;
   /** accuracy only: members need at least this many answers in the period to be ranked. */
   minAnswers?: number;
+  /** accuracy only: the caller's answers in the period (what they have towards `minAnswers`), 0 when none. */
+  callerAnswers?: number;
   /** First instant of the period (Monday / the 1st, 00:00 in the server's zone); null for all time and for elo and streak (always current). */
   periodStart: Date | null;
   /** 'live': everything was read now; 'snapshot': the others' standings were read at `asOf`, the caller's now. */
@@ -131,6 +138,11 @@ interface TotalsSnapshot {
   accuracy: Ranking;
 }
 
+/** How many of `desc` (points, descending) are ranked: those above 0. */
+function rankedOnPoints(desc: Float64Array): number {
+  return countAboveSorted(desc, 0);
+}
+
 function totalsSnapshot(c: TotalsColumns): TotalsSnapshot {
   const { ids, rowOf, points, answers, correct, accuracyOrder } = c;
   const accuracy = new Float64Array(accuracyOrder.length);
@@ -138,7 +150,8 @@ function totalsSnapshot(c: TotalsColumns): TotalsSnapshot {
     accuracy[k] = correct[row]! / answers[row]!;
   });
   return {
-    points: new SortedRanking(ids, rowOf, null, points, (row) => points[row]!, (row) => pointsDetail(answers[row]!)),
+    // Points order puts members with 0 points last: the ranking is the prefix of those with some (rules.pointsValue).
+    points: new SortedRanking(ids, rowOf, null, points.subarray(0, rankedOnPoints(points)), (row) => pointsValue(points[row]!), (row) => pointsDetail(answers[row]!)),
     accuracy: new SortedRanking(
       ids,
       rowOf,
@@ -222,17 +235,19 @@ export class Leaderboards {
 
     const startDay = periodStartDay(period, now, timeZone);
     const periodStart = startDay === null ? null : startOfDay(startDay, timeZone);
-    const extra = board === 'accuracy' ? { minAnswers: MIN_ACCURACY_ANSWERS } : {};
+    const extra = (answers: number | undefined) => (board === 'accuracy' ? { minAnswers: MIN_ACCURACY_ANSWERS, callerAnswers: answers ?? 0 } : {});
     const entry = await this.cached(`${guildId} ${startDay ?? '*'}`, () => this.buildTotals(guildId, startDay));
     if (!entry || entry.built.kind !== 'totals') {
       const live = await this.store.liveTotals(guildId, startDay, board, callerId);
       const detail = (r: LiveRow) => (board === 'points' ? pointsDetail(r.answers ?? 0) : accuracyDetail(r.correct ?? 0, r.answers ?? 0));
-      return { board, period, ...standingsOf(live, detail), ...extra, periodStart, source: 'live', asOf: new Date() };
+      // An unranked caller on the accuracy board is told how many answers they have towards the minimum.
+      const callerAnswers = board !== 'accuracy' ? undefined : live.caller ? live.caller.answers : (await this.store.callerTotals(guildId, startDay, callerId))?.answers;
+      return { board, period, ...standingsOf(live, detail), ...extra(callerAnswers), periodStart, source: 'live', asOf: new Date() };
     }
     const mine = await this.store.callerTotals(guildId, startDay, callerId);
     const live = mine ? totalsEntry(board, callerId, mine) : null;
     const ranking = board === 'points' ? entry.built.snap.points : entry.built.snap.accuracy;
-    return { board, period, ...standingsWithLiveCaller(ranking, callerId, live), ...extra, periodStart, source: 'snapshot', asOf: entry.wall };
+    return { board, period, ...standingsWithLiveCaller(ranking, callerId, live), ...extra(mine?.answers), periodStart, source: 'snapshot', asOf: entry.wall };
   }
 
   private async eloBoard(guildId: string, period: Period, callerId: string): Promise<BoardResult> {

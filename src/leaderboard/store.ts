@@ -75,7 +75,8 @@ export const leaderboardSql = {
   /** points or accuracy over the period: one aggregation (materialised once), then top ten and the caller's count of better. */
   liveTotals: (guildId: string, startDay: string | null, board: 'points' | 'accuracy', callerId: string) => {
     const value = board === 'points' ? Prisma.sql`points` : Prisma.sql`correct / answers`;
-    const qualifies = board === 'accuracy' ? Prisma.sql`WHERE answers >= ${MIN_ACCURACY_ANSWERS}::float8` : Prisma.empty;
+    // Who is ranked: accuracy needs MIN_ACCURACY_ANSWERS answers; points needs points (rules.pointsValue).
+    const qualifies = board === 'accuracy' ? Prisma.sql`WHERE answers >= ${MIN_ACCURACY_ANSWERS}::float8` : Prisma.sql`WHERE points > 0`;
     return Prisma.sql`
       WITH t AS MATERIALIZED (${totals(guildId, startDay)}),
       v AS MATERIALIZED (SELECT user_id, ${value} AS value, answers, correct FROM t ${qualifies})

@@ -39,9 +39,14 @@ export class MasteryService {
     this.promptIds = bank.prompts.map((p) => p.id);
   }
 
-  /** Per bank topic, in the bank's order: seen, unseen and mean retrievability now. */
+  /**
+   * Per bank topic, in the bank's order: seen, unseen, drills and mastery at `now` (recall a
+   * week ahead, 0 after a wrong latest answer, drills by their last answers: see
+   * rules.MASTERY_HORIZON_DAYS).
+   */
   async topicMastery(userId: string, now: Date, scope: Scope = {}): Promise<TopicMastery[]> {
-    return topicMastery(this.bank, await this.store.cards(userId, scope), now);
+    const [cards, drills] = await Promise.all([this.store.masteryCards(userId, scope), this.store.drillAnswers(userId, scope)]);
+    return topicMastery(this.bank, cards, drills, now);
   }
 
   private inBank = (row: { promptId: string }) => this.bank.promptById.has(row.promptId);

@@ -5,7 +5,7 @@
  */
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Tx } from '../platform/db/client.js';
-import type { CardRow, CardState, Grade } from './rules.js';
+import { DRILL_RECENT, type AnswerVerdict, type CardRow, type CardState, type DrillAnswer, type Grade, type MasteryCard } from './rules.js';
 
 export interface Scope {
   /** Only answers given in this server, and cards of prompts answered in it. */
@@ -42,8 +42,8 @@ function answeredIn(scope: Scope): Prisma.Sql {
 function amongPrompts(promptIds: readonly string[] | undefined): Prisma.Sql {
   return promptIds ? Prisma.sql`AND prompt_id = ANY(${promptIds}::text[])` : Prisma.empty;
 }
-function givenIn(scope: Scope): Prisma.Sql {
-  return scope.guildId === undefined ? Prisma.empty : Prisma.sql`AND guild_id = ${scope.guildId}`;
+function givenIn(scope: Scope, table: Prisma.Sql = Prisma.empty): Prisma.Sql {
+  return scope.guildId === undefined ? Prisma.empty : Prisma.sql`AND ${table}guild_id = ${scope.guildId}`;
 }
 
 /**
@@ -53,6 +53,21 @@ function givenIn(scope: Scope): Prisma.Sql {
  */
 export const masterySql = {
   cards: (userId: string, scope: Scope = {}) => Prisma.sql`SELECT ${CARD_COLUMNS} FROM cards c WHERE c.user_id = ${userId} ${answeredIn(scope)}`,
+  /**
+   * The cards with the verdict of the member's latest answer to each prompt (in the server, with
+   * a scope): one probe of answers(user_id, prompt_id) per card, newest first.
+   */
+  masteryCards: (userId: string, scope: Scope = {}) => Prisma.sql`
+    SELECT ${CARD_COLUMNS},
+      (SELECT a.verdict::text FROM answers a WHERE a.user_id = c.user_id AND a.prompt_id = c.prompt_id ${givenIn(scope, Prisma.sql`a.`)}
+       ORDER BY a.answered_at DESC, a.id DESC LIMIT 1) AS "lastVerdict"
+    FROM cards c WHERE c.user_id = ${userId} ${answeredIn(scope)}`,
+  /** The member's last DRILL_RECENT answers to each kind of drill, in any mode (index answers(user_id, answered_at)). */
+  drillAnswers: (userId: string, scope: Scope = {}) => Prisma.sql`
+    SELECT kind, verdict FROM (
+      SELECT drill_kind AS kind, verdict::text AS verdict, row_number() OVER (PARTITION BY drill_kind ORDER BY answered_at DESC, id DESC) AS n
+      FROM answers WHERE user_id = ${userId} AND drill_kind IS NOT NULL ${givenIn(scope)}
+    ) d WHERE n <= ${DRILL_RECENT}::int8 ORDER BY kind, n`,
   /** `onlyPrompts` leaves out cards of other prompts (only needed when some card's prompt has left the bank). */
   dueCards: (userId: string, now: Date, limit: number, onlyPrompts?: readonly string[]) => Prisma.sql`
     SELECT prompt_id AS "promptId", topic, due, state FROM cards
@@ -71,6 +86,11 @@ export const masterySql = {
     FROM answers WHERE user_id = ${userId} AND answered_at >= ${since}::timestamptz ${givenIn(scope)}`,
 };
 
+const VERDICTS: readonly AnswerVerdict[] = ['correct', 'partial', 'wrong'];
+function verdictOf(v: string | null): AnswerVerdict | null {
+  return VERDICTS.find((x) => x === v) ?? null;
+}
+
 const CARD_STATE_COLUMNS = Prisma.sql`due, stability, difficulty, elapsed_days AS "elapsedDays", scheduled_days AS "scheduledDays",
   learning_steps AS "learningSteps", reps, lapses, state, last_review AS "lastReview"`;
 
@@ -81,6 +101,29 @@ export class MasteryStore {
   async cards(userId: string, scope: Scope = {}): Promise<CardRow[]> {
     const rows = await this.prisma.$queryRaw<CardRow[]>(masterySql.cards(userId, scope));
     return rows.map((r) => ({ promptId: r.promptId, stability: r.stability, difficulty: r.difficulty, state: r.state, lastReview: r.lastReview, due: r.due }));
+  }
+
+  /** The member's cards with their latest verdict (what /mastery scores), optionally limited to a server's. */
+  async masteryCards(userId: string, scope: Scope = {}): Promise<MasteryCard[]> {
+    const rows = await this.prisma.$queryRaw<(CardRow & { lastVerdict: string | null })[]>(masterySql.masteryCards(userId, scope));
+    return rows.map((r) => ({
+      promptId: r.promptId,
+      stability: r.stability,
+      difficulty: r.difficulty,
+      state: r.state,
+      lastReview: r.lastReview,
+      due: r.due,
+      lastVerdict: verdictOf(r.lastVerdict),
+    }));
+  }
+
+  /** The member's last DRILL_RECENT answers to each drill kind, newest first within a kind. */
+  async drillAnswers(userId: string, scope: Scope = {}): Promise<DrillAnswer[]> {
+    const rows = await this.prisma.$queryRaw<{ kind: string; verdict: string }[]>(masterySql.drillAnswers(userId, scope));
+    return rows.flatMap((r) => {
+      const verdict = verdictOf(r.verdict);
+      return verdict ? [{ kind: r.kind, verdict }] : [];
+    });
   }
 
   /** Cards due at `now`, oldest first (index cards(user_id, due)), optionally only of `onlyPrompts`. */

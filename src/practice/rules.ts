@@ -100,10 +100,8 @@ export function responseMs(session: Session, now: Date): number {
   return Math.max(0, now.getTime() - session.askedAt.getTime());
 }
 
-/** Practice points: a flat 0..100 by score (no speed bonus in private practice). */
-export function practicePoints(score: number): number {
-  return Math.round(score * 100);
-}
+/** Practice points: the economy's (src/quiz/points.ts): the base for the level, half for a partial answer, 0 for a repeat within 24 hours; no speed bonus in private practice. */
+export { practicePoints } from '../quiz/points.js';
 
 export function scoreOf(verdict: Verdict): number {
   return verdict === 'correct' ? 1 : 0;

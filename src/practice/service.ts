@@ -8,6 +8,7 @@ import { eventKeyOf, repeatWindowStart, RESPONSE_TIMES, type Verdict } from '../
 import type { MasteryService } from '../mastery/service.js';
 import type { Grade } from '../mastery/rules.js';
 import { gradeChoice, gradeFreeText, gradeNumeric } from '../quiz/grade.js';
+import { REPEAT_WINDOW_MS } from '../quiz/points.js';
 import {
   answerMode,
   checkAccess,
@@ -162,7 +163,9 @@ export class PracticeService {
   // Answering
 
   /** One step's answer into the answer store, keyed by (session, step) so a repeat is stored once. */
-  private recordStep(session: Session, index: number, prompt: Prompt, at: Date, ms: number, answer: { given: string; verdict: Verdict; score: number; rating: Grade | null }) {
+  private async recordStep(session: Session, index: number, prompt: Prompt, at: Date, ms: number, answer: { given: string; verdict: Verdict; score: number; rating: Grade | null }) {
+    // The economy's repeat rule: a question answered in the last 24 hours earns no points again.
+    const repeat = await this.store.answeredSince(session.userId, prompt.id, new Date(at.getTime() - REPEAT_WINDOW_MS));
     return this.answers.record({
       event: { id: session.id, step: index },
       userId: session.userId,
@@ -171,7 +174,7 @@ export class PracticeService {
       promptId: prompt.id,
       mode: answerMode(session.kind),
       ...answer,
-      points: practicePoints(answer.score),
+      points: practicePoints(answer.verdict, prompt.level, repeat),
       responseMs: ms,
       at,
     });
@@ -270,7 +273,7 @@ export class PracticeService {
       given: text.trim().slice(0, 200),
       verdict: result.verdict,
       score,
-      points: practicePoints(score),
+      points: practicePoints(result.verdict, null, false),
       responseMs: ms,
       at: now,
     });

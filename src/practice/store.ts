@@ -57,6 +57,16 @@ export class PracticeStore {
     await this.prisma.practiceSession.updateMany({ where: { id: sessionId, position: from }, data: change });
   }
 
+  /**
+   * Whether the member answered the prompt (in any mode) at or after `since`: the points
+   * economy's repeat rule (index answers(user_id, prompt_id)).
+   */
+  async answeredSince(userId: string, promptId: string, since: Date): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ one: number }[]>`
+      SELECT 1 AS one FROM answers WHERE user_id = ${userId} AND prompt_id = ${promptId} AND answered_at >= ${since}::timestamptz LIMIT 1`;
+    return rows.length > 0;
+  }
+
   async end(sessionId: string, at: Date): Promise<void> {
     await this.prisma.practiceSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: at } });
   }

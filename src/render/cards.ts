@@ -271,45 +271,96 @@ export function renderSummaryCard(spec: SummaryCardSpec, options: CardOptions): 
   return renderSections(sections, theme, CARD_WIDTH, options);
 }
 
-/** Mastery per topic with due / streak / 30-day accuracy tiles. */
+/**
+ * One topic of the mastery chart: its name (bold, wrapped to up to 3 lines, never cut mid-word
+ * while it fits them) with the percentage at the right, then a slim bar with the detail beside it.
+ */
+function masteryRow(theme: Theme, name: string, value: number, right: string, detail: string): Section {
+  const ctx = measureContext();
+  const rightW = 52;
+  const nameFont = font(14.5, 'bold');
+  ctx.font = nameFont;
+  const nameLines = wrapText(ctx, name, INNER - rightW - 12, 3);
+  const lh = 19;
+  const detailW = 250;
+  const barW = INNER - detailW - 12;
+  const barTop = nameLines.length * lh + 5;
+  return {
+    height: barTop + 10 + 14,
+    draw(c, top) {
+      c.textBaseline = 'alphabetic';
+      c.font = nameFont;
+      c.fillStyle = theme.text;
+      nameLines.forEach((line, i) => c.fillText(line, LEFT, top + i * lh + 14.5));
+      c.textAlign = 'right';
+      c.fillText(right, LEFT + INNER, top + 14.5);
+      c.textAlign = 'left';
+      roundRect(c, LEFT, top + barTop, barW, 10, 5);
+      c.fillStyle = theme.surface;
+      c.fill();
+      const v = Math.min(1, Math.max(0, value));
+      if (v > 0) {
+        roundRect(c, LEFT, top + barTop, Math.max(10, barW * v), 10, 5);
+        c.fillStyle = barColor(theme, v);
+        c.fill();
+      }
+      c.font = font(11.5);
+      c.fillStyle = theme.muted;
+      c.textBaseline = 'middle';
+      c.fillText(ellipsize(c, detail, detailW), LEFT + barW + 12, top + barTop + 5.5);
+    },
+  };
+}
+
+/**
+ * Mastery per started topic with due / streak / 30-day accuracy tiles, a line for the topics
+ * not started and a footnote saying what the measure is. Sized for a Discord preview: a member
+ * with five topics started gets a card under 500 logical px (1,000 px at the default scale).
+ */
 export function renderMasteryChart(spec: MasterySpec, options: CardOptions): RenderedImage {
   const theme = getTheme(options.theme);
-  const sections: Section[] = [...titleSections(theme, spec.title ?? 'Mastery'), spacer(14)];
+  const sections: Section[] = [...titleSections(theme, spec.title ?? 'Mastery'), spacer(10)];
   const tiles: [string, string][] = [
     ['Due now', formatInt(spec.stats.due)],
     ['Streak', `${formatInt(spec.stats.streak)} day${spec.stats.streak === 1 ? '' : 's'}`],
     ['30-day accuracy', spec.stats.accuracy30d === null ? '–' : pct(spec.stats.accuracy30d)],
   ];
   sections.push({
-    height: 62,
+    height: 50,
     draw(ctx, top) {
       const gap = 10;
       const w = (INNER - 2 * gap) / 3;
       tiles.forEach(([label, value], i) => {
         const x = LEFT + i * (w + gap);
-        roundRect(ctx, x, top, w, 62, 8);
+        roundRect(ctx, x, top, w, 50, 8);
         ctx.fillStyle = theme.surface;
         ctx.fill();
         ctx.textBaseline = 'alphabetic';
         ctx.font = font(12.5);
         ctx.fillStyle = theme.muted;
-        ctx.fillText(ellipsize(ctx, label, w - 24), x + 12, top + 22);
-        ctx.font = font(21, 'bold');
+        ctx.fillText(ellipsize(ctx, label, w - 24), x + 12, top + 19);
+        ctx.font = font(19, 'bold');
         ctx.fillStyle = theme.text;
-        ctx.fillText(ellipsize(ctx, value, w - 24), x + 12, top + 50);
+        ctx.fillText(ellipsize(ctx, value, w - 24), x + 12, top + 41);
       });
     },
   });
-  sections.push(spacer(16));
+  sections.push(spacer(12));
   if (spec.topics.length === 0) {
-    sections.push(textSection('No topics yet: answer a question to start.', { size: 14.5, color: theme.muted }));
+    sections.push(textSection('No topic started yet: answer a question or a drill to start.', { size: 14.5, color: theme.muted }), spacer(8));
   }
-  for (const t of spec.topics) {
+  spec.topics.forEach((t, i) => {
+    if (i > 0) sections.push(spacer(6));
     const total = t.seen + t.unseen;
-    sections.push(barRow(theme, cleanLine(t.name, 80), t.mastery, pct(t.mastery), `${formatInt(t.seen)} of ${formatInt(total)} seen`));
+    const detail = t.detail ? cleanLine(t.detail, 120) : `${formatInt(t.seen)} of ${formatInt(total)} seen`;
+    sections.push(masteryRow(theme, cleanLine(t.name, 80), t.mastery, pct(t.mastery), detail));
+  });
+  const notStarted = spec.notStarted ?? 0;
+  if (notStarted > 0) {
+    sections.push(spacer(8), textSection(`${formatInt(notStarted)} topic${notStarted === 1 ? '' : 's'} not started`, { size: 13, color: theme.muted, maxLines: 1 }));
   }
-  const footnote = spec.footnote ? cleanLine(spec.footnote, 200) : '';
-  if (footnote) sections.push(spacer(10), textSection(footnote, { size: 12.5, color: theme.muted, maxLines: 3 }));
+  const footnote = spec.footnote ? cleanLine(spec.footnote, 320) : '';
+  if (footnote) sections.push(spacer(10), textSection(footnote, { size: 12, color: theme.muted, maxLines: 4, lineHeight: 1.3 }));
   return renderSections(sections, theme, CARD_WIDTH, options);
 }
 
@@ -405,8 +456,8 @@ export function renderLeaderboard(spec: LeaderboardSpec, options: CardOptions): 
     });
     sections.push(leaderboardRowSection(theme, caller, true));
   }
-  const footnote = spec.footnote ? cleanLine(spec.footnote, 200) : '';
-  if (footnote) sections.push(spacer(12), textSection(footnote, { size: 12.5, color: theme.muted, maxLines: 3 }));
+  const footnote = spec.footnote ? cleanLine(spec.footnote, 400) : '';
+  if (footnote) sections.push(spacer(12), textSection(footnote, { size: 12.5, color: theme.muted, maxLines: 5 }));
   return renderSections(sections, theme, CARD_WIDTH, options);
 }
 

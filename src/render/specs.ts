@@ -42,10 +42,13 @@ export const masterySpec = z.object({
     /** Share of correct answers over the last 30 days; null when there were none. */
     accuracy30d: fraction.nullable(),
   }),
+  /** One row per topic shown (a name wraps onto a second line rather than being cut). */
   topics: z
-    .array(z.object({ name: text(80), mastery: fraction, seen: count, unseen: count }))
+    .array(z.object({ name: text(80), mastery: fraction, seen: count, unseen: count, /** Replaces "<seen> of <total> seen" under the bar. */ detail: text(120).optional() }))
     .max(40, 'at most 40 topics'),
-  footnote: text(200).optional(),
+  /** Topics left out because the member has not started them: one line, "N topics not started". */
+  notStarted: count.optional(),
+  footnote: text(320).optional(),
 });
 export type MasterySpec = z.infer<typeof masterySpec>;
 
@@ -67,7 +70,8 @@ export const leaderboardSpec = z.object({
   rows: z.array(leaderboardRow).max(100, 'at most 100 rows'),
   /** The caller's own row: highlighted in place, or added below when outside the top ten. */
   caller: leaderboardRow.optional(),
-  footnote: text(200).optional(),
+  /** What the board ranks and how points are earned: up to five lines. */
+  footnote: text(400).optional(),
 });
 export type LeaderboardSpec = z.infer<typeof leaderboardSpec>;
 

@@ -148,7 +148,7 @@ export class SprintService {
     const t = responseMs(s, now);
     const grade = gradeChoice(prompt.choice, optionId, { responseMs: t, ...RESPONSE_TIMES.choice });
     const correct = grade.verdict === 'correct';
-    const points = speedPoints(correct, t, roundWindowMs(s));
+    const points = speedPoints(correct, t, roundWindowMs(s), prompt.level);
     // The answer store's row and the sprint's own row in one statement: both or neither.
     const { stored } = await this.answers.record(
       {

@@ -46,7 +46,12 @@ beforeAll(async () => {
     if (i > 0) await answer(m, iso(now), 0, false, i);
     await sql.query(`INSERT INTO ratings (guild_id, user_id, elo, games) VALUES ($1, $2, $3, 1)`, [discord.guild.id, m.id, 1400 - i * 10]);
   }
+  // Two more this week: one with 12 answers, all wrong (no points), one with 7 right answers (under the accuracy minimum).
+  await answer(zero(), iso(now), 0, false, 12);
+  await answer(few(), iso(now), 100, true, 7);
 });
+const zero = () => discord.user('zero-points');
+const few = () => discord.user('seven-answers');
 
 afterAll(async () => {
   await sql?.end();
@@ -75,16 +80,32 @@ describe('/leaderboard', () => {
     expect(res.content).toContain('You: #1 with 14,700');
   });
 
-  it('points this month', async () => {
+  it('points this month; a member with 0 points is not ranked', async () => {
     const res = await discord.slash(caller(), 'leaderboard', { period: 'month', board: 'points' });
     expect(lines(res.content)[0]).toMatch(/^1\. m00: 2,000$/);
+    const mine = await discord.slash(zero(), 'leaderboard', { period: 'month', board: 'points' });
+    expect(mine.content).not.toContain('zero-points');
+    expect(mine.content).toContain('You have no points in this period yet.');
+  });
+
+  it('every board says how points are earned', async () => {
+    for (const board of ['points', 'accuracy', 'elo', 'streak']) {
+      const res = await discord.slash(caller(), 'leaderboard', { period: 'week', board });
+      expect(res.content).toContain('Points: 100 a right answer (L5 125, L6 150, drills 125), half for a partial one, in every mode.');
+      expect(res.content).toContain('Live drops, duels and sprints add up to +50% for speed; practice scores a question once a day.');
+    }
   });
 
   it('accuracy (minimum answers stated), elo and streak', async () => {
     const acc = await discord.slash(caller(), 'leaderboard', { period: 'week', board: 'accuracy' });
     expect(lines(acc.content)[0]).toBe('1. m00: 100%');
     expect(acc.content).toMatch(/You: #14 with 35%/);
-    expect(acc.content).toMatch(/at least 20 answers/);
+    // What it counts and from how many answers, said on the board; the member with 12 wrong answers is ranked at 0%.
+    expect(acc.content).toContain('Right answers out of all answers in this server, every mode (a partial one is not right); ranked from 10 answers.');
+    const few7 = await discord.slash(few(), 'leaderboard', { period: 'week', board: 'accuracy' });
+    expect(few7.content).toContain('You are not ranked yet: 7 answers this week, 10 needed.');
+    const zeroAcc = await discord.slash(zero(), 'leaderboard', { period: 'week', board: 'accuracy' });
+    expect(zeroAcc.content).toContain('You: #15 with 0%');
     const elo = await discord.slash(caller(), 'leaderboard', { period: 'week', board: 'elo' });
     expect(lines(elo.content).slice(0, 2)).toEqual(['1. m00: 1400', '2. m01: 1390']);
     expect(elo.content).toContain('You: #14 with 1270');

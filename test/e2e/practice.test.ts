@@ -283,8 +283,10 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
     const open2 = await discord.click(alice, second.res.message!, buttons(second.res)[0]!.custom_id);
     const bad = await discord.submitModal(alice, open2.modal!, { answer: String(second.drill.answer + 0.2) }, { message: second.res.message! });
     expect(textOf(bad)).toContain(`❌ Not quite: the answer is ${second.drill.answerText}`);
-    const verdicts = await sql.query(`SELECT verdict FROM answers WHERE user_id = $1 AND mode = 'drill' ORDER BY id`, [alice.id]);
+    const verdicts = await sql.query(`SELECT verdict, points FROM answers WHERE user_id = $1 AND mode = 'drill' ORDER BY id`, [alice.id]);
     expect(verdicts.rows.map((r) => r.verdict)).toEqual(['correct', 'wrong']);
+    // The economy (src/quiz/points.ts): a right drill is worth the L5 base, 125, as in a duel; a wrong one 0.
+    expect(verdicts.rows.map((r) => r.points)).toEqual([125, 0]);
   });
 
   it('shows a drill of every kind as a card: its text readable, its formulas and figure as images', async () => {
@@ -304,11 +306,12 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
     const res = await discord.slash(alice, 'mastery');
     expect(res.ephemeral).toBe(true);
     const seen = await count('cards', alice.id);
-    expect(res.content).toMatch(new RegExp(`^Your mastery: ${seen} prompts seen`));
+    // Started topics (questions and drills count) and the rest counted, not listed at 0 %.
+    expect(res.content).toMatch(new RegExp(`^Your mastery: \\d+ topics? started, \\d+ not started · ${seen} questions? seen · \\d+ drills? counted`));
     const img = await decodePng(res.files[0]!.data);
     expect(img.height).toBeGreaterThan(300);
     const other = await discord.slash(discord.user('bob'), 'mastery', { user: alice });
-    expect(other.content).toMatch(/alice's mastery: \d+ prompts seen/);
+    expect(other.content).toMatch(/alice's mastery: \d+ topics? started, \d+ not started · \d+ questions? seen/);
   });
 
   it('refuses a forged button for someone else’s session', async () => {

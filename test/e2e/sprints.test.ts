@@ -78,7 +78,7 @@ describe('sprints', () => {
           return first.content;
         }),
       );
-      expect(clicks.filter((c) => !/^(✅ Right, \+1,\d{3} points\.|❌ Wrong, 0 points; the answer shows when the question closes\.)$/.test(c))).toEqual([]);
+      expect(clicks.filter((c) => !/^(✅ Right, \+\d{3} points\.|❌ Wrong, 0 points; the answer shows when the question closes\.)$/.test(c))).toEqual([]);
       // The question closes visibly once everyone has answered: buttons disabled, the right one
       // green and ✅, how many picked each option, the top five, "Closed" instead of the countdown.
       await closedQuestion(q);

@@ -57,7 +57,9 @@ describe('duel formats', () => {
     expect(await refusal(duels.answerNumber(duel.id, 1, 'eve', 'no idea'))).toMatch(/couldn't read "no idea" as a number/);
     const right = await duels.answerNumber(duel.id, 1, 'eve', q1.drill.answerText);
     expect(right).toMatchObject({ stored: true, correct: true, late: false });
-    expect(right.points).toBeGreaterThan(1000);
+    // A drill is worth the L5 base (125) plus at most +50% for speed.
+    expect(right.points).toBeGreaterThanOrEqual(125);
+    expect(right.points).toBeLessThanOrEqual(188);
     expect(await duels.answerNumber(duel.id, 1, 'eve', '12345')).toMatchObject({ stored: false });
     const scores = await duels.scores(next!.duel);
     expect(scores.a).toMatchObject({ userId: 'eve', answered: 2 });

@@ -120,4 +120,50 @@ describe('migrations', () => {
       { event_key: `drop:${drop}:13:member-2`, event_id: drop, event_step: 13 },
     ]);
   });
+
+  it('re-scores the answers given before the points economy, and the boards with them', async () => {
+    const all = readMigrations().map((m) => m.name);
+    const upgrade = all.indexOf('20261207233000_points_economy');
+    expect(upgrade).toBeGreaterThan(0);
+    const dir = mkdtempSync(path.join(tmpdir(), 'bp-mig-'));
+    const copy = (name: string) => {
+      mkdirSync(path.join(dir, name));
+      writeFileSync(path.join(dir, name, 'migration.sql'), readFileSync(path.join('prisma/migrations', name, 'migration.sql')));
+    };
+    all.slice(0, upgrade).forEach(copy);
+    const db = await fresh('points_economy');
+    await migrate(db.url, { dir });
+    // Old scales: practice round(score * 100), speed games 1000 + speed bonus, late drops 1000.
+    const rows: [string, string, string | null, string | null, string, number, string][] = [
+      // [mode, verdict, prompt, drill kind, user, old points, at]
+      ['chain', 'correct', 'p1', null, 'u1', 100, '2026-06-01T10:00:00Z'],
+      ['review', 'correct', 'p1', null, 'u1', 100, '2026-06-01T12:00:00Z'], // the same prompt 2 h later: a repeat
+      ['chain', 'partial', 'p2', null, 'u1', 40, '2026-06-01T13:00:00Z'],
+      ['chain', 'correct', 'p1', null, 'u1', 100, '2026-06-03T12:00:00Z'], // two days later: scores again
+      ['drill', 'correct', null, 'auc-ties', 'u1', 100, '2026-06-01T14:00:00Z'],
+      ['sprint', 'correct', 'p3', null, 'u2', 1999, '2026-06-01T10:00:00Z'], // instant: +50 %
+      ['duel', 'correct', 'p4', null, 'u2', 1500, '2026-06-01T10:05:00Z'], // halfway: +25 %
+      ['drop', 'correct', 'p5', null, 'u2', 1000, '2026-06-01T10:10:00Z'], // after the reveal: 0
+      ['drop', 'wrong', 'p6', null, 'u2', 0, '2026-06-01T10:15:00Z'],
+    ];
+    for (const [i, [mode, verdict, prompt, kind, user, points, at]] of rows.entries()) {
+      await query(
+        db.url,
+        `INSERT INTO answers (event_key, event_id, event_step, user_id, guild_id, prompt_id, drill_kind, mode, given, verdict, score, points, answered_at)
+         VALUES ($1, gen_random_uuid(), 0, $2, 'g', $3, $4, $5::"AnswerMode", 'x', $6::"Verdict", 1, $7, $8::timestamptz)`,
+        [`k${i}`, user, prompt, kind, mode, verdict, points, at],
+      );
+    }
+    copy(all[upgrade]!);
+    await migrate(db.url, { dir });
+    const after = await query(db.url, 'SELECT points FROM answers ORDER BY event_key');
+    expect(after.map((r) => r.points)).toEqual([100, 0, 50, 100, 125, 150, 125, 0, 0]);
+    // The boards' aggregate moved by the same amounts, on the same days; the counts are untouched.
+    const days = await query(db.url, `SELECT user_id, to_char(day, 'YYYY-MM-DD') AS day, points, answers, correct FROM daily_scores ORDER BY user_id, day`);
+    expect(days).toEqual([
+      { user_id: 'u1', day: '2026-06-01', points: 275, answers: 4, correct: 3 },
+      { user_id: 'u1', day: '2026-06-03', points: 100, answers: 1, correct: 1 },
+      { user_id: 'u2', day: '2026-06-01', points: 275, answers: 4, correct: 3 },
+    ]);
+  });
 });

@@ -69,11 +69,13 @@ describe('the drop rules', () => {
     expect(answersToRevealEarly({ ...live, nextStepAt: now }, 0, now)).toBeNull(); // its reveal is already due
   });
 
-  it('gives the speed bonus to live answers only', () => {
-    expect(dropPoints(true, true, 0, 60 * MIN)).toBe(1999);
-    expect(dropPoints(true, true, 60 * MIN, 60 * MIN)).toBe(1000);
-    expect(dropPoints(true, false, 0, 60 * MIN)).toBe(1000);
-    expect(dropPoints(false, true, 0, 60 * MIN)).toBe(0);
+  it('gives the speed bonus to live answers only; late answers (answer public) earn no points', () => {
+    expect(dropPoints('correct', true, 0, 60 * MIN, 'L4')).toBe(150);
+    expect(dropPoints('correct', true, 60 * MIN, 60 * MIN, 'L4')).toBe(100);
+    expect(dropPoints('correct', true, 30 * MIN, 60 * MIN, 'L6')).toBe(188);
+    expect(dropPoints('partial', true, 60 * MIN, 60 * MIN, 'L5')).toBe(63);
+    expect(dropPoints('correct', false, 0, 60 * MIN, 'L4')).toBe(0);
+    expect(dropPoints('wrong', true, 0, 60 * MIN, 'L4')).toBe(0);
   });
 
   it('tallies the channel\'s answers and names the fastest correct live answer', () => {
@@ -85,8 +87,8 @@ describe('the drop rules', () => {
     expect(d).toEqual({ counts: new Map([[prompt.choice.correct, 2]]), ownWords: 1, total: 3 });
     const s = summaryOf(
       [
-        { userId: 'late', step: 0, correct: true, responseMs: 100, points: 1000 },
-        { userId: 'ann', step: 0, correct: true, responseMs: 900, points: 1500 },
+        { userId: 'late', step: 0, correct: true, responseMs: 100, points: 0 },
+        { userId: 'ann', step: 0, correct: true, responseMs: 900, points: 125 },
         { userId: 'ben', step: 1, correct: false, responseMs: 50, points: 0 },
       ],
       2,

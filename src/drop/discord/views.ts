@@ -131,7 +131,7 @@ function outcome(r: DropAnswerResult, revealText: string): string {
   if (!r.stored) return 'You already answered this question; your first answer counts.';
   const pts = r.points ? ` (+${r.points.toLocaleString('en-US')} points)` : '';
   if (r.live) return `Answer recorded${pts}. ${r.correct ? '✅ Correct!' : r.verdict === 'partial' ? '🟡 Partly right.' : '❌ Not this time.'} The answer is revealed with the next step.`;
-  return `Late answer recorded for your mastery${pts}. ${r.correct ? '✅ Correct!' : `❌ ${revealText}`}`;
+  return `Late answer recorded for your mastery (no points once the answer is out). ${r.correct ? '✅ Correct!' : `❌ ${revealText}`}`;
 }
 
 /** The private reply to a button answer. */

@@ -7,6 +7,7 @@
 import { ActionRowBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle, escapeMarkdown } from 'discord.js';
 import type { Drill } from '../../drills/index.js';
 import { ACCENTS, button, cardPayload, closeButtons, type Card, type CardPart, type CardPayload } from '../../platform/discord/card.js';
+import { SPEED_GAME_RULE } from '../../quiz/points.js';
 import { encodeCustomId } from '../../platform/discord/custom-id.js';
 import { OPTION_LETTERS, clip, count, countdown } from '../../platform/discord/text.js';
 import type { AttachmentBuilder } from 'discord.js';
@@ -174,7 +175,7 @@ export function resultMessage(outcome: DuelOutcome, names: Names): CardPayload {
     parts: [
       { text: `⚔️ **Duel over** · <@${duel.challengerId}> vs <@${duel.opponentId}>\n${verdict(outcome, names)}` },
       { text: [line(names.a, a, elo?.a, scoreA === 1), line(names.b, b, elo?.b, scoreA === 0)].join('\n') },
-      { text: '-# Each round: 1,000 points for a right answer plus up to 999 for speed; 0 when wrong or late. More points wins; the winner takes Elo from the loser.' },
+      { text: `-# ${SPEED_GAME_RULE} More points wins; the winner takes Elo from the loser.` },
     ],
   };
   return cardPayload(card);

@@ -1,3 +1,4 @@
+import { POINTS_RULES } from '../../quiz/points.js';
 import type { LeaderboardSpec } from '../../render/index.js';
 import type { BoardKind as Board, Period } from '../rules.js';
 import type { BoardResult } from '../service.js';
@@ -18,30 +19,53 @@ export function formatValue(board: Board, value: number): string {
   }
 }
 
-/** The card spec and a text version (for screen readers and tests) of a leaderboard result. */
+/** Why nobody is on a board yet, and how to get on it. */
+const NOBODY: Record<Board, string> = {
+  points: 'Nobody has points yet: a right answer in this server earns them, in any mode.',
+  accuracy: 'Nobody is ranked yet: answer questions in this server, in any mode.',
+  elo: 'Nobody has an Elo yet: finish a /duel to get one.',
+  streak: 'No live streaks: answer a question in this server today to start one.',
+};
+
+const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * The card spec and a text version (for screen readers and tests) of a leaderboard result.
+ * Every board says in its text and its card's footnote what it ranks and how points are
+ * earned (POINTS_RULES, the economy's own words).
+ */
 export function leaderboardView(
-  result: Pick<BoardResult, 'rows' | 'caller' | 'minAnswers'>,
+  result: Pick<BoardResult, 'rows' | 'caller' | 'minAnswers' | 'callerAnswers'>,
   o: { period: Period; board: Board; callerId: string; names: Map<string, string>; timeZone: string },
 ): { spec: LeaderboardSpec; text: string } {
   const name = (id: string) => o.names.get(id) ?? 'former member';
   const periodless = o.board === 'elo' || o.board === 'streak';
   const title = `${BOARD_TITLE[o.board]}${periodless ? '' : `, ${PERIOD_TITLE[o.period]}`}`;
-  const notes = [
-    o.board === 'accuracy' && result.minAnswers ? `Ranked with at least ${result.minAnswers} answers.` : '',
-    o.period === 'week' && !periodless ? `Weeks start on Monday (${o.timeZone}).` : '',
-    o.board === 'elo' ? 'Elo is current (duels only), whatever the period.' : '',
-    o.board === 'streak' ? 'Current streaks: consecutive days with an answer.' : '',
-  ].filter(Boolean);
+  const min = result.minAnswers ?? 0;
+  const what: Record<Board, string> = {
+    points: 'Points earned in this server in the period; members with none are not listed.',
+    accuracy: `Right answers out of all answers in this server, every mode (a partial one is not right); ranked from ${plural(min, 'answer')}.`,
+    elo: 'Elo is current (duels only), whatever the period.',
+    streak: 'Current streaks: consecutive days with an answer.',
+  };
+  const notes = [what[o.board], o.period === 'week' && !periodless ? `Weeks start on Monday (${o.timeZone}).` : ''].filter(Boolean);
   const inTop = result.rows.some((r) => r.userId === o.callerId);
   const spec: LeaderboardSpec = {
     title,
     valueLabel: BOARD_TITLE[o.board],
     rows: result.rows.map((r) => ({ rank: r.rank, name: name(r.userId), value: formatValue(o.board, r.value), ...(r.userId === o.callerId ? { isCaller: true } : {}) })),
     ...(result.caller && !inTop ? { caller: { rank: result.caller.rank, name: name(o.callerId), value: formatValue(o.board, result.caller.value), isCaller: true } } : {}),
-    ...(notes.length ? { footnote: notes.join(' ').slice(0, 200) } : {}),
+    footnote: [...notes, ...POINTS_RULES].join(' '),
   };
   const lines = result.rows.map((r) => `${r.rank}. ${name(r.userId)}: ${formatValue(o.board, r.value)}`);
-  const you = result.caller ? `You: #${result.caller.rank} with ${formatValue(o.board, result.caller.value)}` : o.board === 'accuracy' && result.minAnswers ? `You are not ranked yet (at least ${result.minAnswers} answers needed).` : 'You are not ranked yet.';
-  const text = [`**${title}**`, ...(lines.length ? lines : ['Nobody yet: answer a drop, a sprint or a duel to get on the board.']), you, ...notes].join('\n');
+  const mine = result.callerAnswers ?? 0;
+  const unranked =
+    o.board === 'accuracy'
+      ? `You are not ranked yet: ${plural(mine, 'answer')} ${periodless || o.period === 'all' ? 'so far' : PERIOD_TITLE[o.period]}, ${min} needed.`
+      : o.board === 'points'
+        ? 'You have no points in this period yet.'
+        : 'You are not ranked yet.';
+  const you = result.caller ? `You: #${result.caller.rank} with ${formatValue(o.board, result.caller.value)}` : unranked;
+  const text = [`**${title}**`, ...(lines.length ? lines : [NOBODY[o.board]]), you, ...notes, `-# ${POINTS_RULES.join(' ')}`].join('\n');
   return { spec, text: text.slice(0, 1900) };
 }

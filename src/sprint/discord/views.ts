@@ -5,6 +5,7 @@
  */
 import { ButtonStyle, escapeMarkdown, type AttachmentBuilder } from 'discord.js';
 import { ACCENTS, button, cardPayload, closeButtons, type CardPart, type CardPayload } from '../../platform/discord/card.js';
+import { SPEED_GAME_RULE } from '../../quiz/points.js';
 import { encodeCustomId } from '../../platform/discord/custom-id.js';
 import { OPTION_LETTERS, clip, count, countdown } from '../../platform/discord/text.js';
 import type { ClosedRound, SprintRound } from '../service.js';
@@ -88,7 +89,7 @@ export function resultsMessage(s: Sprint, standings: readonly Standing[]): CardP
     parts: [
       { text: `🏁 **Sprint over!** ${count(standings.length, 'player')} · ${count(s.questions.length, 'question')}${s.topic ? ` on **${s.topic}**` : ''}` },
       { text: (rows.join('\n') || 'Nobody played.') + more },
-      { text: '-# Each question: 1,000 points for a right answer plus up to 999 for speed; 0 when wrong. Your first click counts.' },
+      { text: `-# ${SPEED_GAME_RULE} Your first click counts.` },
     ],
   });
 }

@@ -95,9 +95,9 @@ describe('points', () => {
     expect(r.period).toBe('week');
   });
 
-  it('a member tied at the cut-off, one with zero points, one with nothing this week, a stranger', async () => {
+  it('a member tied at the cut-off, one with zero points (not ranked), one with nothing this week, a stranger', async () => {
     expect((await read(G, 'points', 'week', 'a11', now, BERLIN)).caller).toEqual({ rank: 10, value: 100, detail: '1 answer' });
-    expect((await read(G, 'points', 'week', 'a12', now, BERLIN)).caller).toEqual({ rank: 13, value: 0, detail: '1 answer' });
+    expect((await read(G, 'points', 'week', 'a12', now, BERLIN)).caller).toBeNull(); // answered, no points: not ranked
     expect((await read(G, 'points', 'week', 'b01', now, BERLIN)).caller).toBeNull(); // Sunday 23:30 Berlin is last week
     expect((await read(G, 'points', 'week', 'c01', now, BERLIN)).caller).toBeNull();
     expect((await read(G, 'points', 'week', 'nobody', now, BERLIN)).caller).toBeNull();
@@ -165,8 +165,37 @@ describe('accuracy', () => {
       [4, 'p5', 0.5, '15/30'],
     ]);
     expect(r.caller).toEqual({ rank: 4, value: 0.5, detail: '15/30' });
-    expect((await read(ACC, 'accuracy', 'week', 'p3', now, 'UTC')).caller).toBeNull(); // 19 answers
-    expect((await read(ACC, 'accuracy', 'week', 'p6', now, 'UTC')).caller).toBeNull(); // 1 answer this week
+    const p3 = await read(ACC, 'accuracy', 'week', 'p3', now, 'UTC'); // one answer short
+    expect(p3.caller).toBeNull();
+    expect(p3.callerAnswers).toBe(MIN_ACCURACY_ANSWERS - 1);
+    const p6 = await read(ACC, 'accuracy', 'week', 'p6', now, 'UTC'); // 1 answer this week
+    expect(p6.caller).toBeNull();
+    expect(p6.callerAnswers).toBe(1);
+    expect(r.callerAnswers).toBe(30);
+  });
+
+  it('ranks a member with 12 answers in the week, every mode counted, even with no points', async () => {
+    // The issue's member: 10+ answers, practice among them, and the board said "Nobody yet".
+    const g = 'g-acc-12';
+    const modes = ['chain', 'review', 'drill', 'chain', 'review', 'drop', 'duel', 'sprint', 'chain', 'review', 'drill', 'chain'];
+    for (const [i, mode] of modes.entries()) {
+      await db.prisma.$executeRaw`
+        INSERT INTO answers (event_key, event_id, event_step, user_id, guild_id, mode, given, verdict, score, points, answered_at)
+        VALUES (${`acc12:${i}`}, gen_random_uuid(), 0, 'learner', ${g}, ${mode}::"AnswerMode", 'x', ${i < 9 ? 'correct' : 'wrong'}::"Verdict", 1, ${i < 9 ? 100 : 0}::int4, '2026-06-09T10:00:00Z'::timestamptz)`;
+    }
+    await answer(db.prisma, g, 'wrong-only', '2026-06-09T11:00:00Z', 0, { n: 12, correct: 0 });
+    const r = await read(g, 'accuracy', 'week', 'learner', now, 'UTC');
+    expect(r.rows.map((x) => [x.rank, x.userId, x.value, x.detail])).toEqual([
+      [1, 'learner', 0.75, '9/12'],
+      [2, 'wrong-only', 0, '0/12'], // accuracy counts answers, not points
+    ]);
+    expect(r.caller).toEqual({ rank: 1, value: 0.75, detail: '9/12' });
+    // The points boards of the same week and month rank only the member with points.
+    for (const period of ['week', 'month'] as const) {
+      const points = await read(g, 'points', period, 'wrong-only', now, 'UTC');
+      expect(table(points)).toEqual([[1, 'learner', 900]]);
+      expect(points.caller).toBeNull();
+    }
   });
 
   it('month and all time count the earlier answers', async () => {

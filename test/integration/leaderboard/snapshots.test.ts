@@ -188,7 +188,10 @@ function oracle(events: Ev[], ratings: Map<string, { elo: number; games: number 
       sums.set(e.user, s);
     }
     for (const [user, s] of sums) {
-      if (board === 'points') entries.push({ userId: user, value: s.p, detail: `${s.n} answer${s.n === 1 ? '' : 's'}` });
+      // No board ranks a member with 0 points.
+      if (board === 'points') {
+        if (s.p > 0) entries.push({ userId: user, value: s.p, detail: `${s.n} answer${s.n === 1 ? '' : 's'}` });
+      }
       else if (s.n >= MIN_ACCURACY_ANSWERS) entries.push({ userId: user, value: s.c / s.n, detail: `${s.c}/${s.n}` });
     }
   } else if (board === 'streak') {
@@ -232,11 +235,13 @@ describe('against the definitions (random server, Tokyo time)', () => {
       const user = users[Math.floor(rnd() ** 2 * users.length)]!;
       const at = new Date(now.getTime() - Math.floor(rnd() * 60 * 86_400_000));
       const correct = rnd() < 0.6;
-      events.push({ user, at, points: correct ? [10, 1_000 + Math.floor(rnd() * 999), 10][i % 3]! : 0, correct });
+      events.push({ user, at, points: correct ? [100, 100 + Math.floor(rnd() * 51), 125][i % 3]! : 0, correct });
     }
     for (const [k, user] of ['m05', 'm17', 'm33'].entries()) {
       for (let d = 0; d < 12 - k * 4; d++) events.push({ user, at: new Date(now.getTime() - d * 86_400_000 - 3_600_000), points: 10, correct: true });
     }
+    // A member who answers but never right: on the accuracy board, never on a points board.
+    for (let d = 0; d < 14; d++) events.push({ user: 'z0', at: new Date(now.getTime() - d * 43_200_000 - 60_000), points: 0, correct: false });
     events.sort((a, b) => a.at.getTime() - b.at.getTime());
     // Insert in time order (the trigger's streak assumes it), in batches of one statement each.
     for (const e of events) await answer(p, g, e.user, e.at.toISOString(), e.points, { correct: e.correct ? 1 : 0 });
@@ -245,7 +250,7 @@ describe('against the definitions (random server, Tokyo time)', () => {
     await p.rating.createMany({ data: [...ratings].map(([userId, r]) => ({ guildId: g, userId, ...r })) });
 
     const read = dualReader(p);
-    const callers = ['m00', 'm05', 'm17', 'm33', 'm39', 'nobody', users[Math.floor(rnd() * users.length)]!];
+    const callers = ['m00', 'm05', 'm17', 'm33', 'm39', 'z0', 'nobody', users[Math.floor(rnd() * users.length)]!];
     let compared = 0;
     for (const nowAt of [now, new Date('2026-06-07T15:30:00Z') /* Monday 00:30 in Tokyo */]) {
       for (const board of ['points', 'accuracy', 'streak', 'elo'] as const) {

@@ -111,7 +111,7 @@ describe('due cards', () => {
 });
 
 describe('topic mastery', () => {
-  it('matches hand-computed retrievability per topic, with seen and unseen counts', async () => {
+  it('matches hand-computed retrievability a week ahead per topic, with seen and unseen counts', async () => {
     await putCards('u-topic', [
       { promptId: 'a1-root', stability: 10, reviewedDaysAgo: 10, due: now }, // R = 0.9 exactly
       { promptId: 'a1-f1', stability: 2, reviewedDaysAgo: 7, due: now },
@@ -122,16 +122,17 @@ describe('topic mastery', () => {
     const result = await mastery.topicMastery('u-topic', now);
     expect(result.map((t) => t.topic)).toEqual(['alpha', 'beta']);
     const [alpha, beta] = result;
-    expect(alpha).toMatchObject({ topic: 'alpha', title: 'Alpha', seen: 3, unseen: 2 });
-    expect(alpha!.mastery).toBeCloseTo((0.9 + handRetrievability(7, 2) + 1) / 3, 6);
-    expect(beta).toMatchObject({ seen: 1, unseen: 1 });
-    expect(beta!.mastery).toBeCloseTo(handRetrievability(20, 3.5), 6);
+    // Cards without a visible answer count by FSRS recall a week from now (rules.MASTERY_HORIZON_DAYS).
+    expect(alpha).toMatchObject({ topic: 'alpha', title: 'Alpha', seen: 3, unseen: 2, lastWrong: 0, drills: 0, started: true });
+    expect(alpha!.mastery).toBeCloseTo((handRetrievability(17, 10) + handRetrievability(14, 2) + handRetrievability(7, 30)) / 3, 6);
+    expect(beta).toMatchObject({ seen: 1, unseen: 1, started: true });
+    expect(beta!.mastery).toBeCloseTo(handRetrievability(27, 3.5), 6);
   });
 
-  it('is 0 with everything unseen for a new member', async () => {
+  it('has nothing started for a new member', async () => {
     expect(await mastery.topicMastery('u-new', now)).toEqual([
-      { topic: 'alpha', title: 'Alpha', seen: 0, unseen: 5, mastery: 0 },
-      { topic: 'beta', title: 'Beta', seen: 0, unseen: 2, mastery: 0 },
+      { topic: 'alpha', title: 'Alpha', seen: 0, unseen: 5, lastWrong: 0, drills: 0, drillKinds: 0, started: false, mastery: 0 },
+      { topic: 'beta', title: 'Beta', seen: 0, unseen: 2, lastWrong: 0, drills: 0, drillKinds: 0, started: false, mastery: 0 },
     ]);
   });
 });

@@ -15,8 +15,11 @@ describe('streaks', () => {
 });
 
 describe('totals entries', () => {
-  it('rank everyone on points, and on accuracy only with enough answers', () => {
+  it('rank members with points on points, and on accuracy only with enough answers', () => {
     expect(totalsEntry('points', 'u', { points: 30, answers: 1, correct: 1 })).toEqual({ userId: 'u', value: 30, detail: '1 answer' });
+    expect(totalsEntry('points', 'u', { points: 0, answers: 12, correct: 0 })).toBeNull();
+    expect(totalsEntry('accuracy', 'u', { points: 0, answers: 12, correct: 0 })).toEqual({ userId: 'u', value: 0, detail: '0/12' });
+    expect(MIN_ACCURACY_ANSWERS).toBe(10);
     expect(totalsEntry('accuracy', 'u', { points: 0, answers: MIN_ACCURACY_ANSWERS - 1, correct: 5 })).toBeNull();
     expect(totalsEntry('accuracy', 'u', { points: 0, answers: 40, correct: 36 })).toEqual({ userId: 'u', value: 0.9, detail: '36/40' });
   });

@@ -1,3 +1,4 @@
+import { SPEED_GAME_RULE } from '../../../src/quiz/points.js';
 import { ButtonStyle, ComponentType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { loadBank } from '../../../src/bank/load.js';
@@ -99,7 +100,7 @@ describe('sprint cards', () => {
     expect(t).toContain('10. p9: 2,100');
     expect(t).not.toContain('p10:');
     expect(t).toContain('and 2 more players');
-    expect(t).toMatch(/1,000 points for a right answer plus up to 999 for speed/);
+    expect(t).toContain(SPEED_GAME_RULE);
     expect(resultsMessage(s, standings).files).toEqual([]);
   });
 
