@@ -114,7 +114,7 @@ describe('scheduled drops', () => {
     // Follow-up 1 arrives in the thread after 5 bot minutes, after the root's reveal.
     const step1 = await discord.waitForMessage((m) => m.channel_id === drop.thread_id && messageText(m).includes('Follow-up 1 of'), 20_000);
     expect(messageText(step1)).toMatch(/<t:\d+:R>/);
-    const reveal = discord.channelMessages(drop.thread_id).find((m) => messageText(m).includes('Answer to the'))!;
+    const reveal = discord.channelMessages(drop.thread_id).find((m) => messageText(m).includes('✅ Answer to '))!;
     const revealText = messageText(reveal);
     expect(revealText).toContain('How the channel answered** · 3 answers');
     const options = componentsOf(root).filter((c) => c.custom_id.startsWith('bp1:da:'));
@@ -158,7 +158,7 @@ describe('scheduled drops', () => {
       expect(messageText(q)).toContain('🔒 Closed');
       expect(componentsOf(q).every((c) => c.disabled)).toBe(true);
     }
-    expect(threadMessages.filter((m) => messageText(m).includes('Answer to the'))).toHaveLength(chain.prompts.length);
+    expect(threadMessages.filter((m) => messageText(m).includes('✅ Answer to ') && !/\((?!1 of)\d+ of \d+\)/.test(messageText(m)))).toHaveLength(chain.prompts.length); // first pages
     for (const m of [closed, ...threadMessages]) {
       expect(isComponentsV2(m)).toBe(true);
       expect(messageText(m)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);

@@ -54,8 +54,10 @@ export interface TypesetReveal {
   images: { name: string; description: string }[];
 }
 
-const stepName = (step: number) => (step === 0 ? 'root question' : `follow-up ${step}`);
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** "the root question", "follow-up 2": a step as a sentence names it. */
+const stepName = (step: number) => (step === 0 ? 'the root question' : `follow-up ${step}`);
+/** "Root question", "Follow-up 2": a step as a line starts with it. */
+const stepLabel = (step: number) => (step === 0 ? 'Root question' : `Follow-up ${step}`);
 const messageUrl = (drop: Drop, channelId: string, messageId: string) => `https://discord.com/channels/${drop.guildId}/${channelId}/${messageId}`;
 
 /** The step's heading: "Question drop: <chain>" for the root, "Follow-up N of M" after it; then level and topic. */
@@ -151,24 +153,38 @@ const PAGE_FORMULAS = 10;
 
 const formulaRefs = (text: string): number[] => [...text.matchAll(/\bformulas? (\d+)\b/gi)].map((m) => Number(m[1]));
 
+/** A piece of a reveal and the whitespace that stood before it in the text. */
+type Piece = { text: string; join: string };
+
 /**
  * Markdown split into pages of at most PAGE_TEXT characters that each refer to at most
  * PAGE_FORMULAS formulas: whole paragraphs where they fit, else paragraphs cut on line,
- * sentence or word boundaries (paginate). Nothing is lost or cut mid-word.
+ * sentence or word boundaries (paginate), keeping the line breaks between the pieces. Nothing
+ * is lost or cut mid-word.
  */
 export function revealPages(markdown: string, textLimit = PAGE_TEXT, formulaLimit = PAGE_FORMULAS): string[] {
   const fits = (s: string) => s.length <= textLimit && new Set(formulaRefs(s)).size <= formulaLimit;
-  const pieces = (para: string): string[] => {
-    if (fits(para) || para.length < 80) return [para];
-    return paginate(para, Math.min(textLimit, Math.ceil(para.length / 2) + 20)).flatMap(pieces);
+  const split = (text: string, size: number): Piece[] => {
+    if (fits(text) || size < 40) return [{ text, join: '' }];
+    const out: Piece[] = [];
+    let cursor = 0;
+    for (const part of paginate(text, size)) {
+      const at = text.indexOf(part, cursor);
+      const gap = text.slice(cursor, at);
+      cursor = at + part.length;
+      const sub = split(part, Math.floor(size / 2));
+      sub[0]!.join = gap || ' ';
+      out.push(...sub);
+    }
+    return out;
   };
-  const units = markdown
+  const pieces = markdown
     .split(/\n{2,}/)
     .filter((p) => p.trim() !== '')
-    .flatMap((para) => pieces(para).map((text, i) => ({ text, join: i === 0 ? '\n\n' : ' ' })));
+    .flatMap((para) => split(para, Math.min(textLimit, 200)).map((piece, i) => (i === 0 ? { ...piece, join: '\n\n' } : piece)));
   const pages: string[] = [];
   let page = '';
-  for (const u of units) {
+  for (const u of pieces) {
     const candidate = page ? `${page}${u.join}${u.text}` : u.text;
     if (page && !fits(candidate)) {
       pages.push(page);
@@ -187,7 +203,8 @@ export function revealPages(markdown: string, textLimit = PAGE_TEXT, formulaLimi
 export function revealCards(drop: Drop, reveal: StepReveal, t: TypesetReveal): { payload: CardPayload; marker: string }[] {
   const { step, options, distribution: dist } = reveal;
   const where = reveal.messageId ? (step === 0 ? drop.channelId : (drop.threadId ?? drop.channelId)) : null;
-  const name = where && reveal.messageId ? `[${stepName(step)}](${messageUrl(drop, where, reveal.messageId)})` : stepName(step);
+  const label = step === 0 ? 'root question' : `follow-up ${step}`;
+  const name = `${step === 0 ? 'the ' : ''}${where && reveal.messageId ? `[${label}](${messageUrl(drop, where, reveal.messageId)})` : label}`;
   const body = [
     `**How the channel answered** · ${dist.total === 0 ? 'nobody answered' : count(dist.total, 'answer')}\n${optionLines(options, t.options, dist)}`,
     `**Model answer**\n${t.answer}`,
@@ -199,7 +216,7 @@ export function revealCards(drop: Drop, reveal: StepReveal, t: TypesetReveal): {
     const refs = new Set(formulaRefs(text));
     const images = t.images.filter((_, i) => refs.has(i + 1)).concat(page === pages.length - 1 ? unreferenced : []).slice(0, PAGE_FORMULAS);
     const files = t.files.filter((f) => images.some((i) => i.name === f.name));
-    const title = `### ✅ Answer to the ${name}${pages.length > 1 ? ` (${page + 1} of ${pages.length})` : ''}`;
+    const title = `### ✅ Answer to ${name}${pages.length > 1 ? ` (${page + 1} of ${pages.length})` : ''}`;
     const marker = revealMarker(drop.id, step, page);
     const parts: CardPart[] = [{ text: title }, { text }, ...galleries(images), { buttons: [button(marker, 'Your answer', ButtonStyle.Secondary, '🙋')] }];
     return { payload: cardPayload({ accent: ACCENTS.correct, parts }, files), marker };
@@ -216,11 +233,11 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  */
 export function summaryCard(drop: Drop, chain: Chain, s: DropSummary): CardPayload {
   const lines = s.perStep.map((p, i) => {
-    const name = capital(stepName(i));
+    const name = stepLabel(i);
     if (p.answered === 0) return `**${name}**: no answers`;
     return `**${name}**: ${p.correct} of ${count(p.answered, 'answer')} correct (${Math.round((100 * p.correct) / p.answered)}%)`;
   });
-  const fastest = s.fastest ? `⚡ Fastest correct: <@${s.fastest.userId}>, ${seconds(s.fastest.ms)} on the ${stepName(s.fastest.step)}` : '';
+  const fastest = s.fastest ? `⚡ Fastest correct: <@${s.fastest.userId}>, ${seconds(s.fastest.ms)} on ${stepName(s.fastest.step)}` : '';
   const parts: CardPart[] = [
     { text: `## 🏁 Drop complete: ${chain.title}\n${count(s.participants, 'participant')}` },
     { text: lines.join('\n') },
@@ -275,13 +292,13 @@ export function mineReply(m: MemberDropAnswers, step: number): string {
   const s = m.steps[step];
   if (s) {
     const what = given(s);
-    return what && s.answer ? `You answered ${what}: ${VERDICT[s.answer.verdict]}${plus(s.answer.points)}.` : `You did not answer the ${stepName(step)}.`;
+    return what && s.answer ? `You answered ${what}: ${VERDICT[s.answer.verdict]}${plus(s.answer.points)}.` : `You did not answer ${stepName(step)}.`;
   }
   const answered = m.steps.filter((x) => x.answer);
   if (answered.length === 0) return 'You did not answer this drop.';
   const lines = m.steps.map((x) => {
     const what = given(x);
-    return `${capital(stepName(x.step))}: ${what && x.answer ? `${what}, ${VERDICT[x.answer.verdict]}${plus(x.answer.points)}` : 'no answer'}`;
+    return `${stepLabel(x.step)}: ${what && x.answer ? `${what}, ${VERDICT[x.answer.verdict]}${plus(x.answer.points)}` : 'no answer'}`;
   });
   const points = answered.reduce((n, x) => n + x.answer!.points, 0);
   return [...lines, `Total: ${count(points, 'point')}.`].join('\n');
