@@ -101,8 +101,9 @@ export interface PostedStep {
 
 /**
  * The port the service posts through (the Discord publisher implements it). Must be safe to
- * call again for the same step after a crash: when `recovering`, it first looks for the message
- * it may already have posted (by marker) and returns that one.
+ * call again for the same step after a crash: when `recovering`, it first looks for the
+ * messages it may already have posted (by an invisible marker) and posts only what is missing.
+ * A step after the root also closes the step it reveals (an edit, safe to repeat).
  */
 export interface DropPublisher {
   postStep(post: StepPost): Promise<PostedStep>;
