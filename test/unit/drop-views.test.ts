@@ -140,6 +140,23 @@ describe('reveal pages', () => {
     expect(pages.join('\n')).toBe(`**Model answer**\n${list}`);
   });
 
+  it('shows every formula image, ten a message, even those the text does not name', () => {
+    const chain = bank.chains[0]!;
+    const d = drop(chain);
+    const prompt = { ...chain.prompts[0]!, answer: 'Short answer with no formula references.' };
+    const reveal: StepReveal = { step: 0, prompt, options: dropOptions(prompt, d.id, 0), distribution: { counts: new Map(), ownWords: 0, total: 0 }, messageId: null };
+    const t = revealOf(reveal);
+    for (let i = 1; i <= 23; i++) {
+      t.files.push(new AttachmentBuilder(Buffer.alloc(0), { name: `answer-${i}.png` }));
+      t.images.push({ name: `answer-${i}.png`, description: `Formula ${i}` });
+    }
+    const cards = revealCards(d, reveal, t);
+    expect(cards.map((c) => c.payload.files.length)).toEqual([10, 10, 3]);
+    expect(new Set(cards.flatMap((c) => c.payload.files.map((f) => f.name))).size).toBe(23);
+    expect(new Set(cards.map((c) => c.marker)).size).toBe(3);
+    expect(cardText(cards[0]!.payload)).toContain('nobody answered');
+  });
+
   it('is one page, unchanged, when it fits', () => {
     expect(revealPages('**Model answer**\nShort.\n\n**What it was testing**\nThat.')).toEqual(['**Model answer**\nShort.\n\n**What it was testing**\nThat.']);
   });

@@ -210,11 +210,16 @@ export function revealCards(drop: Drop, reveal: StepReveal, t: TypesetReveal): {
     `**Model answer**\n${t.answer}`,
     `**What it was testing**\n${t.testing}`,
   ].join('\n\n');
-  const pages = revealPages(body);
-  const unreferenced = t.images.filter((_, i) => !pages.some((p) => formulaRefs(p).includes(i + 1)));
-  return pages.map((text, page) => {
+  // Each page shows the formulas it refers to; any the text does not name come last, ten a message.
+  const pages = revealPages(body).map((text) => {
     const refs = new Set(formulaRefs(text));
-    const images = t.images.filter((_, i) => refs.has(i + 1)).concat(page === pages.length - 1 ? unreferenced : []).slice(0, PAGE_FORMULAS);
+    return { text, images: t.images.filter((_, i) => refs.has(i + 1)) };
+  });
+  const unreferenced = t.images.filter((image) => !pages.some((p) => p.images.includes(image)));
+  const last = pages.at(-1)!;
+  last.images = [...last.images, ...unreferenced.splice(0, PAGE_FORMULAS - last.images.length)];
+  while (unreferenced.length > 0) pages.push({ text: '', images: unreferenced.splice(0, PAGE_FORMULAS) });
+  return pages.map(({ text, images }, page) => {
     const files = t.files.filter((f) => images.some((i) => i.name === f.name));
     const title = `### ✅ Answer to ${name}${pages.length > 1 ? ` (${page + 1} of ${pages.length})` : ''}`;
     const marker = revealMarker(drop.id, step, page);
