@@ -22,7 +22,7 @@ import type { DropPublisher } from '../src/drop/types.js';
 import { commandLine, wholeNumber } from '../src/platform/cli.js';
 import { createLogger } from '../src/platform/log.js';
 import { BotProcess, botEnv } from '../test/support/bot-process.js';
-import { FakeDiscord } from '../test/support/fake-discord.js';
+import { FakeDiscord, messageText } from '../test/support/fake-discord.js';
 
 const USAGE = 'npm run bench:drops [-- --schedules N] [--idle N]';
 const { values: args } = commandLine({ options: { schedules: { type: 'string' }, idle: { type: 'string' } } }, USAGE);
@@ -53,7 +53,7 @@ async function fanOut() {
   const deferred: number[] = [];
   let errors = 0;
   const user = discord.user('bench');
-  const roots = () => [...discord.messages.values()].filter((m) => m.origin === 'channel' && m.content.includes('Question drop')).length;
+  const roots = () => [...discord.messages.values()].filter((m) => m.origin === 'channel' && messageText(m).includes('Question drop')).length;
   const threads = () => [...discord.channels.values()].filter((c) => c.type === 11).length;
   // Interactions are measured from 10 s before the slot until the fan-out is done.
   while (Date.now() < due.getTime() - 10_000) await new Promise((r) => setTimeout(r, 200));

@@ -33,7 +33,7 @@ import {
   type ChannelHistory,
 } from './rules.js';
 import type { DropStore } from './store.js';
-import type { Distribution, Drop, DropPublisher, DropSummary, StepPost } from './types.js';
+import type { Distribution, Drop, DropPublisher, DropSummary, MemberDropAnswers, StepPost } from './types.js';
 
 export interface DropServiceDeps {
   db: Transactor;
@@ -65,6 +65,8 @@ export interface StepContext {
 }
 
 export interface DropAnswerResult {
+  /** The drop as it stood when the answer came (its next_step_at is when the answer is revealed). */
+  drop: Drop;
   stored: boolean;
   live: boolean;
   correct: boolean;
@@ -173,7 +175,11 @@ export class DropService {
     return true;
   }
 
-  /** Posts the drop's next step: intent, post (the publisher makes a repeated attempt find its earlier message), record. */
+  /**
+   * Posts the drop's next step: intent, post (the publisher makes a repeated attempt find its
+   * earlier messages), record. The step's closing time is fixed before it is posted, so the
+   * countdown on its message is the time it really closes.
+   */
   private async advance(drop: Drop): Promise<number> {
     const chain = this.bank.chainById.get(drop.chainId);
     if (!chain) {
@@ -184,11 +190,10 @@ export class DropService {
     const step = drop.posted;
     // Intent first: if this row already existed, an earlier attempt may have posted the message.
     const recovering = !(await this.store.intendStep(drop.id, step));
-    const result = await this.publisher.postStep(await this.stepPost(drop, chain, step, recovering));
-    const now = this.clock();
-    const next = afterPosting(drop, chain, step, now);
+    const next = afterPosting(drop, chain, step, this.clock());
+    const result = await this.publisher.postStep(await this.stepPost(drop, chain, step, recovering, next.nextStepAt));
     await this.db.transaction(async (tx) => {
-      await this.store.markStepPosted(tx, drop.id, step, result.messageId, now);
+      await this.store.markStepPosted(tx, drop.id, step, result.messageId, this.clock());
       await this.store.advance(tx, drop.id, { ...next, ...(result.threadId ? { threadId: result.threadId } : {}) });
     });
     const summary = next.status === 'done';
@@ -197,14 +202,18 @@ export class DropService {
   }
 
   /** What the publisher posts for a step: its question or the summary, after the previous step's reveal. */
-  private async stepPost(drop: Drop, chain: Chain, step: number, recovering: boolean): Promise<StepPost> {
+  private async stepPost(drop: Drop, chain: Chain, step: number, recovering: boolean, closesAt: Date): Promise<StepPost> {
     const kind = stepKind(chain, step);
     const asked = (at: number) => {
       const prompt = chain.prompts[at]!;
       return { prompt, options: dropOptions(prompt, drop.id, at) };
     };
-    const reveal = kind === 'root' ? undefined : { step: step - 1, ...asked(step - 1), distribution: await this.distribution(drop.id, step - 1, chain.prompts[step - 1]!) };
-    const base = { drop, chain, step, recovering, ...(reveal ? { reveal } : {}) };
+    const reveal =
+      kind === 'root'
+        ? undefined
+        : { step: step - 1, ...asked(step - 1), distribution: await this.distribution(drop.id, step - 1, chain.prompts[step - 1]!), messageId: await this.store.stepMessageId(drop.id, step - 1) };
+    const topicTitle = this.bank.topicById.get(chain.topic)?.title ?? chain.topic;
+    const base = { drop, chain, topicTitle, step, recovering, closesAt, ...(reveal ? { reveal } : {}) };
     return kind === 'summary' ? { ...base, summary: await this.summary(drop.id, chain.prompts.length) } : { ...base, question: asked(step) };
   }
 
@@ -228,7 +237,11 @@ export class DropService {
 
   // ---- answers ---------------------------------------------------------------------------
 
-  /** The step a drop button belongs to, if it was posted; live until its reveal time. */
+  /**
+   * The step a drop button belongs to, if it was posted and is still open. A step closes at
+   * its reveal time: its message is then edited to show it closed and its answer is posted,
+   * so an answer after that would only copy the revealed one; it is refused (drop.closed).
+   */
   async stepContext(dropId: string, step: number): Promise<StepContext> {
     if (!/^[0-9a-f-]{36}$/.test(dropId)) throw new DomainError('drop.unknown', {}, 'not-found');
     const drop = await this.store.find(dropId);
@@ -236,7 +249,24 @@ export class DropService {
     if (!drop || !prompt) throw new DomainError('drop.gone', {}, 'not-found');
     const postedAt = await this.store.stepPostedAt(dropId, step);
     if (!postedAt) throw new DomainError('drop.not-posted', {}, 'not-found');
-    return { drop, prompt, postedAt, live: isLive(drop, step, this.clock()) };
+    if (!isLive(drop, step, this.clock())) throw new DomainError('drop.closed', {}, 'expired');
+    return { drop, prompt, postedAt, live: true };
+  }
+
+  /** A member's own answers to the drop, step by step, with each step's options as everyone saw them. */
+  async memberAnswers(dropId: string, userId: string): Promise<MemberDropAnswers> {
+    if (!/^[0-9a-f-]{36}$/.test(dropId)) throw new DomainError('drop.unknown', {}, 'not-found');
+    const drop = await this.store.find(dropId);
+    const chain = drop ? this.bank.chainById.get(drop.chainId) : undefined;
+    if (!drop || !chain) throw new DomainError('drop.gone', {}, 'not-found');
+    const mine = new Map((await this.store.memberAnswers(dropId, userId)).map((a) => [a.step, a]));
+    return {
+      chain,
+      steps: chain.prompts.map((prompt, step) => {
+        const a = mine.get(step);
+        return { step, prompt, options: dropOptions(prompt, dropId, step), answer: a ? { given: a.given, verdict: a.verdict, points: a.points } : null };
+      }),
+    };
   }
 
   async answerChoice(dropId: string, step: number, optionId: number, who: Who): Promise<DropAnswerResult> {
@@ -289,7 +319,7 @@ export class DropService {
       responseMs,
       at: now,
     });
-    return { stored: r.stored, live, correct, verdict: graded.verdict, points, prompt };
+    return { drop, stored: r.stored, live, correct, verdict: graded.verdict, points, prompt };
   }
 
   /** Called after a live answer: when enough members have answered the live step, its reveal is due now. */

@@ -172,6 +172,12 @@ export class DropStore {
     return row?.postedAt ?? null;
   }
 
+  /** The message a posted step landed in; null while it is not (yet) recorded. */
+  async stepMessageId(dropId: string, step: number): Promise<string | null> {
+    const row = await this.prisma.dropStep.findUnique({ where: { dropId_step: { dropId, step } }, select: { messageId: true } });
+    return row?.messageId ?? null;
+  }
+
   async stepAnswerCount(dropId: string, step: number): Promise<number> {
     const [row] = await this.prisma.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM answers WHERE mode = 'drop' AND event_id = ${dropId}::uuid AND event_step = ${step}::int4`;
@@ -183,6 +189,13 @@ export class DropStore {
     const rows = await this.prisma.$queryRaw<{ given: string; n: bigint }[]>`
       SELECT given, count(*) AS n FROM answers WHERE mode = 'drop' AND event_id = ${dropId}::uuid AND event_step = ${step}::int4 GROUP BY given`;
     return rows.map((r) => ({ given: r.given, n: Number(r.n) }));
+  }
+
+  /** One member's answers to the drop, by step. */
+  async memberAnswers(dropId: string, userId: string): Promise<{ step: number; given: string; verdict: 'correct' | 'partial' | 'wrong'; points: number }[]> {
+    return this.prisma.$queryRaw`
+      SELECT event_step AS step, given, verdict, points
+      FROM answers WHERE mode = 'drop' AND event_id = ${dropId}::uuid AND user_id = ${userId} ORDER BY event_step`;
   }
 
   /** Every answer to the drop, as the summary needs it. */

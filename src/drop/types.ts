@@ -46,6 +46,12 @@ export interface DropSummary {
   fastest: { userId: string; ms: number; step: number } | null;
 }
 
+/** A member's own answers to a drop, step by step (for "Your answer"). */
+export interface MemberDropAnswers {
+  chain: Chain;
+  steps: (StepQuestion & { step: number; answer: { given: string; verdict: 'correct' | 'partial' | 'wrong'; points: number } | null })[];
+}
+
 /** One stored answer to a drop, as the summary needs it. */
 export interface DropAnswerRow {
   userId: string;
@@ -65,6 +71,8 @@ export interface StepQuestion {
 export interface StepReveal extends StepQuestion {
   step: number;
   distribution: Distribution;
+  /** The revealed step's own message, edited to show it closed (null if it was never recorded). */
+  messageId: string | null;
 }
 
 /**
@@ -75,8 +83,12 @@ export interface StepReveal extends StepQuestion {
 export type StepPost = {
   drop: Drop;
   chain: Chain;
+  /** The chain's topic as members read it ("ROC & AUC"). */
+  topicTitle: string;
   step: number;
   recovering: boolean;
+  /** When this step closes: its answer is revealed and the next step posted (the drop's next_step_at). */
+  closesAt: Date;
   /** Absent for the root. */
   reveal?: StepReveal;
 } & ({ question: StepQuestion; summary?: undefined } | { question?: undefined; summary: DropSummary });
@@ -89,8 +101,9 @@ export interface PostedStep {
 
 /**
  * The port the service posts through (the Discord publisher implements it). Must be safe to
- * call again for the same step after a crash: when `recovering`, it first looks for the message
- * it may already have posted (by marker) and returns that one.
+ * call again for the same step after a crash: when `recovering`, it first looks for the
+ * messages it may already have posted (by an invisible marker) and posts only what is missing.
+ * A step after the root also closes the step it reveals (an edit, safe to repeat).
  */
 export interface DropPublisher {
   postStep(post: StepPost): Promise<PostedStep>;

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { loadBank } from '../../src/bank/load.js';
-import { FakeDiscord, type FakeMessage } from '../support/fake-discord.js';
+import { FakeDiscord, componentsOf, messageText, type FakeMessage } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, serverReachable } from '../support/database.js';
 
@@ -42,10 +42,18 @@ async function expectEachStepOnce(discord: FakeDiscord, sql: pg.Client, channelI
   expect(drop).toHaveLength(1);
   const chain = bank.chainById.get(drop[0].chain_id)!;
   expect(drop[0].status).toBe('done');
-  expect(discord.channelMessages(channelId).filter((m: FakeMessage) => m.content.includes('Question drop'))).toHaveLength(1);
+  expect(discord.channelMessages(channelId).filter((m: FakeMessage) => messageText(m).includes('Question drop'))).toHaveLength(1);
   const inThread = discord.channelMessages(drop[0].thread_id);
-  expect(inThread).toHaveLength(chain.prompts.length); // follow-ups + summary
-  const markers = inThread.map((m) => m.embeds.at(-1)?.footer as { text: string } | undefined).map((f) => f?.text);
+  // Per step after the root: the previous step's reveal (one page or more), then the follow-up (or the summary).
+  const followUps = inThread.filter((m) => /Follow-up \d+ of/.test(messageText(m)));
+  const summaries = inThread.filter((m) => messageText(m).includes('🏁 Drop complete'));
+  const revealPages = inThread.filter((m) => messageText(m).includes('✅ Answer to '));
+  const firstPages = revealPages.filter((m) => !/✅ Answer to .*\((?!1 of)\d+ of \d+\)/.test(messageText(m)));
+  expect([firstPages.length, followUps.length, summaries.length]).toEqual([chain.prompts.length, chain.prompts.length - 1, 1]);
+  expect(inThread).toHaveLength(revealPages.length + followUps.length + summaries.length);
+  // Each message carries its own recovery marker (a button's custom id): none twice.
+  const markers = inThread.map((m) => componentsOf(m).find((c) => /^bp1:(dx|dru):/.test(c.custom_id))?.custom_id);
+  expect(markers.every(Boolean)).toBe(true);
   expect(new Set(markers).size).toBe(markers.length);
   const steps = await sql.query('SELECT step, status FROM drop_steps ORDER BY step');
   expect(steps.rows).toEqual(Array.from({ length: chain.prompts.length + 1 }, (_, i) => ({ step: i, status: 'posted' })));
@@ -59,7 +67,7 @@ describe('drops with several processes and crashes', () => {
     const { hhmm } = hhmmIn(2);
     const set = await discord.slash(discord.user('admin'), 'schedule set', { channel: drops, when: hhmm, timezone: 'UTC', topics: 'distillation', every_minutes: 2 }, { admin: true });
     expect(set.content).toMatch(/^Scheduled/);
-    await discord.waitForMessage((m) => m.embeds.some((e) => e.title === '🏁 Drop complete'), 60_000);
+    await discord.waitForMessage((m) => messageText(m).includes('🏁 Drop complete'), 60_000);
     await new Promise((r) => setTimeout(r, 1500)); // a few more ticks of both processes
     await expectEachStepOnce(discord, sql, drops.id);
     // Both processes really ran the scheduler.
@@ -74,7 +82,7 @@ describe('drops with several processes and crashes', () => {
     await first.ready();
     const { hhmm } = hhmmIn(2);
     await discord.slash(discord.user('admin'), 'schedule set', { channel: drops, when: hhmm, timezone: 'UTC', topics: 'distillation', every_minutes: 2 }, { admin: true });
-    await discord.waitForMessage((m) => m.content.includes('Question drop'), 30_000);
+    await discord.waitForMessage((m) => messageText(m).includes('Question drop'), 30_000);
     await first.stop('SIGKILL'); // mid-drop: follow-ups still to come
     const before = (await sql.query('SELECT posted FROM drops')).rows[0].posted as number;
     const chain = bank.chainById.get((await sql.query('SELECT chain_id FROM drops')).rows[0].chain_id)!;
@@ -82,7 +90,7 @@ describe('drops with several processes and crashes', () => {
     await new Promise((r) => setTimeout(r, 3000)); // three bot minutes of downtime
     const second = start();
     await second.ready();
-    await discord.waitForMessage((m) => m.embeds.some((e) => e.title === '🏁 Drop complete'), 60_000);
+    await discord.waitForMessage((m) => messageText(m).includes('🏁 Drop complete'), 60_000);
     await new Promise((r) => setTimeout(r, 1500));
     await expectEachStepOnce(discord, sql, drops.id);
   }, 120_000);

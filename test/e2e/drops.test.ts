@@ -2,10 +2,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { loadBank } from '../../src/bank/load.js';
-import { FakeDiscord, componentsOf, embedText, type FakeMessage, type FakeUser } from '../support/fake-discord.js';
+import { FakeDiscord, componentsOf, isComponentsV2, messageText, type FakeMessage, type FakeUser } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { decodePng } from '../support/png.js';
+import { readable } from '../../src/render/readable.js';
+import { findRawTex } from '../support/visible-text.js';
 
 // The bot's clock runs 60x faster: one real second is one minute for the scheduler.
 const SPEED = 60;
@@ -74,7 +75,7 @@ describe('scheduled drops', () => {
     const list = await discord.slash(admin, 'schedule list', {}, { admin: true });
     expect(list.content).toContain('topics roc-auc');
 
-    const root = await discord.waitForMessage((m) => m.channel_id === channel('drops').id && m.content.includes('Question drop'), 20_000);
+    const root = await discord.waitForMessage((m) => m.channel_id === channel('drops').id && messageText(m).includes('Question drop'), 20_000);
     let drop = (await sql.query('SELECT id, chain_id, slot_at, thread_id FROM drops')).rows[0];
     for (let i = 0; i < 100 && !drop?.thread_id; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -83,69 +84,110 @@ describe('scheduled drops', () => {
     expect(new Date(drop.slot_at).getTime()).toBe(at);
     const chain = bank.chainById.get(drop.chain_id)!;
     expect(chain.topic).toBe('roc-auc');
-    expect(root.content).toContain('<@&777000000000000001>');
+    const prompt0 = chain.prompts[0]!;
+    // The root is a card: the question and the whole options as text, a countdown, the one role ping.
+    expect(isComponentsV2(root)).toBe(true);
+    const rootText = messageText(root);
+    expect(rootText).toContain(`Question drop: ${chain.title}`);
+    expect(rootText).toContain(readable(prompt0.question).text);
+    for (const o of [prompt0.choice.correct, ...prompt0.choice.distractors]) expect(rootText).toContain(readable(o).text);
+    expect(rootText).toMatch(/Answer revealed <t:\d+:R>/);
+    expect(rootText).toContain('<@&777000000000000001>');
     expect(root.allowed_mentions).toEqual({ parse: [], roles: ['777000000000000001'] });
     expect(root.thread?.id).toBe(drop.thread_id);
-    expect(root.attachments[0]!.filename).toBe('step-0.png');
-    expect((await decodePng(root.attachments[0]!.data)).width).toBeGreaterThan(300);
+    expect(root.attachments).toEqual([]); // no PNG repeating the question's text
 
-    // Three members answer the root: right, wrong, and in their own words.
+    // Three members answer the root: right, wrong, and in their own words; one sentence each.
     const [ann, ben, cat] = ['ann', 'ben', 'cat'].map((n) => discord.user(n));
     const buttonFor = (m: FakeMessage, optionId: number) => componentsOf(m).find((c) => c.custom_id.startsWith('bp1:da:') && c.custom_id.endsWith(`:${optionId}`))!.custom_id;
     const a = await discord.click(ann!, root, buttonFor(root, 0));
     expect(a.ephemeral).toBe(true);
-    expect(a.content).toMatch(/Answer recorded \(\+\d{3} points\)\. ✅ Correct!/);
+    expect(a.content).toMatch(/^✅ Correct, \+\d{3} points; the answer is revealed <t:\d+:R>\.$/);
     const again = await discord.click(ann!, root, buttonFor(root, 1));
-    expect(again.content).toMatch(/already answered/);
-    expect((await discord.click(ben!, root, buttonFor(root, 2))).content).toMatch(/❌ Not this time/);
+    expect(again.content).toBe('You already answered this question; your first answer counts.');
+    expect((await discord.click(ben!, root, buttonFor(root, 2))).content).toMatch(/^❌ Not this one; the answer is revealed <t:\d+:R>\.$/);
     const own = await discord.click(cat!, root, componentsOf(root).find((c) => c.custom_id.startsWith('bp1:dx:'))!.custom_id);
-    const prompt0 = chain.prompts[0]!;
     const catAnswer = await discord.submitModal(cat!, own.modal!, { answer: prompt0.keyPoints.map((k) => k.accept[0]).join('. ') }, { message: root });
-    expect(catAnswer.content).toMatch(/Key points: \d\/\d/);
+    const keyPoints = prompt0.keyPoints.length;
+    expect(catAnswer.content).toMatch(new RegExp(`^✅ ${keyPoints} of ${keyPoints} key points?, \\+\\d{3} points; the model answer is revealed <t:\\d+:R>\\.$`));
 
-    // Follow-up 1 arrives in the thread after 5 bot minutes, with the root's reveal.
-    const step1 = await discord.waitForMessage((m) => m.channel_id === drop.thread_id && m.content.includes('Follow-up 1'), 20_000);
-    const reveal = embedText(step1.embeds[0]!);
-    expect(reveal).toContain('How the channel answered (3)');
-    expect(reveal).toMatch(/✅ \*\*[A-E]\*\* .*: 1/);
-    expect(reveal).toContain('In their own words: 1');
-    expect(reveal).toContain(prompt0.testing.slice(0, 40));
+    // Follow-up 1 arrives in the thread after 5 bot minutes, after the root's reveal.
+    const step1 = await discord.waitForMessage((m) => m.channel_id === drop.thread_id && messageText(m).includes('Follow-up 1 of'), 20_000);
+    expect(messageText(step1)).toMatch(/<t:\d+:R>/);
+    const reveal = discord.channelMessages(drop.thread_id).find((m) => messageText(m).includes('✅ Answer to '))!;
+    const revealText = messageText(reveal);
+    expect(revealText).toContain('How the channel answered** · 3 answers');
+    const options = componentsOf(root).filter((c) => c.custom_id.startsWith('bp1:da:'));
+    const right = options.findIndex((c) => c.custom_id.endsWith(':0'));
+    expect(revealText).toContain(`✅ **${'ABCDE'[right]}.** ${readable(prompt0.choice.correct).text} — **1**`); // whole, with its count
+    expect(revealText).toContain('✍️ In their own words — **1**');
+    expect(revealText).toContain(readable(prompt0.testing).text);
 
-    // A late answer to the root counts for mastery, not for points (its answer is public by then).
+    // The root is edited to show it closed: buttons disabled, the right one green, the distribution.
+    const closed = discord.messages.get(root.id)!;
+    expect(componentsOf(closed).every((c) => c.disabled)).toBe(true);
+    expect(componentsOf(closed).filter((c) => c.style === 3).map((c) => c.custom_id)).toEqual([buttonFor(root, 0)]);
+    expect(messageText(closed)).toContain('🔒 Closed · 3 answers (1 in their own words)');
+    expect(messageText(closed)).not.toMatch(/<t:\d+:R>/);
+
+    // A click from a client that still shows the old buttons is refused: the answer is out.
     const late = await discord.click(discord.user('dan'), root, buttonFor(root, 0));
-    expect(late.content).toMatch(/Late answer recorded for your mastery \(no points once the answer is out\)/);
+    expect(late.ephemeral).toBe(true);
+    expect(late.content).toBe('This question has closed; its answer is in the thread.');
+    // "Your answer" under the reveal tells each member what they answered.
+    const mine = componentsOf(reveal).find((c) => c.label === 'Your answer')!.custom_id;
+    expect((await discord.click(ann!, reveal, mine)).content).toMatch(new RegExp(`^You answered \\*\\*${'ABCDE'[right]}\\*\\*: ✅ right, \\+\\d{3} points\\.$`));
+    expect((await discord.click(discord.user('dan'), reveal, mine)).content).toBe('You did not answer the root question.');
 
-    const summary = await discord.waitForMessage((m) => m.channel_id === drop.thread_id && m.embeds.some((e) => e.title === '🏁 Drop complete'), 60_000);
-    const text = embedText(summary.embeds.at(-1)!);
-    expect(text).toContain('4 participants');
-    expect(text).toMatch(/Root: 3\/4 correct/); // ann, dan and cat (all key points in her own words) right; ben wrong
-    expect(text).toMatch(/Fastest correct: ann/);
-    expect(summary.attachments.map((f) => f.filename)).toEqual(['summary.png']);
+    const summary = await discord.waitForMessage((m) => m.channel_id === drop.thread_id && messageText(m).includes('🏁 Drop complete'), 60_000);
+    const text = messageText(summary);
+    expect(text).toContain('3 participants');
+    expect(text).toContain('**Root question**: 2 of 3 answers correct (67%)'); // ann and cat (all key points in her own words) right; ben wrong
+    expect(text).toContain(`Fastest correct: <@${ann!.id}>`);
+    expect(summary.attachments).toEqual([]);
+    const results = await discord.click(cat!, summary, componentsOf(summary).find((c) => c.label === 'Your results')!.custom_id);
+    expect(results.content).toMatch(/^Root question: in your own words, ✅ right, \+\d{3} points\nFollow-up 1: no answer/);
 
-    // Every step exactly once, and all answers in the answer store.
+    // Every step exactly once; every question closed; no internal id or raw TeX anywhere members read.
     const steps = await sql.query('SELECT step, count(*)::int AS n FROM drop_steps GROUP BY step ORDER BY step');
     expect(steps.rows).toEqual(Array.from({ length: chain.prompts.length + 1 }, (_, i) => ({ step: i, n: 1 })));
     const threadMessages = discord.channelMessages(drop.thread_id);
-    expect(threadMessages).toHaveLength(chain.prompts.length);
+    const questions = [closed, ...threadMessages.filter((m) => /Follow-up \d+ of/.test(messageText(m)))];
+    expect(questions).toHaveLength(chain.prompts.length);
+    for (const q of questions) {
+      expect(messageText(q)).toContain('🔒 Closed');
+      expect(componentsOf(q).every((c) => c.disabled)).toBe(true);
+    }
+    expect(threadMessages.filter((m) => messageText(m).includes('✅ Answer to ') && !/\((?!1 of)\d+ of \d+\)/.test(messageText(m)))).toHaveLength(chain.prompts.length); // first pages
+    for (const m of [closed, ...threadMessages]) {
+      expect(isComponentsV2(m)).toBe(true);
+      expect(messageText(m)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+      expect(findRawTex(messageText(m))).toEqual([]);
+    }
+    // Each live step was posted with a countdown to its reveal.
+    const posts = discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${drop.thread_id}/messages`).map((r) => messageText({ content: '', embeds: [], components: (r.body as { components?: [] }).components ?? [] } as unknown as FakeMessage));
+    const followUps = posts.filter((t) => /Follow-up \d+ of/.test(t));
+    expect(followUps).toHaveLength(chain.prompts.length - 1);
+    for (const t of followUps) expect(t).toMatch(/⏳ Answer revealed <t:\d+:R>/);
     const answers = await sql.query(`SELECT user_id, mode FROM answers WHERE event_id = $1 AND event_step = 0`, [drop.id]);
-    expect(answers.rows).toHaveLength(4);
+    expect(answers.rows).toHaveLength(3);
     expect(new Set(answers.rows.map((r) => r.mode))).toEqual(new Set(['drop']));
   }, 120_000);
 
   it('reveals the next follow-up as soon as K members have answered', async () => {
     const opts = { admin: true, channel: channel('general') };
     const res = await discord.slash(admin, 'drop', { topic: 'temporal' }, opts);
-    expect(res.content).toMatch(/Posted a drop/);
+    expect(res.content).toMatch(/^Posted a drop: \*\*.+\*\*; its follow-ups arrive in its thread every 60 minutes\.$/);
     const drop = (await sql.query(`SELECT id, thread_id FROM drops WHERE channel_id = $1`, [channel('general').id])).rows[0];
     // /drop uses the default cadence (60 bot minutes = 60 s here); make this drop reveal after 2 answers instead.
     await sql.query('UPDATE drops SET reveal_after_answers = 2, reveal_every_minutes = 600, next_step_at = next_step_at + interval \'10 hours\' WHERE id = $1', [drop.id]);
-    const root = await discord.waitForMessage((m) => m.channel_id === channel('general').id && m.content.includes('Question drop'));
+    const root = await discord.waitForMessage((m) => m.channel_id === channel('general').id && messageText(m).includes('Question drop'));
     const first = componentsOf(root).find((c) => c.custom_id.startsWith('bp1:da:'))!.custom_id;
     await discord.click(discord.user('eve'), root, first);
     await new Promise((r) => setTimeout(r, 1500));
     expect(discord.channelMessages(drop.thread_id)).toHaveLength(0); // one answer: not yet
     await discord.click(discord.user('finn'), root, first);
-    const step1 = await discord.waitForMessage((m) => m.channel_id === drop.thread_id && m.content.includes('Follow-up 1'), 10_000);
-    expect(embedText(step1.embeds[0]!)).toContain('How the channel answered (2)');
+    await discord.waitForMessage((m) => m.channel_id === drop.thread_id && messageText(m).includes('Follow-up 1 of'), 10_000);
+    expect(messageText(discord.channelMessages(drop.thread_id)[0])).toContain('How the channel answered** · 2 answers');
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, snowflake, type FakeUser } from '../support/fake-discord.js';
+import { FakeDiscord, messageText, snowflake, type FakeUser } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -36,9 +36,9 @@ describe('Discord misbehaving', () => {
     discord.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 429, retryAfter: 0.5, times: 1 });
     const res = await discord.slash(discord.user('admin'), 'drop', { topic: 'distillation' }, { admin: true, timeoutMs: 20_000 });
     expect(res.content).toMatch(/Posted a drop/);
-    await discord.waitForMessage((m) => m.content.includes('Question drop'), 15_000);
+    await discord.waitForMessage((m) => messageText(m).includes('Question drop'), 15_000);
     await new Promise((r) => setTimeout(r, 1500));
-    const roots = discord.channelMessages(discord.channel.id).filter((m) => m.content.includes('Question drop'));
+    const roots = discord.channelMessages(discord.channel.id).filter((m) => messageText(m).includes('Question drop'));
     expect(roots).toHaveLength(1);
     expect(discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${discord.channel.id}/messages`)).toHaveLength(2);
   });

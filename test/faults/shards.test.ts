@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, shardOf } from '../support/fake-discord.js';
+import { FakeDiscord, messageText, shardOf } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, serverReachable, type TestDatabase } from '../support/database.js';
 
@@ -63,10 +63,10 @@ describe.skipIf(!sharedServer)('SHARDS=auto (the fake recommends 2)', () => {
       `INSERT INTO schedules (id, guild_id, channel_id, cron, time_zone, topics, reveal_every_minutes, created_by, next_run_at) VALUES (gen_random_uuid(), $1, $2, '0 9 * * *', 'UTC', '{distillation}', 1, 'test', now())`,
       [guild.id, channel.id],
     );
-    const summary = await discord.waitForMessage((m) => m.embeds.some((e) => e.title === '🏁 Drop complete'), 60_000);
+    const summary = await discord.waitForMessage((m) => messageText(m).includes('🏁 Drop complete'), 60_000);
     expect(summary).toBeDefined();
     await new Promise((r) => setTimeout(r, 2000));
-    expect(discord.channelMessages(channel.id).filter((m) => m.content.includes('Question drop'))).toHaveLength(1);
+    expect(discord.channelMessages(channel.id).filter((m) => messageText(m).includes('Question drop'))).toHaveLength(1);
     const steps = await sql.query(`SELECT step, count(*)::int AS n FROM drop_steps GROUP BY step HAVING count(*) > 1`);
     expect(steps.rows).toEqual([]);
     await sql.end();

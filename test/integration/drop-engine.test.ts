@@ -21,8 +21,11 @@ let db: MigratedDatabase;
 /** Records what would reach Discord; can be told to crash right after "posting" a step. */
 class RecordingPublisher implements DropPublisher {
   posted: { dropId: string; step: number }[] = [];
+  /** When each posted step said it would close (its countdown). */
+  closesAt = new Map<string, Date>();
   crashAfterPostOnce = false;
-  async postStep({ drop, step, recovering }: StepPost) {
+  async postStep({ drop, step, recovering, closesAt }: StepPost) {
+    this.closesAt.set(`${drop.id}:${step}`, closesAt);
     // Like the Discord publisher: a retried step finds the message it already posted.
     const earlier = recovering ? this.posted.find((p) => p.dropId === drop.id && p.step === step) : undefined;
     if (!earlier) this.posted.push({ dropId: drop.id, step });
@@ -98,6 +101,34 @@ describe('the drop engine', () => {
     expect(after.posted).toBe(1);
     expect(after.threadId).toBe(`thread-${drop.id}`);
     expect(pub.posted.filter((p) => p.dropId === drop.id)).toEqual([{ dropId: drop.id, step: 0 }]);
+  });
+
+  it('closes a step when its countdown says: answers until then count, later ones are refused', async () => {
+    let now = new Date('2026-07-01T08:59:00Z');
+    const clock = () => now;
+    const repo = schedules();
+    await schedule(repo, 'closing', '0 9 * * *', 'UTC', now);
+    const pub = new RecordingPublisher();
+    const drops = engine(pub, clock);
+    now = new Date('2026-07-01T09:00:00Z');
+    await drops.tick();
+    const drop = await db.prisma.drop.findFirstOrThrow({ where: { guildId: 'closing' } });
+    // The countdown on the root is the time the drop's next step is due (reveal every 5 minutes).
+    expect(pub.closesAt.get(`${drop.id}:0`)?.toISOString()).toBe('2026-07-01T09:05:00.000Z');
+    expect(drop.nextStepAt.toISOString()).toBe('2026-07-01T09:05:00.000Z');
+    const who = (userId: string) => ({ userId, guildId: 'closing', channelId: drop.channelId });
+    now = new Date('2026-07-01T09:04:59Z');
+    expect((await drops.answerChoice(drop.id, 0, 0, who('early'))).stored).toBe(true);
+    now = new Date('2026-07-01T09:05:00Z'); // closed, although the reveal is not posted yet
+    await expect(drops.answerChoice(drop.id, 0, 0, who('late'))).rejects.toMatchObject({ code: 'drop.closed' });
+    await expect(drops.stepContext(drop.id, 0)).rejects.toMatchObject({ code: 'drop.closed' });
+    expect(await db.prisma.answer.count({ where: { eventId: drop.id } })).toBe(1);
+    // "Your answer": the member's own answers, with the options as everyone saw them.
+    const mine = await drops.memberAnswers(drop.id, 'early');
+    expect(mine.steps[0]!.answer).toMatchObject({ verdict: 'correct', given: mine.steps[0]!.options.find((o) => o.id === 0)!.text });
+    expect(mine.steps[0]!.answer!.points).toBeGreaterThanOrEqual(100) // live: the level base, with (almost) no speed bonus left;
+    expect(mine.steps.slice(1).every((s) => s.answer === null)).toBe(true);
+    expect((await drops.memberAnswers(drop.id, 'late')).steps.every((s) => s.answer === null)).toBe(true);
   });
 
   it('posts a drop missed during downtime late within the grace period, and skips older ones', async () => {

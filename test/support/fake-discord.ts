@@ -348,6 +348,15 @@ export class FakeDiscord {
     this.faults.push({ times: 1, ...fault });
   }
 
+  /**
+   * Forgets the nonces of posted messages, as Discord does a few minutes after a post: a
+   * repeated nonce with enforce_nonce then creates a second message (tests of recovery that
+   * must not rely on the nonce).
+   */
+  forgetNonces(): void {
+    for (const m of this.messages.values()) delete m.nonce;
+  }
+
   /** Resolves once a bot has identified on the gateway and received every guild. */
   waitForBot(timeoutMs = 20_000): Promise<void> {
     if ([...this.sessions].some((s) => s.identified)) return Promise.resolve();

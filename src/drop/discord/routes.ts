@@ -3,7 +3,7 @@ import type { DiscordFeature } from '../../platform/discord/command.js';
 import { formText } from '../../platform/discord/forms.js';
 import { UserError } from '../../platform/errors.js';
 import type { DropService } from '../service.js';
-import { DROP_ROUTES, answerModal, choiceReply, textReply } from './views.js';
+import { DROP_ROUTES, answerModal, choiceReply, mineReply, textReply } from './views.js';
 import { dropPhrases } from './phrases.js';
 
 const int = (raw: string | undefined) => {
@@ -12,7 +12,7 @@ const int = (raw: string | undefined) => {
   return n;
 };
 
-/** Buttons and modals on drop messages: any member may answer, once per step. */
+/** Buttons and modals on drop messages: any member may answer an open step, once; "Your answer" under each reveal. */
 export function dropDiscord({ drops }: { drops: DropService }): DiscordFeature {
   return {
     phrases: dropPhrases,
@@ -44,6 +44,14 @@ export function dropDiscord({ drops }: { drops: DropService }): DiscordFeature {
           const r = await drops.answerText(dropId ?? '', at, formText(modal, 'answer'), { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId });
           await modal.editReply({ content: textReply(r) });
           if (r.stored && r.live) await drops.maybeRevealEarly(dropId!, at);
+        },
+      },
+      {
+        route: DROP_ROUTES.mine,
+        async handle(interaction, [dropId, step]) {
+          await (interaction as ButtonInteraction).deferReply({ flags: MessageFlags.Ephemeral });
+          const mine = await drops.memberAnswers(dropId ?? '', interaction.user.id);
+          await interaction.editReply({ content: mineReply(mine, int(step)) });
         },
       },
     ],
