@@ -19,3 +19,42 @@ export async function replyPrivately(interaction: RepliableInteraction, content:
   }
   await interaction.reply(options);
 }
+
+/** A public answer a command sends once its work is done: text, files, or a Components v2 card. */
+export type PublicAnswer = Pick<InteractionReplyOptions, 'content' | 'files' | 'components' | 'allowedMentions'> & { flags?: MessageFlags.IsComponentsV2 };
+
+/**
+ * Discord wants a first response within 3 s of the interaction's creation; this is how long a
+ * command may work before it defers, leaving room for the round trip.
+ */
+export const ANSWER_BUDGET_MS = 2_000;
+
+/**
+ * Answers publicly with what `work` makes, without a "thinking…" placeholder when it can: the
+ * work (which checks the input: parses the CSV, renders the TeX) runs first, and when it settles
+ * within the budget its result is the first response, so a refusal is shown only to the member
+ * and nothing ever appears in the channel. Only work that takes longer is deferred (publicly);
+ * a refusal after that still reaches the member privately, the placeholder deleted.
+ */
+export async function answerWhenReady(interaction: RepliableInteraction, work: Promise<PublicAnswer>, budgetMs = ANSWER_BUDGET_MS): Promise<void> {
+  const elapsed = Date.now() - interaction.createdTimestamp;
+  const wait = Math.max(0, Math.min(budgetMs, budgetMs + 500 - elapsed));
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    work.then(
+      (answer) => ({ answer }),
+      (error: unknown) => ({ error }),
+    ),
+    new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), wait);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (settled && 'error' in settled) throw settled.error;
+  if (settled) {
+    await interaction.reply(settled.answer);
+    return;
+  }
+  await interaction.deferReply();
+  await interaction.editReply(await work);
+}
