@@ -420,7 +420,8 @@ export class FakeDiscord {
     };
   }
 
-  private buildOptions(defs: CommandOption[] | undefined, values: Record<string, unknown>, resolved: Resolved): Record<string, unknown>[] {
+  /** `partial`: an autocomplete's options, which Discord sends as typed so far (required ones may be missing). */
+  private buildOptions(defs: CommandOption[] | undefined, values: Record<string, unknown>, resolved: Resolved, partial = false): Record<string, unknown>[] {
     const out: Record<string, unknown>[] = [];
     for (const [name, value] of Object.entries(values)) {
       if (value === undefined) continue;
@@ -428,7 +429,7 @@ export class FakeDiscord {
       if (!def) throw new Error(`fake discord: option "${name}" is not defined for this command`);
       out.push(this.optionPayload(def, value, resolved));
     }
-    for (const d of defs ?? []) {
+    for (const d of partial ? [] : (defs ?? [])) {
       if (d.required && !(d.name in values) && d.type !== 1 && d.type !== 2) throw new Error(`fake discord: required option "${d.name}" missing (Discord would not send this)`);
     }
     return out;
@@ -508,7 +509,7 @@ export class FakeDiscord {
     const focusedDef = defs?.find((o) => o.name === focused);
     if (!focusedDef) throw new Error(`fake discord: no option ${focused}`);
     const resolved: Resolved = { users: {}, members: {}, attachments: {}, roles: {}, channels: {} };
-    const list = [...this.buildOptions(defs, others, resolved), { name: focused, type: focusedDef.type, value: typed, focused: true }];
+    const list = [...this.buildOptions(defs, others, resolved, true), { name: focused, type: focusedDef.type, value: typed, focused: true }];
     const options = sub ? [{ name: sub, type: 1, options: list }] : list;
     const payload = { ...this.baseInteraction(4, user, opts), data: { id: snowflake(), name: command, type: 1, options } };
     const h = this.dispatchInteraction(payload);
@@ -734,7 +735,7 @@ export class FakeDiscord {
     }
     if ((match = route(/^\/channels\/(\d+)\/messages\/(\d+)$/, 'PATCH'))) {
       const msg = this.messages.get(match[2]!);
-      if (!msg || msg.channel_id !== match[1]) return json(res, 404, { message: 'Unknown Message', code: 10008 });
+      if (!msg || msg.deleted || msg.channel_id !== match[1]) return json(res, 404, { message: 'Unknown Message', code: 10008 });
       this.applyEdit(msg, body as Record<string, unknown>, files);
       this.notifyMessages();
       return json(res, 200, toApiMessage(msg));

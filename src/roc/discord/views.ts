@@ -1,7 +1,7 @@
 import { AttachmentBuilder } from 'discord.js';
 import type { CurveRender } from '../../render/index.js';
 import { count } from '../../platform/discord/text.js';
-import type { PublicAnswer } from '../../platform/discord/replies.js';
+import type { Answer } from '../../platform/discord/replies.js';
 import type { CsvColumn, CsvSample } from '../input.js';
 
 const fmt = (x: number) => x.toFixed(4);
@@ -20,7 +20,7 @@ export function csvReadLine(s: CsvSample): string {
 }
 
 /** /roc's answer: how the file was read, AUC and AP, the operating point, and the two curves. */
-export function rocAnswer(image: CurveRender, sample: { scores: readonly number[] }, csv: CsvSample | null): PublicAnswer {
+export function rocAnswer(image: CurveRender, sample: { scores: readonly number[] }, csv: CsvSample | null): Answer {
   const m = image.metrics;
   const lines: string[] = [];
   if (csv) lines.push(csvReadLine(csv));
