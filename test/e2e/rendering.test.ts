@@ -6,6 +6,7 @@ import { FakeDiscord, isComponentsV2, messageText, type FakeMessage, type FakeUs
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { colourShare, decodePng, distinctColours, hex } from '../support/png.js';
+import { findRawTex } from '../support/visible-text.js';
 
 let discord: FakeDiscord;
 let db: TestDatabase;
@@ -54,6 +55,7 @@ describe('/tex', () => {
     // A card: the image, the caption as text, and the source to copy in a code block.
     expect(isComponentsV2(res.message)).toBe(true);
     expect(messageText(res.message)).toBe('cross-entropy\n```tex\n\\mathcal{L} = -\\sum_i y_i \\log \\hat y_i\n```');
+    expect(findRawTex(messageText(res.message))).toEqual([]);
     const png = res.files[0]!;
     expect(png.content_type).toBe('image/png');
     const img = await decodePng(png.data);
@@ -96,11 +98,13 @@ describe('/tex', () => {
   it('explains a bad formula privately with MathJax’s message, and nothing shows in the channel', async () => {
     const res = await discord.slash(alice, 'tex', { formula: '\\frac{1}{2' });
     expectPrivateOnly(res);
-    expect(res.text).toMatch(/MathJax could not read that: \*\*.*(close brace|Missing)/i);
+    expect(res.text).toMatch(/^MathJax could not read that: `[^`]*(close brace|Missing)[^`]*`\. Check the braces/i);
     expect(res.files).toHaveLength(0);
     const undefinedCs = await discord.slash(alice, 'tex', { formula: '$$\\foo{x}$$' });
     expect(undefinedCs.text).toMatch(/Undefined control sequence \\foo/);
     expectPrivateOnly(undefinedCs);
+    // MathJax's message names TeX: shown as code, never as raw TeX in the sentence.
+    expect(findRawTex(undefinedCs.text)).toEqual([]);
   });
 
   it('refuses formula bombs within 3 s while another member is served normally', async () => {
@@ -264,6 +268,7 @@ describe('/whiteboard', () => {
     expect(text).toMatch(/^🧮 \*\*Ridge closed form\*\* · 3 steps by alice, bob\n/);
     expect(text).toContain('```tex\n% 1 · alice: objective\nL(w) = \\|y - Xw\\|^2 + \\lambda\\|w\\|^2\n% 2 · bob\n\\nabla_w L = -2X^T(y - Xw) + 2\\lambda w = 0\n% 3 · bob\nw = X^Ty\n```');
     expect(text).not.toContain('$$');
+    expect(findRawTex(text)).toEqual([]); // TeX only in the code block
     expect(board.attachments.map((a) => a.filename)).toEqual(['whiteboard.png']);
     const img = await decodePng(board.attachments[0]!.data);
     expect(img.height).toBeGreaterThan(200);
@@ -321,11 +326,19 @@ describe('/whiteboard', () => {
     expect((await discord.slash(alice, 'whiteboard show', {}, opts)).text).toMatch(/no whiteboard in this channel/);
     const start = await discord.slash(alice, 'whiteboard start', {}, opts);
     await discord.slash(alice, 'whiteboard add', { step: 'a^2+b^2=c^2' }, opts);
+    expect(messageText(start.message)).toMatch(/· 1 step by alice\n/);
+    // Discord refuses one edit: the step is kept and confirmed (without a link), and the next change draws both.
+    discord.failNext({ method: 'PATCH', path: /^\/channels\/\d+\/messages\/\d+$/, status: 403 });
+    const unseen = await discord.slash(alice, 'whiteboard add', { step: 'c = \\sqrt{a^2+b^2}' }, opts);
+    expect(unseen.content).toBe('Step **2** is on **Derivation**.');
+    expect(messageText(start.message)).toMatch(/· 1 step by alice\n/);
+    await discord.slash(bob, 'whiteboard add', { step: 'c \\le a + b' }, opts);
+    expect(messageText(start.message)).toMatch(/· 3 steps by alice, bob\n/);
     const refused = await discord.slash(bob, 'whiteboard clear', {}, opts);
     expectPrivateOnly(refused);
     expect(refused.text).toMatch(/Only the member who started this board/);
-    expect((await discord.slash(alice, 'whiteboard clear', {}, opts)).content).toMatch(/cleared \(1 step removed\)/);
-    expect(messageText(start.message)).toBe('🧮 **Derivation** was cleared by alice (1 step removed) and closed.');
+    expect((await discord.slash(alice, 'whiteboard clear', {}, opts)).content).toMatch(/cleared \(3 steps removed\)/);
+    expect(messageText(start.message)).toBe('🧮 **Derivation** was cleared by alice (3 steps removed) and closed.');
     expect(start.message!.attachments).toEqual([]);
     const next = await discord.slash(bob, 'whiteboard start', { title: 'Next' }, opts);
     expect(messageText(next.message)).toMatch(/^🧮 \*\*Next\*\* · 0 steps/);

@@ -5,7 +5,8 @@ export const renderPhrases: Phrasebook = {
   'render.tex': (p) => {
     // The engine's own words may already say it ("MathJax could not read this formula…"): not twice.
     const message = String(p.message);
-    const said = /^MathJax could not read/i.test(message) ? `${message}.` : `MathJax could not read that: **${message}**.`;
+    // MathJax's own words name TeX ("Undefined control sequence \\foo"): shown as code, the one place TeX is shown.
+    const said = /^MathJax could not read/i.test(message) ? `${message}.` : `MathJax could not read that: \`${message.replace(/`/g, "'")}\`.`;
     return `${said} Check the braces and command names (\`\\frac{a}{b}\`, \`\\sqrt{x}\`).`;
   },
   'render.invalid-input': (p) => `${p.message}.`.replace(/\.\.$/, '.'),

@@ -45,7 +45,8 @@ export const rocPhrases: Phrasebook = {
   'roc.too-many-points': (p) => `At most ${thousands(p.max!)} points, please.`,
   'roc.bad-label': (p) => `Labels must be 0 or 1 (or true/false, yes/no, pos/neg); ${where(p, 'label')} is ${show(String(p.token))}.`,
   'roc.bad-score': (p) => `Scores must be numbers; ${where(p, 'score')} is ${show(String(p.token))}.`,
-  'roc.one-class': (p) => `All ${count(Number(p.count), 'label')} ${Number(p.count) === 1 ? 'is' : 'are'} ${p.label}. A ROC curve needs both classes: at least one positive (1) and one negative (0).`,
+  'roc.one-class': (p) =>
+    `${Number(p.count) === 1 ? `There is only one label, ${p.label}` : `All ${thousands(p.count!)} labels are ${p.label}`}. A ROC curve needs both classes: at least one positive (1) and one negative (0).`,
   'roc.not-csv': (p) => `\`${p.name}\` is not a CSV file. Attach a .csv with a label column and a score column.`,
   'roc.file-too-large': (p) => `That file is ${mb(p.bytes!).toFixed(1)} MB; the limit is ${mb(p.maxBytes!)} MB.`,
   'roc.csv-columns': (p) => `Line ${p.line} has ${count(Number(p.columns), 'cell')}, but the columns I read need ${p.needed}.`,

@@ -45,8 +45,21 @@ export class WhiteboardPublisher {
     return boardCard(this.renderer, await this.guilds.theme(board.guildId), board);
   }
 
-  /** Redraws the channel's board in its live message; returns the message's link, or null when the channel has no board. */
-  refresh(channelId: string): Promise<string | null> {
+  /**
+   * Redraws the channel's board in its live message; returns the message's link, or null when
+   * the channel has no board or Discord refused (logged: the step is stored, and the next
+   * change redraws the board again).
+   */
+  async refresh(channelId: string): Promise<string | null> {
+    try {
+      return await this.redraw(channelId);
+    } catch (err) {
+      this.log.warn({ err, channelId }, 'could not redraw the whiteboard message');
+      return null;
+    }
+  }
+
+  private redraw(channelId: string): Promise<string | null> {
     return this.queued(channelId, async () => {
       const board = await this.boards.find(channelId);
       if (!board) return null;
@@ -81,11 +94,12 @@ export class WhiteboardPublisher {
     });
   }
 
+  /** Edits a board message that is no longer live; a failure is only logged (the board itself is fine). */
   private async editOld(channelId: string, messageId: string, card: ReturnType<typeof boardMoved>): Promise<void> {
     try {
       await (await sendableChannel(this.client, channelId)).messages.edit(messageId, { ...card, attachments: [] });
     } catch (err) {
-      if (!isGone(err)) throw err;
+      if (!isGone(err)) this.log.warn({ err, channelId, messageId }, 'could not edit an old whiteboard message');
     }
   }
 }
