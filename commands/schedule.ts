@@ -3,7 +3,7 @@ import { levels } from '../src/bank/schema.js';
 import { defineCommand } from '../src/app/context.js';
 import { UserError } from '../src/platform/errors.js';
 import { checkBotCanPost } from '../src/schedule/discord/channel.js';
-import { scheduleReplies } from '../src/schedule/discord/views.js';
+import { scheduleChoice, scheduleReplies } from '../src/schedule/discord/views.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -25,9 +25,9 @@ export default defineCommand({
         .addIntegerOption((o) => o.setName('after_answers').setDescription('...or as soon as K members have answered').setMinValue(1).setMaxValue(1000)),
     )
     .addSubcommand((s) => s.setName('list').setDescription("This server's schedules"))
-    .addSubcommand((s) => s.setName('pause').setDescription('Pause a schedule').addStringOption((o) => o.setName('id').setDescription('Id from /schedule list').setRequired(true).setMaxLength(36)))
-    .addSubcommand((s) => s.setName('resume').setDescription('Resume a schedule').addStringOption((o) => o.setName('id').setDescription('Id from /schedule list').setRequired(true).setMaxLength(36)))
-    .addSubcommand((s) => s.setName('remove').setDescription('Delete a schedule').addStringOption((o) => o.setName('id').setDescription('Id from /schedule list').setRequired(true).setMaxLength(36))),
+    .addSubcommand((s) => s.setName('pause').setDescription('Pause a schedule').addStringOption((o) => o.setName('id').setDescription('The schedule: pick it by channel and time (or its id from /schedule list)').setRequired(true).setMaxLength(36).setAutocomplete(true)))
+    .addSubcommand((s) => s.setName('resume').setDescription('Resume a schedule').addStringOption((o) => o.setName('id').setDescription('The schedule: pick it by channel and time (or its id from /schedule list)').setRequired(true).setMaxLength(36).setAutocomplete(true)))
+    .addSubcommand((s) => s.setName('remove').setDescription('Delete a schedule').addStringOption((o) => o.setName('id').setDescription('The schedule: pick it by channel and time (or its id from /schedule list)').setRequired(true).setMaxLength(36).setAutocomplete(true))),
   summary: 'set, list, pause, resume or remove daily question drops (time or cron, time zone, topics, level, role, cadence)',
   audience: 'admins',
   requires: { guild: true, manageGuild: true },
@@ -65,13 +65,28 @@ export default defineCommand({
     else if (sub === 'resume') await reply(scheduleReplies.resumed(await schedules.resume(guildId, id, services.clock())));
     else if (sub === 'remove') await reply(scheduleReplies.removed(await schedules.remove(guildId, id)));
   },
-  async autocomplete(interaction) {
-    const typed = interaction.options.getFocused().toLowerCase();
-    await interaction.respond(
-      Intl.supportedValuesOf('timeZone')
-        .filter((z) => z.toLowerCase().includes(typed))
-        .slice(0, 25)
-        .map((z) => ({ name: z, value: z })),
-    );
+  async autocomplete(interaction, { services }) {
+    const focused = interaction.options.getFocused(true);
+    const typed = focused.value.toLowerCase();
+    if (focused.name !== 'id') {
+      await interaction.respond(
+        Intl.supportedValuesOf('timeZone')
+          .filter((z) => z.toLowerCase().includes(typed))
+          .slice(0, 25)
+          .map((z) => ({ name: z, value: z })),
+      );
+      return;
+    }
+    // The server's schedules, described; only for those who may manage them.
+    if (!interaction.guildId || !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+      await interaction.respond([]);
+      return;
+    }
+    const sub = interaction.options.getSubcommand(false);
+    const all = (await services.schedules.list(interaction.guildId)).map((s) => ({ s, choice: scheduleChoice(s, interaction.guild?.channels.cache.get(s.channelId)?.name ?? null) }));
+    // Pause offers running schedules, resume paused ones (all of them when none fits).
+    const fitting = all.filter(({ s }) => (sub === 'pause' ? !s.paused : sub === 'resume' ? s.paused : true));
+    const offered = (fitting.length ? fitting : all).filter(({ choice }) => choice.name.toLowerCase().includes(typed) || choice.value.startsWith(typed));
+    await interaction.respond(offered.slice(0, 25).map(({ choice }) => choice));
   },
 });

@@ -1,7 +1,8 @@
 import { PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/app/context.js';
 import { UserError } from '../src/platform/errors.js';
-import { boardShown, cleared, exported, started, stepAdded, undone } from '../src/whiteboard/discord/views.js';
+import { answerWhenReady } from '../src/platform/discord/replies.js';
+import { cleared, exported, stepAdded, undone } from '../src/whiteboard/discord/views.js';
 import { WHITEBOARD_LIMITS } from '../src/whiteboard/rules.js';
 
 const author = (i: ChatInputCommandInteraction) => ({ id: i.user.id, name: i.member && 'displayName' in i.member ? i.member.displayName : (i.user.globalName ?? i.user.username) });
@@ -20,47 +21,64 @@ export default defineCommand({
     .addSubcommand((s) =>
       s
         .setName('add')
-        .setDescription('Append a LaTeX step')
+        .setDescription('Append a LaTeX step to the board (its message is updated)')
         .addStringOption((o) => o.setName('step').setDescription('LaTeX, e.g. = \\frac{1}{n}\\sum_i (y_i - x_i^T w)^2').setRequired(true).setMaxLength(WHITEBOARD_LIMITS.stepChars))
         .addStringOption((o) => o.setName('note').setDescription('A short explanation of the step').setMaxLength(WHITEBOARD_LIMITS.noteChars)),
     )
-    .addSubcommand((s) => s.setName('show').setDescription('Render the whole board as one image'))
+    .addSubcommand((s) => s.setName('show').setDescription('Show the whole board again at the bottom of the channel'))
     .addSubcommand((s) => s.setName('undo').setDescription('Remove your own last step'))
     .addSubcommand((s) => s.setName('clear').setDescription('Empty the board (its starter or Manage Server)'))
     .addSubcommand((s) => s.setName('export').setDescription('Download the board as a .tex file')),
   summary: 'a shared derivation board per channel: start, add, show, undo, clear, export',
   audience: 'members',
   requires: { guild: true },
-  async execute(interaction, { services }) {
+  async execute(interaction, { services, discord }) {
     const channelId = interaction.channelId;
     const sub = interaction.options.getSubcommand(true);
     const boards = services.whiteboards;
+    const live = discord.whiteboard.publisher;
     switch (sub) {
       case 'start': {
+        // The reply is the board: the message later steps edit in place.
         const title = interaction.options.getString('title') ?? 'Derivation';
-        await interaction.reply(started(await boards.start({ guildId: interaction.guildId!, channelId }, title, author(interaction))));
+        const board = await boards.start({ guildId: interaction.guildId!, channelId }, title, author(interaction));
+        const message = await answerWhenReady(interaction, live.card(board));
+        if (message) await live.moved(board, message);
         return;
       }
       case 'add': {
+        // Checked (MathJax renders it) and stored before anything is shown; the member hears privately, the board is edited.
         const by = author(interaction);
         const input = { tex: interaction.options.getString('step', true), note: interaction.options.getString('note') };
-        await interaction.deferReply();
-        const step = await boards.add(channelId, input, by);
-        await interaction.editReply(await stepAdded(services.renderer, await services.guilds.theme(interaction.guildId), step, by.name));
+        const work = (async () => {
+          const step = await boards.add(channelId, input, by);
+          const url = await live.refresh(channelId);
+          return stepAdded(step, step.title, url);
+        })();
+        await answerWhenReady(interaction, work, { private: true });
         return;
       }
       case 'show': {
+        // Shown anew at the bottom of the channel; this becomes the live message, the old one points here.
         const board = await boards.show(channelId);
-        await interaction.deferReply();
-        await interaction.editReply(await boardShown(services.renderer, await services.guilds.theme(interaction.guildId), board));
+        const message = await answerWhenReady(interaction, live.card(board));
+        if (message) await live.moved(board, message);
         return;
       }
-      case 'undo':
-        await interaction.reply(undone(await boards.undo(channelId, author(interaction))));
+      case 'undo': {
+        const work = (async () => {
+          const step = await boards.undo(channelId, author(interaction));
+          return undone(step, await live.refresh(channelId));
+        })();
+        await answerWhenReady(interaction, work, { private: true });
         return;
+      }
       case 'clear': {
         const canManage = interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
-        await interaction.reply(cleared(await boards.clear(channelId, author(interaction), canManage)));
+        const by = author(interaction);
+        const { board, removed } = await boards.clear(channelId, by, canManage);
+        await live.cleared(board, removed, by.name);
+        await interaction.reply(cleared(removed));
         return;
       }
       case 'export': {

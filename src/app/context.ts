@@ -6,6 +6,7 @@ import type { SlashCommand } from '../platform/discord/command.js';
 import type { DuelDiscord } from '../duel/discord/routes.js';
 import type { PracticeDiscord } from '../practice/discord/routes.js';
 import type { SprintDiscord } from '../sprint/discord/routes.js';
+import type { WhiteboardDiscord } from '../whiteboard/discord/routes.js';
 import type { Services } from './services.js';
 
 export interface CommandSummary {
@@ -16,7 +17,7 @@ export interface CommandSummary {
 
 export interface CommandContext {
   services: Services;
-  discord: { practice: PracticeDiscord; duel: DuelDiscord; sprint: SprintDiscord };
+  discord: { practice: PracticeDiscord; duel: DuelDiscord; sprint: SprintDiscord; whiteboard: WhiteboardDiscord };
   /** The commands this process serves (for /help). */
   commands: readonly CommandSummary[];
 }

@@ -110,6 +110,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
       practice: practiceDiscord({ practice: services.practice, renderer, guilds: services.guilds }),
       duel: duelDiscord({ ...adapterDeps, duels: services.duels }),
       sprint: sprintDiscord({ ...adapterDeps, sprints: services.sprints }),
+      whiteboard: whiteboardDiscord({ ...adapterDeps, whiteboards: services.whiteboards }),
     };
     const context: CommandContext = {
       services,
@@ -131,7 +132,7 @@ export async function startApp({ config, log, commands, clock = systemClock, ban
         renderDiscord(),
         rocDiscord(),
         scheduleDiscord(),
-        whiteboardDiscord(),
+        discord.whiteboard,
         leaderboardDiscord(),
       ],
     });

@@ -71,3 +71,30 @@ export function packBinaryData(labels: unknown, scores: unknown, scoreName = 'sc
   }
   return { labels: l, scores: s };
 }
+
+/** Pasted maths delimiters, outermost first: `$$…$$` and `\[…\]` are display maths, `$…$` and `\(…\)` inline. */
+const MATH_DELIMITERS: readonly { open: string; close: string; display: boolean }[] = [
+  { open: '$$', close: '$$', display: true },
+  { open: '\\[', close: '\\]', display: true },
+  { open: '\\(', close: '\\)', display: false },
+  { open: '$', close: '$', display: false },
+];
+
+/**
+ * TeX as pasted from a document or a chat: when the whole text is wrapped in maths delimiters
+ * (`$$…$$`, `\[…\]`, `$…$`, `\(…\)`) they are taken off, and `display` says which kind they
+ * were (null when there were none). Text with delimiters inside it ("$a$ and $b$") is left
+ * alone: it is not one formula.
+ */
+export function unwrapMath(tex: string): { tex: string; display: boolean | null } {
+  const t = tex.trim();
+  for (const d of MATH_DELIMITERS) {
+    if (t.length < d.open.length + d.close.length + 1 || !t.startsWith(d.open) || !t.endsWith(d.close)) continue;
+    const inner = t.slice(d.open.length, t.length - d.close.length);
+    if (inner.trim() === '') continue;
+    // Another unescaped $ (or a second \[ \( pair) inside means several formulas, not one.
+    if (/(^|[^\\])\$/.test(inner) || /\\[[\]()]/.test(inner.replace(/\\\\/g, ''))) return { tex: t, display: null };
+    return { tex: inner.trim(), display: d.display };
+  }
+  return { tex: t, display: null };
+}

@@ -1,4 +1,5 @@
 import { DomainError } from '../platform/errors.js';
+import { unwrapMath } from '../render/limits.js';
 import type { Author, Board, BoardStep } from './types.js';
 
 /** Limits that keep a board readable as one image and cheap to render. */
@@ -21,9 +22,9 @@ export const alreadyOpen = (title: string, steps: number) => new DomainError('wh
 
 export const noBoard = () => new DomainError('whiteboard.none', {}, 'not-found');
 
-/** A step as stored: trimmed, an empty note dropped; refused when empty or too long. */
+/** A step as stored: trimmed, pasted `$…$` / `$$…$$` / `\(…\)` / `\[…\]` taken off, an empty note dropped; refused when empty or too long. */
 export function cleanStep(input: { tex: string; note?: string | null }): { tex: string; note: string | null } {
-  const tex = input.tex.trim();
+  const tex = unwrapMath(input.tex).tex;
   const note = input.note?.trim() || null;
   if (!tex) throw new DomainError('whiteboard.step-empty');
   if (tex.length > WHITEBOARD_LIMITS.stepChars) throw new DomainError('whiteboard.step-too-long', { max: WHITEBOARD_LIMITS.stepChars, length: tex.length }, 'limit');

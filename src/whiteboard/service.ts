@@ -36,15 +36,15 @@ export class WhiteboardService {
   }
 
   /** Appends a step; returns it with its 1-based number on the board. The board is unchanged when the step is refused. */
-  async add(channelId: string, input: { tex: string; note?: string | null }, by: Author): Promise<{ number: number; tex: string; note: string | null }> {
+  async add(channelId: string, input: { tex: string; note?: string | null }, by: Author): Promise<{ number: number; tex: string; note: string | null; title: string }> {
     const step = cleanStep(input);
     await this.validateTex(step.tex);
     return this.db.transaction(async (tx) => {
-      const boardId = await this.store.lock(tx, channelId);
-      if (!boardId) throw noBoard();
-      const steps = await this.store.steps(tx, boardId);
-      await this.store.addStep(tx, boardId, { ...step, position: nextPosition(steps) }, by);
-      return { number: steps.length + 1, ...step };
+      const board = await this.store.lockBoard(tx, channelId);
+      if (!board) throw noBoard();
+      const steps = await this.store.steps(tx, board.id);
+      await this.store.addStep(tx, board.id, { ...step, position: nextPosition(steps) }, by);
+      return { number: steps.length + 1, ...step, title: board.title };
     });
   }
 
@@ -59,15 +59,26 @@ export class WhiteboardService {
     });
   }
 
-  /** Empties and closes the board, so a new one can be started; returns how many steps it had. */
-  async clear(channelId: string, by: Author, canManageServer: boolean): Promise<number> {
+  /** Empties and closes the board, so a new one can be started; returns the board as it was (its steps, its live message). */
+  async clear(channelId: string, by: Author, canManageServer: boolean): Promise<{ board: Board; removed: number }> {
     const board = await this.require(channelId);
     checkMayClear(board, by, canManageServer);
     // Under the board's row lock, like add and undo: a step added or undone meanwhile waits.
-    return this.db.transaction(async (tx) => {
+    const removed = await this.db.transaction(async (tx) => {
       if ((await this.store.lock(tx, channelId)) !== board.id) throw noBoard();
       return this.store.deleteBoard(tx, board.id);
     });
+    return { board, removed };
+  }
+
+  /** The channel's open board, or null (to redraw its live message). */
+  find(channelId: string): Promise<Board | null> {
+    return this.store.find(channelId);
+  }
+
+  /** Remembers which message shows the board live. */
+  rememberMessage(boardId: string, messageId: string): Promise<void> {
+    return this.store.setMessage(boardId, messageId);
   }
 
   /** The board to draw; refused when it has no step yet. */

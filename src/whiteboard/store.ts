@@ -20,14 +20,14 @@ export class WhiteboardStore {
   async find(channelId: string): Promise<Board | null> {
     const board = await this.prisma.whiteboard.findUnique({ where: { channelId }, include: { steps: { orderBy: { position: 'asc' } } } });
     if (!board) return null;
-    return { id: board.id, guildId: board.guildId, channelId: board.channelId, title: board.title, startedBy: board.startedBy, steps: board.steps.map(toStep) };
+    return { id: board.id, guildId: board.guildId, channelId: board.channelId, title: board.title, startedBy: board.startedBy, messageId: board.messageId, steps: board.steps.map(toStep) };
   }
 
   /** Opens an empty board; null when the channel already has one (the unique channel index decides between two at once). */
   async create(where: { guildId: string; channelId: string }, title: string, startedBy: string): Promise<Board | null> {
     try {
       const board = await this.prisma.whiteboard.create({ data: { guildId: where.guildId, channelId: where.channelId, title, startedBy } });
-      return { id: board.id, guildId: board.guildId, channelId: board.channelId, title: board.title, startedBy: board.startedBy, steps: [] };
+      return { id: board.id, guildId: board.guildId, channelId: board.channelId, title: board.title, startedBy: board.startedBy, messageId: null, steps: [] };
     } catch (err) {
       if (isUniqueViolation(err)) return null;
       throw err;
@@ -40,8 +40,13 @@ export class WhiteboardStore {
    * keep consecutive positions.
    */
   async lock(tx: Tx, channelId: string): Promise<string | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM whiteboards WHERE channel_id = ${channelId} FOR UPDATE`;
-    return locked[0]?.id ?? null;
+    return (await this.lockBoard(tx, channelId))?.id ?? null;
+  }
+
+  /** The same lock, returning the board's id and title. */
+  async lockBoard(tx: Tx, channelId: string): Promise<{ id: string; title: string } | null> {
+    const locked = await tx.$queryRaw<{ id: string; title: string }[]>`SELECT id, title FROM whiteboards WHERE channel_id = ${channelId} FOR UPDATE`;
+    return locked[0] ?? null;
   }
 
   /** The board's steps in order (at most WHITEBOARD_LIMITS.steps of them). */
@@ -52,6 +57,11 @@ export class WhiteboardStore {
   async addStep(tx: Tx, boardId: string, step: { position: number; tex: string; note: string | null }, by: Author): Promise<void> {
     await tx.whiteboardStep.create({ data: { boardId, position: step.position, tex: step.tex, note: step.note, authorId: by.id, authorName: by.name } });
     await tx.whiteboard.update({ where: { id: boardId }, data: { updatedAt: new Date() } });
+  }
+
+  /** Remembers the board's live message; a no-op when the board is gone meanwhile. */
+  async setMessage(boardId: string, messageId: string): Promise<void> {
+    await this.prisma.whiteboard.updateMany({ where: { id: boardId }, data: { messageId } });
   }
 
   async deleteStep(tx: Tx, stepId: string): Promise<void> {

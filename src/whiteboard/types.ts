@@ -16,6 +16,8 @@ export interface Board {
   channelId: string;
   title: string;
   startedBy: string | null;
+  /** The board's live message in its channel (edited in place), or null before it is posted. */
+  messageId: string | null;
   steps: BoardStep[];
 }
 

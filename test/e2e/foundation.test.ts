@@ -64,6 +64,33 @@ describe('the real bot through the fake Discord', () => {
     expect(choices.map((c) => c.value)).toContain('Europe/Berlin');
   });
 
+  it('offers the server’s schedules by channel and time when pausing, resuming or removing: no id to copy', async () => {
+    const admin = discord.user('admin');
+    const general = discord.channel;
+    const morning = await discord.slash(admin, 'schedule set', { channel: general, when: '09:00', timezone: 'Europe/Berlin', topics: 'xgboost' }, { admin: true });
+    const evening = await discord.slash(admin, 'schedule set', { channel: general, when: '0 18 * * 1-5', timezone: 'UTC', level: 'L5' }, { admin: true });
+    const ids = [morning, evening].map((r) => /`([0-9a-f]{8})`/.exec(r.content)![1]!);
+
+    const pause = await discord.autocomplete(admin, 'schedule pause', 'id', '', {}, { admin: true });
+    expect(pause).toEqual([
+      { name: `#${general.name} · daily 09:00 Europe/Berlin · xgboost (${ids[0]})`, value: ids[0] },
+      { name: `#${general.name} · cron 0 18 * * 1-5 UTC · all topics L5 (${ids[1]})`, value: ids[1] },
+    ]);
+    // Typing narrows the list, by any of the words shown.
+    expect((await discord.autocomplete(admin, 'schedule pause', 'id', 'berlin', {}, { admin: true })).map((c) => c.value)).toEqual([ids[0]]);
+    const paused = await discord.slash(admin, 'schedule pause', { id: pause[0]!.value }, { admin: true });
+    expect(paused.content).toMatch(/^Paused\. `[0-9a-f]{8}`/);
+
+    // Resume offers the paused one; pause, the one still running.
+    expect((await discord.autocomplete(admin, 'schedule resume', 'id', '', {}, { admin: true })).map((c) => c.name)).toEqual([`#${general.name} · daily 09:00 Europe/Berlin · xgboost · paused (${ids[0]})`]);
+    expect((await discord.autocomplete(admin, 'schedule pause', 'id', '', {}, { admin: true })).map((c) => c.value)).toEqual([ids[1]]);
+    expect((await discord.autocomplete(admin, 'schedule remove', 'id', '', {}, { admin: true })).map((c) => c.value)).toEqual(ids);
+    // A member without Manage Server is offered nothing, even when forging the request.
+    expect(await discord.autocomplete(discord.user('carol'), 'schedule remove', 'id', '', {})).toEqual([]);
+    for (const id of ids) expect((await discord.slash(admin, 'schedule remove', { id }, { admin: true })).content).toMatch(/^Removed schedule `[0-9a-f]{8}` \(<#\d+> /);
+    expect(await discord.autocomplete(admin, 'schedule remove', 'id', '', {}, { admin: true })).toEqual([]);
+  });
+
   it('answers a forged button politely', async () => {
     const help = await discord.slash(discord.user('carol'), 'help');
     const res = await discord.click(discord.user('carol'), help.original!, 'bp1:no-such-route:1', { raw: true });

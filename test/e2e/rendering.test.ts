@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, type FakeUser } from '../support/fake-discord.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FakeDiscord, isComponentsV2, messageText, type FakeMessage, type FakeUser, type InteractionHandle } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { colourShare, decodePng, distinctColours, hex } from '../support/png.js';
+import { findRawTex } from '../support/visible-text.js';
 
 let discord: FakeDiscord;
 let db: TestDatabase;
@@ -27,12 +30,32 @@ afterAll(async () => {
 });
 
 const channel = (name: string) => discord.guild.channels.find((c) => c.name === name)!;
+const fixture = (name: string) => ({ filename: name, data: readFileSync(path.join(import.meta.dirname, '../fixtures/roc', name)) });
+
+/**
+ * Everything this interaction ever showed in the channel: every message it created (including
+ * ones deleted since, and "thinking…" placeholders) that was not ephemeral. A private refusal
+ * must leave this empty.
+ */
+const publicTraces = (h: InteractionHandle): FakeMessage[] =>
+  [...discord.messages.values()].filter((m) => (m.interaction_metadata?.id === h.id || h.followUps.includes(m) || h.original === m) && (m.flags & 64) === 0);
+
+/** A private refusal: the first and only response is ephemeral, never a public defer. */
+function expectPrivateOnly(h: InteractionHandle) {
+  expect(h.callbackType).toBe(4);
+  expect(h.ephemeral).toBe(true);
+  expect(publicTraces(h)).toEqual([]);
+}
 
 describe('/tex', () => {
   it('returns a crisp PNG of the formula in the dark theme', async () => {
     const res = await discord.slash(alice, 'tex', { formula: '\\mathcal{L} = -\\sum_i y_i \\log \\hat y_i', caption: 'cross-entropy' });
     expect(res.ephemeral).toBe(false);
     expect(res.files).toHaveLength(1);
+    // A card: the image, the caption as text, and the source to copy in a code block.
+    expect(isComponentsV2(res.message)).toBe(true);
+    expect(messageText(res.message)).toBe('cross-entropy\n```tex\n\\mathcal{L} = -\\sum_i y_i \\log \\hat y_i\n```');
+    expect(findRawTex(messageText(res.message))).toEqual([]);
     const png = res.files[0]!;
     expect(png.content_type).toBe('image/png');
     const img = await decodePng(png.data);
@@ -52,13 +75,36 @@ describe('/tex', () => {
     await discord.slash(discord.user('admin'), 'settings', { theme: 'dark' }, { admin: true });
   });
 
-  it('explains a bad formula privately with MathJax’s message', async () => {
+  it('accepts pasted $…$, $$…$$, \\(…\\) and \\[…\\]: the same image as without them, no dollar signs drawn', async () => {
+    const plain = await discord.slash(alice, 'tex', { formula: 'e^{i\\pi}+1=0' });
+    const display = await discord.slash(alice, 'tex', { formula: '$$e^{i\\pi}+1=0$$' });
+    const bracket = await discord.slash(alice, 'tex', { formula: '\\[ e^{i\\pi}+1=0 \\]' });
+    expect(display.files[0]!.data.equals(plain.files[0]!.data)).toBe(true);
+    expect(bracket.files[0]!.data.equals(plain.files[0]!.data)).toBe(true);
+    expect(messageText(display.message)).toBe('```tex\ne^{i\\pi}+1=0\n```');
+    // $…$ and \(…\) are inline maths: drawn in the smaller inline style unless asked otherwise.
+    const inline = await discord.slash(alice, 'tex', { formula: '$\\frac{a}{b}$' });
+    const inlineAsked = await discord.slash(alice, 'tex', { formula: '\\frac{a}{b}', inline: true });
+    expect(inline.files[0]!.data.equals(inlineAsked.files[0]!.data)).toBe(true);
+    expect((await decodePng(inline.files[0]!.data)).height).toBeLessThan((await decodePng((await discord.slash(alice, 'tex', { formula: '$$\\frac{a}{b}$$' })).files[0]!.data)).height);
+  });
+
+  it('answers at once, with no public "thinking…" first, once the renderer is warm', async () => {
+    const res = await discord.slash(alice, 'tex', { formula: 'x^2' });
+    expect(res.callbackType).toBe(4);
+    expect(discord.requests.some((r) => r.path.includes(`/interactions/${res.id}/`) && (r.body as { type?: number }).type === 5)).toBe(false);
+  });
+
+  it('explains a bad formula privately with MathJax’s message, and nothing shows in the channel', async () => {
     const res = await discord.slash(alice, 'tex', { formula: '\\frac{1}{2' });
-    expect(res.ephemeral).toBe(true);
-    expect(res.text).toMatch(/MathJax could not read that: \*\*.*(close brace|Missing)/i);
+    expectPrivateOnly(res);
+    expect(res.text).toMatch(/^MathJax could not read that: `[^`]*(close brace|Missing)[^`]*`\. Check the braces/i);
     expect(res.files).toHaveLength(0);
-    const undefinedCs = await discord.slash(alice, 'tex', { formula: '\\foo{x}' });
+    const undefinedCs = await discord.slash(alice, 'tex', { formula: '$$\\foo{x}$$' });
     expect(undefinedCs.text).toMatch(/Undefined control sequence \\foo/);
+    expectPrivateOnly(undefinedCs);
+    // MathJax's message names TeX: shown as code, never as raw TeX in the sentence.
+    expect(findRawTex(undefinedCs.text)).toEqual([]);
   });
 
   it('refuses formula bombs within 3 s while another member is served normally', async () => {
@@ -107,9 +153,58 @@ describe('/roc', () => {
   it('reads a CSV attachment with a header and marks the threshold', async () => {
     const csv = 'label,score\n1,0.9\n0,0.2\n1,0.65\n0,0.7\n1,0.8\n0,0.1\n';
     const res = await discord.slash(alice, 'roc', { file: { filename: 'preds.csv', data: Buffer.from(csv) }, threshold: 0.6 });
+    expect(res.content).toMatch(/^Read 6 rows: labels from `label`, scores from `score`\.\n/);
     expect(res.content).toContain('AUC = 0.8889');
     expect(res.content).toMatch(/At threshold 0\.6: TPR 1\.000, FPR 0\.333/);
     expect(res.files).toHaveLength(1);
+  });
+
+  it('reads a ; CSV with decimal commas right: AUC 1 (it used to read 0.5000 and draw a flat curve)', async () => {
+    const res = await discord.slash(alice, 'roc', { file: fixture('semicolon-decimal-comma.csv') });
+    expect(res.ephemeral).toBe(false);
+    expect(res.content).toContain('Read 8 rows: labels from `label`, scores from `score` (semicolon-separated, decimal commas).');
+    expect(res.content).toContain('AUC = 1.0000');
+    expect(res.content).toMatch(/AP = 1\.0000\*\* · n = 8 \(4 positive/);
+  });
+
+  it.each([
+    ['pandas-index.csv', 'Read 6 rows: labels from `y_true`, scores from `y_prob` (pandas index column skipped).'],
+    ['score-label-order.csv', 'Read 6 rows: labels from `label`, scores from `score`.'],
+    ['tab.tsv', 'Read 6 rows: labels from `y`, scores from `prob` (tab-separated).'],
+    ['quoted.csv', 'Read 6 rows: labels from `Target`, scores from `Predicted Probability`.'],
+    ['headerless.csv', 'Read 6 rows: labels from column 2, scores from column 1 (no header row; column 2 is the one holding only 0/1).'],
+    ['excel-unicode-text.txt', 'Read 6 rows: labels from `label`, scores from `score` (tab-separated, decimal commas).'],
+  ])('reads %s by its columns’ names, and says which it used', async (name, line) => {
+    const res = await discord.slash(alice, 'roc', { file: fixture(name) });
+    expect(res.content).toContain(line);
+    expect(res.content).toContain('AUC = 0.8889');
+  });
+
+  it('asks instead of guessing when the columns are unclear, privately, and takes the member’s pick', async () => {
+    const unclear = await discord.slash(alice, 'roc', { file: fixture('ambiguous-two-scores.csv') });
+    expectPrivateOnly(unclear);
+    expect(unclear.text).toMatch(/more than one column looks like the scores \(the columns are `label`, `score_model_a`, `score_model_b`\).*`score_column`/);
+    const headerless = await discord.slash(alice, 'roc', { file: fixture('ambiguous-headerless.csv') });
+    expectPrivateOnly(headerless);
+    expect(headerless.text).toMatch(/both columns hold only 0s and 1s/);
+    // Model b ranks 0.6 (a negative) above every positive, and 0.1 below: 2 of 4 pairs right.
+    const picked = await discord.slash(alice, 'roc', { file: fixture('ambiguous-two-scores.csv'), score_column: 'score_model_b' });
+    expect(picked.content).toContain('labels from `label`, scores from `score_model_b`');
+    expect(picked.content).toContain('AUC = 0.5000');
+    const byNumber = await discord.slash(alice, 'roc', { file: fixture('ambiguous-two-scores.csv'), score_column: '2' });
+    expect(byNumber.content).toContain('scores from `score_model_a`');
+    expect(byNumber.content).toContain('AUC = 0.7500');
+  });
+
+  it.each([
+    ['one-class.csv', /^All 3 labels are 1\. A ROC curve needs both classes/],
+    ['non-numeric-scores.csv', /^Scores must be numbers; line 3's score is `high`\.$/],
+    ['empty.csv', /no data rows/],
+    ['header-only.csv', /no data rows/],
+  ])('refuses %s privately, before anything shows in the channel', async (name, message) => {
+    const res = await discord.slash(alice, 'roc', { file: fixture(name) });
+    expectPrivateOnly(res);
+    expect(res.text).toMatch(message);
   });
 
   it.each([
@@ -120,7 +215,7 @@ describe('/roc', () => {
     [{}, /Give both `labels` and `scores`/],
   ])('explains bad text input %#', async (options, message) => {
     const res = await discord.slash(alice, 'roc', options);
-    expect(res.ephemeral).toBe(true);
+    expectPrivateOnly(res);
     expect(res.text).toMatch(message);
   });
 
@@ -137,56 +232,115 @@ describe('/roc', () => {
 });
 
 describe('/whiteboard', () => {
-  it('lets two members build a derivation: add, add, undo, show, export', async () => {
-    const opts = { channel: channel('derivations') };
-    expect((await discord.slash(alice, 'whiteboard start', { title: 'Ridge closed form' }, opts)).content).toMatch(/Ridge closed form\*\* is open/);
+  /** The board messages in a channel as members see them now (cards starting with 🧮), oldest first. */
+  const boardMessages = (channelId: string) =>
+    [...discord.messages.values()].filter((m) => m.channel_id === channelId && !m.deleted && (m.flags & 64) === 0 && messageText(m).startsWith('🧮'));
+  const edits = (messageId: string) => discord.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${messageId}`)).length;
+
+  it('keeps one live board message, edited in place as two members build a derivation: add, add, undo, show, export', async () => {
+    const derivations = channel('derivations');
+    const opts = { channel: derivations };
+    const start = await discord.slash(alice, 'whiteboard start', { title: 'Ridge closed form' }, opts);
+    expect(start.ephemeral).toBe(false);
+    expect(messageText(start.message)).toMatch(/^🧮 \*\*Ridge closed form\*\* · 0 steps\nNo steps yet/);
+    const board = start.message!;
     const again = await discord.slash(bob, 'whiteboard start', { title: 'Other' }, opts);
-    expect(again.ephemeral).toBe(true);
+    expectPrivateOnly(again);
     expect(again.content).toMatch(/already has an open board, \*\*Ridge closed form\*\* \(0 steps\)/);
 
+    // Three additions, one pasted with $$…$$: each member hears privately; the one board message shows all three.
     const s1 = await discord.slash(alice, 'whiteboard add', { step: 'L(w) = \\|y - Xw\\|^2 + \\lambda\\|w\\|^2', note: 'objective' }, opts);
-    expect(s1.content).toMatch(/Step \*\*1\*\* added by alice/);
-    expect(s1.files).toHaveLength(1);
-    const s2 = await discord.slash(bob, 'whiteboard add', { step: '\\nabla_w L = -2X^T(y - Xw) + 2\\lambda w = 0' }, opts);
-    expect(s2.content).toMatch(/Step \*\*2\*\* added by bob/);
+    expect(s1.ephemeral).toBe(true);
+    expect(s1.content).toMatch(/^Step \*\*1\*\* is on \*\*Ridge closed form\*\* \(\[the board\]\(https:\/\/discord\.com\/channels\/\d+\/\d+\/\d+\)\)\.$/);
+    expect(s1.content).toContain(board.id);
+    const s2 = await discord.slash(bob, 'whiteboard add', { step: '$$\\nabla_w L = -2X^T(y - Xw) + 2\\lambda w = 0$$' }, opts);
+    expect(s2.content).toMatch(/^Step \*\*2\*\*/);
     const typo = await discord.slash(bob, 'whiteboard add', { step: 'w = (X^TX + \\lambda I)^{-1' }, opts);
-    expect(typo.ephemeral).toBe(true);
+    expectPrivateOnly(typo);
     expect(typo.text).toMatch(/MathJax could not read that/);
     const s3 = await discord.slash(bob, 'whiteboard add', { step: 'w = X^Ty' }, opts);
-    expect(s3.content).toMatch(/Step \*\*3\*\*/);
-    expect((await discord.slash(alice, 'whiteboard undo', {}, opts)).content).toMatch(/objective|\\\|y - Xw/); // alice's own step 1
-    const s4 = await discord.slash(bob, 'whiteboard add', { step: 'w^* = (X^TX + \\lambda I)^{-1}X^Ty', note: 'solve' }, opts);
-    expect(s4.content).toMatch(/Step \*\*3\*\*/);
+    expect(s3.content).toMatch(/^Step \*\*3\*\*/);
+    for (const h of [s1, s2, s3]) expect(publicTraces(h)).toEqual([]);
 
-    const shown = await discord.slash(alice, 'whiteboard show', {}, opts);
-    expect(shown.content).toMatch(/Ridge closed form\*\*: 3 steps/);
-    const img = await decodePng(shown.files[0]!.data);
+    expect(boardMessages(derivations.id).map((m) => m.id)).toEqual([board.id]);
+    expect(edits(board.id)).toBe(3);
+    const text = messageText(board);
+    expect(text).toMatch(/^🧮 \*\*Ridge closed form\*\* · 3 steps by alice, bob\n/);
+    expect(text).toContain('```tex\n% 1 · alice: objective\nL(w) = \\|y - Xw\\|^2 + \\lambda\\|w\\|^2\n% 2 · bob\n\\nabla_w L = -2X^T(y - Xw) + 2\\lambda w = 0\n% 3 · bob\nw = X^Ty\n```');
+    expect(text).not.toContain('$$');
+    expect(findRawTex(text)).toEqual([]); // TeX only in the code block
+    expect(board.attachments.map((a) => a.filename)).toEqual(['whiteboard.png']);
+    const img = await decodePng(board.attachments[0]!.data);
     expect(img.height).toBeGreaterThan(200);
     expect(colourShare(img, hex('#313338'))).toBeGreaterThan(0.4);
     expect(colourShare(img, hex('#dbdee1'), 10)).toBeGreaterThan(0.003);
 
+    // Undo (alice's own step 1) edits the board too.
+    const undo = await discord.slash(alice, 'whiteboard undo', {}, opts);
+    expect(undo.ephemeral).toBe(true);
+    expect(undo.content).toMatch(/^Removed your last step \(\[the board\]\(.*\)\): `L\(w\) = /);
+    expect(messageText(board)).toMatch(/· 2 steps by bob\n/);
+    const s4 = await discord.slash(bob, 'whiteboard add', { step: 'w^* = (X^TX + \\lambda I)^{-1}X^Ty', note: 'solve' }, opts);
+    expect(s4.content).toMatch(/Step \*\*3\*\*/);
+    expect(messageText(board)).toMatch(/· 3 steps by bob\n/);
+
+    // Show posts the board anew at the bottom; that message is now the live one, the old one points to it.
+    const shown = await discord.slash(alice, 'whiteboard show', {}, opts);
+    expect(shown.ephemeral).toBe(false);
+    const fresh = shown.message!;
+    expect(messageText(fresh)).toMatch(/^🧮 \*\*Ridge closed form\*\* · 3 steps by bob\n/);
+    await discord.waitForMessage((m) => m.id === board.id && messageText(m).includes('continues'));
+    expect(messageText(board)).toBe(`🧮 **Ridge closed form** continues in a newer message: https://discord.com/channels/${discord.guild.id}/${derivations.id}/${fresh.id}`);
+    expect(board.attachments).toEqual([]);
+    expect(boardMessages(derivations.id).map((m) => m.id)).toEqual([board.id, fresh.id]);
+    await discord.slash(alice, 'whiteboard add', { step: 'w^* \\to X^+y' }, opts);
+    expect(messageText(fresh)).toMatch(/· 4 steps by bob, alice\n/);
+
+    // A moderator deletes the board message: the next addition posts it anew and keeps editing that one.
+    fresh.deleted = true;
+    await discord.slash(bob, 'whiteboard add', { step: '\\lambda \\to 0' }, opts);
+    const reposted = boardMessages(derivations.id).filter((m) => m.id !== board.id);
+    expect(reposted).toHaveLength(1);
+    expect(messageText(reposted[0])).toMatch(/· 5 steps/);
+    await discord.slash(bob, 'whiteboard undo', {}, opts);
+    expect(messageText(reposted[0])).toMatch(/· 4 steps/);
+
     const exported = await discord.slash(bob, 'whiteboard export', {}, opts);
     expect(exported.ephemeral).toBe(true);
+    expect(exported.content).toBe('**Ridge closed form** as LaTeX (4 steps).');
     const file = exported.files[0]!;
     expect(file.filename).toBe('ridge-closed-form.tex');
     const tex = file.data.toString('utf8');
     expect(tex).toContain('\\section*{Ridge closed form}');
-    expect(tex.match(/\\begin\{equation\}/g)).toHaveLength(3);
+    expect(tex.match(/\\begin\{equation\}/g)).toHaveLength(4);
     expect(tex.indexOf('\\nabla_w L')).toBeLessThan(tex.indexOf('w = X^Ty'));
     expect(tex.indexOf('w = X^Ty')).toBeLessThan(tex.indexOf('w^* = (X^TX'));
     expect(tex).not.toContain('\\|y - Xw\\|^2 + \\lambda'); // undone
+    expect(tex).not.toContain('$$'); // pasted delimiters taken off
     expect(tex).toContain('% Step 3 by bob: solve');
   });
 
-  it('keeps boards per channel and guards clear', async () => {
-    const opts = { channel: channel('light-room') };
+  it('keeps boards per channel and guards clear; a cleared board’s message says so', async () => {
+    const room = channel('light-room');
+    const opts = { channel: room };
     expect((await discord.slash(alice, 'whiteboard show', {}, opts)).text).toMatch(/no whiteboard in this channel/);
-    await discord.slash(alice, 'whiteboard start', {}, opts);
+    const start = await discord.slash(alice, 'whiteboard start', {}, opts);
     await discord.slash(alice, 'whiteboard add', { step: 'a^2+b^2=c^2' }, opts);
+    expect(messageText(start.message)).toMatch(/· 1 step by alice\n/);
+    // Discord refuses one edit: the step is kept and confirmed (without a link), and the next change draws both.
+    discord.failNext({ method: 'PATCH', path: /^\/channels\/\d+\/messages\/\d+$/, status: 403 });
+    const unseen = await discord.slash(alice, 'whiteboard add', { step: 'c = \\sqrt{a^2+b^2}' }, opts);
+    expect(unseen.content).toBe('Step **2** is on **Derivation**.');
+    expect(messageText(start.message)).toMatch(/· 1 step by alice\n/);
+    await discord.slash(bob, 'whiteboard add', { step: 'c \\le a + b' }, opts);
+    expect(messageText(start.message)).toMatch(/· 3 steps by alice, bob\n/);
     const refused = await discord.slash(bob, 'whiteboard clear', {}, opts);
-    expect(refused.ephemeral).toBe(true);
+    expectPrivateOnly(refused);
     expect(refused.text).toMatch(/Only the member who started this board/);
-    expect((await discord.slash(alice, 'whiteboard clear', {}, opts)).content).toMatch(/cleared \(1 step removed\)/);
-    expect((await discord.slash(bob, 'whiteboard start', { title: 'Next' }, opts)).content).toMatch(/Next\*\* is open/);
+    expect((await discord.slash(alice, 'whiteboard clear', {}, opts)).content).toMatch(/cleared \(3 steps removed\)/);
+    expect(messageText(start.message)).toBe('🧮 **Derivation** was cleared by alice (3 steps removed) and closed.');
+    expect(start.message!.attachments).toEqual([]);
+    const next = await discord.slash(bob, 'whiteboard start', { title: 'Next' }, opts);
+    expect(messageText(next.message)).toMatch(/^🧮 \*\*Next\*\* · 0 steps/);
   });
 });

@@ -73,7 +73,7 @@ describe('outages and crashes', () => {
     await discord.click(a, r1, button(r1, 'bp1:dzq:', ':0')!);
     const lobby = await discord.slash(a, 'sprint', { rounds: 1, seconds: 30 }, { channel: discord.guild.channels[1] });
     await discord.click(b, lobby.message!, button(lobby.message, 'bp1:spj:')!);
-    await discord.slash(a, 'whiteboard start', { title: 'kill test' });
+    const board = await discord.slash(a, 'whiteboard start', { title: 'kill test' });
     const adds = [a, b, a, b].map((u, i) => discord.sendSlash(u, 'whiteboard add', { step: `x_${i} = ${i}` }));
     bot.child.kill('SIGKILL');
     await bot.exited;
@@ -99,10 +99,16 @@ describe('outages and crashes', () => {
     expect(discord.channelMessages(discord.guild.channels[1]!.id).filter((m) => messageText(m).startsWith('🏁'))).toHaveLength(1);
     // Whiteboard: the steps that were acknowledged are there, in distinct positions, none twice.
     const steps = (await sql.query(`SELECT tex, position FROM whiteboard_steps ORDER BY position`)).rows;
-    const acknowledged = adds.filter((h) => h.answered && /Step \*\*\d+\*\* added/.test(h.content)).length;
+    const acknowledged = adds.filter((h) => h.answered && /Step \*\*\d+\*\* is on \*\*kill test\*\*/.test(h.content)).length;
     expect(steps.length).toBeGreaterThanOrEqual(acknowledged);
     expect(new Set(steps.map((s) => s.tex)).size).toBe(steps.length);
     expect(steps.map((s) => s.position)).toEqual(steps.map((_, i) => i + 1));
-    expect((await discord.slash(a, 'whiteboard add', { step: 'y = 1' })).content).toMatch(/Step \*\*\d+\*\* added/);
+    expect((await discord.slash(a, 'whiteboard add', { step: 'y = 1' })).content).toMatch(/Step \*\*\d+\*\* is on \*\*kill test\*\*/);
+    // The restarted bot keeps the board's live message drawn: the newest board message shows every step,
+    // the ones added before the kill too. (It is the start reply, unless the kill came before its id was stored.)
+    const boardMessages = [...discord.messages.values()].filter((m) => !m.deleted && (m.flags & 64) === 0 && messageText(m).startsWith('🧮 **kill test**'));
+    expect(boardMessages[0]!.id).toBe(board.message!.id);
+    expect(boardMessages.length).toBeLessThanOrEqual(2);
+    expect(messageText(boardMessages.at(-1))).toContain(`🧮 **kill test** · ${steps.length + 1} step${steps.length === 0 ? "" : "s"}`);
   }, 180_000);
 });

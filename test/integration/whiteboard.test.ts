@@ -72,7 +72,7 @@ describe('whiteboards', () => {
     await boards.start(where('c5'), 'Clear', alice);
     await boards.add('c5', { tex: 'a' }, bob);
     expect(await refused(boards.clear('c5', bob, false))).toMatch(/Only the member who started/);
-    expect(await boards.clear('c5', bob, true)).toBe(1);
+    expect((await boards.clear('c5', bob, true)).removed).toBe(1);
     // Clearing closes the board: a new one may be started.
     expect((await boards.start(where('c5'), 'Fresh', bob)).title).toBe('Fresh');
   });
@@ -94,6 +94,18 @@ describe('whiteboards', () => {
       expect(await db.prisma.whiteboard.count({ where: { channelId: channel } })).toBe(0);
     }
     expect(await db.prisma.whiteboardStep.count({ where: { board: { channelId: { startsWith: 'race-' } } } })).toBe(0);
+  });
+
+  it('takes pasted $…$, $$…$$, \\(…\\) and \\[…\\] off a step, and remembers the board’s live message', async () => {
+    const board = await boards.start(where('c8'), 'Pasted', alice);
+    expect(board.messageId).toBeNull();
+    for (const tex of ['$$a^2 + b^2$$', '$x_i$', '\\(\\sigma\\)', '\\[ \\frac{1}{n} \\]', '$a$ and $b$']) await boards.add('c8', { tex }, alice);
+    expect((await boards.require('c8')).steps.map((s) => s.tex)).toEqual(['a^2 + b^2', 'x_i', '\\sigma', '\\frac{1}{n}', '$a$ and $b$']);
+    await boards.rememberMessage(board.id, '123456789012345678');
+    expect((await boards.find('c8'))?.messageId).toBe('123456789012345678');
+    const { board: was } = await boards.clear('c8', alice, false);
+    expect(was.messageId).toBe('123456789012345678'); // so its message can say it was cleared
+    expect(await boards.find('c8')).toBeNull();
   });
 
   it('stops at the step limit with a friendly message', async () => {

@@ -430,7 +430,8 @@ export class FakeDiscord {
     };
   }
 
-  private buildOptions(defs: CommandOption[] | undefined, values: Record<string, unknown>, resolved: Resolved): Record<string, unknown>[] {
+  /** `partial`: an autocomplete's options, which Discord sends as typed so far (required ones may be missing). */
+  private buildOptions(defs: CommandOption[] | undefined, values: Record<string, unknown>, resolved: Resolved, partial = false): Record<string, unknown>[] {
     const out: Record<string, unknown>[] = [];
     for (const [name, value] of Object.entries(values)) {
       if (value === undefined) continue;
@@ -438,7 +439,7 @@ export class FakeDiscord {
       if (!def) throw new Error(`fake discord: option "${name}" is not defined for this command`);
       out.push(this.optionPayload(def, value, resolved));
     }
-    for (const d of defs ?? []) {
+    for (const d of partial ? [] : (defs ?? [])) {
       if (d.required && !(d.name in values) && d.type !== 1 && d.type !== 2) throw new Error(`fake discord: required option "${d.name}" missing (Discord would not send this)`);
     }
     return out;
@@ -518,7 +519,7 @@ export class FakeDiscord {
     const focusedDef = defs?.find((o) => o.name === focused);
     if (!focusedDef) throw new Error(`fake discord: no option ${focused}`);
     const resolved: Resolved = { users: {}, members: {}, attachments: {}, roles: {}, channels: {} };
-    const list = [...this.buildOptions(defs, others, resolved), { name: focused, type: focusedDef.type, value: typed, focused: true }];
+    const list = [...this.buildOptions(defs, others, resolved, true), { name: focused, type: focusedDef.type, value: typed, focused: true }];
     const options = sub ? [{ name: sub, type: 1, options: list }] : list;
     const payload = { ...this.baseInteraction(4, user, opts), data: { id: snowflake(), name: command, type: 1, options } };
     const h = this.dispatchInteraction(payload);

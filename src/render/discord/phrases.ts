@@ -2,7 +2,13 @@ import type { Phrasebook } from '../../platform/errors.js';
 
 /** Plain words for a member, per kind of rendering failure (`render.<kind>`, with the engine's message). */
 export const renderPhrases: Phrasebook = {
-  'render.tex': (p) => `MathJax could not read that: **${p.message}**. Check the braces and command names (\`\\frac{a}{b}\`, \`\\sqrt{x}\`).`,
+  'render.tex': (p) => {
+    // The engine's own words may already say it ("MathJax could not read this formula…"): not twice.
+    const message = String(p.message);
+    // MathJax's own words name TeX ("Undefined control sequence \\foo"): shown as code, the one place TeX is shown.
+    const said = /^MathJax could not read/i.test(message) ? `${message}.` : `MathJax could not read that: \`${message.replace(/`/g, "'")}\`.`;
+    return `${said} Check the braces and command names (\`\\frac{a}{b}\`, \`\\sqrt{x}\`).`;
+  },
   'render.invalid-input': (p) => `${p.message}.`.replace(/\.\.$/, '.'),
   'render.too-large': (p) => `${p.message}.`.replace(/\.\.$/, '.'),
   'render.timeout': () => 'That took too long to render and was stopped. Try something smaller or simpler.',

@@ -14,7 +14,7 @@ export const schedulePhrases: Phrasebook = {
     return `Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.map((t) => `\`${t.slice(0, 40)}\``).join(', ')}. Known topics: ${ids(p.known).join(', ')}.`;
   },
   'schedule.limit': (p) => `A server can have at most ${p.max} schedules. Remove one first.`,
-  'schedule.bad-id': () => 'Give the schedule id shown by `/schedule list` (e.g. `3f2a9c1b`).',
+  'schedule.bad-id': () => 'Pick the schedule from the list offered as you type, or give its id from `/schedule list` (e.g. `3f2a9c1b`).',
   'schedule.ambiguous-id': () => 'That id matches several schedules; give more characters.',
   'schedule.not-found': (p) => `No schedule \`${p.id}\` in this server. See \`/schedule list\`.`,
 };

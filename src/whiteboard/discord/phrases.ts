@@ -1,4 +1,5 @@
 import type { Phrasebook } from '../../platform/errors.js';
+import { count } from '../../platform/discord/text.js';
 
 /** The words for /whiteboard's refusals. */
 export const whiteboardPhrases: Phrasebook = {
@@ -6,8 +7,8 @@ export const whiteboardPhrases: Phrasebook = {
   'whiteboard.title-empty': () => 'Give the board a title (or leave the option out for the default).',
   'whiteboard.title-too-long': (p) => `A board title can be at most ${p.max} characters.`,
   'whiteboard.already-open': (p) =>
-    `This channel already has an open board, **${p.title}** (${p.steps} step${p.steps === 1 ? '' : 's'}). Add to it with \`/whiteboard add\`, or close it with \`/whiteboard clear\`.`,
-  'whiteboard.step-empty': () => 'The step is empty: give a LaTeX expression, e.g. `\\hat y = Xw`.',
+    `This channel already has an open board, **${p.title}** (${count(Number(p.steps), 'step')}). Add to it with \`/whiteboard add\`, or close it with \`/whiteboard clear\`.`,
+  'whiteboard.step-empty': () => 'The step is empty: give a LaTeX expression, e.g. `\\hat y = Xw` (with or without `$…$`).',
   'whiteboard.step-too-long': (p) => `A step can be at most ${p.max} characters (this one has ${p.length}). Split it into several steps.`,
   'whiteboard.note-too-long': (p) => `A note can be at most ${p.max} characters.`,
   'whiteboard.full': (p) => `This board is full (${p.max} steps). Export it with \`/whiteboard export\`, then \`/whiteboard clear\` to start a new one.`,

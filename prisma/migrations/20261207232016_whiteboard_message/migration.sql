@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "whiteboards" ADD COLUMN     "message_id" TEXT;
