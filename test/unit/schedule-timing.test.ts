@@ -39,7 +39,7 @@ describe('schedule timing', () => {
   it('finds a schedule by the start of its id', () => {
     const all = [{ id: '3f2a9c1b-0000' }, { id: '3f2a0000-0000' }];
     expect(matchShortId(all, checkShortId(' 3F2A9 '))).toBe(all[0]);
-    expect(refused(() => matchShortId(all, checkShortId('3f2')))).toMatch(/Give the schedule id shown by `\/schedule list`/);
+    expect(refused(() => matchShortId(all, checkShortId('3f2')))).toMatch(/Pick the schedule from the list offered as you type, or give its id from `\/schedule list`/);
     expect(refused(() => matchShortId(all, checkShortId('3f2a')))).toMatch(/several schedules/);
     expect(refused(() => matchShortId(all, checkShortId('abcd')))).toBe('No schedule `abcd` in this server. See `/schedule list`.');
   });
