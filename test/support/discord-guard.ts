@@ -1,0 +1,73 @@
+/**
+ * Shared setup file (vitest.config.ts `setupFiles`): after every test file that started a fake
+ * Discord, fail the file when the bot sent any body Discord would refuse (the published
+ * OpenAPI spec and the documented limits, test/support/discord-spec.ts) or any string a member
+ * reads with raw TeX or cut mid-word (test/support/visible-text.ts). One place, so no test
+ * file can forget it.
+ *
+ * BACKPROP_VISIBLE_TEXT_OUT=dir also writes one JSON per test file into dir: every string the
+ * bot showed, and the problems found (for before/after numbers over the suite).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeEach, expect } from 'vitest';
+import { fakeDiscordRegistry, type Problems, type SeenText } from './fake-discord.js';
+
+beforeEach(() => {
+  fakeDiscordRegistry.currentTest = expect.getState().currentTestName;
+});
+
+afterAll(() => {
+  const fakes = fakeDiscordRegistry.instances.splice(0);
+  fakeDiscordRegistry.currentTest = undefined;
+  if (fakes.length === 0) return;
+  const problems: Problems = { spec: [], rawTex: [], midWordCuts: [] };
+  for (const f of fakes) {
+    const p = f.problems();
+    problems.spec.push(...p.spec);
+    problems.rawTex.push(...p.rawTex);
+    problems.midWordCuts.push(...p.midWordCuts);
+  }
+  const file = path.relative(process.cwd(), expect.getState().testPath ?? 'unknown');
+  const out = process.env.BACKPROP_VISIBLE_TEXT_OUT;
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    const seen = fakes.flatMap((f) => f.seenText);
+    writeFileSync(
+      path.join(out, `${file.replace(/[\\/]/g, '__')}.json`),
+      JSON.stringify(
+        {
+          file,
+          requests: fakes.reduce((n, f) => n + f.requests.length, 0),
+          strings: seen.length,
+          counts: { specViolations: problems.spec.length, rawTex: problems.rawTex.length, midWordCuts: problems.midWordCuts.length },
+          problems,
+          seen,
+        },
+        null,
+        1,
+      ),
+    );
+  }
+  const report = summarize(problems);
+  if (report) throw new Error(`${file}: the bot sent what Discord or a member would not accept\n${report}`);
+});
+
+const MAX = 15;
+const at = (t: { test?: string }) => t.test ?? '(before the tests)';
+const quote = (s: string, n = 160) => JSON.stringify(s.length > n ? `${s.slice(0, n)}…` : s);
+
+function summarize(p: Problems): string {
+  const out: string[] = [];
+  const section = <T>(title: string, list: T[], line: (x: T) => string) => {
+    if (list.length === 0) return;
+    out.push(`${title} (${list.length}):`);
+    for (const x of list.slice(0, MAX)) out.push(`  - ${line(x)}`);
+    if (list.length > MAX) out.push(`  … and ${list.length - MAX} more (BACKPROP_VISIBLE_TEXT_OUT=dir writes them all)`);
+  };
+  section('request bodies Discord would refuse (answered 400)', p.spec, (v) => `${v.operation ?? `${v.method} ${v.path}`} in "${at(v)}": ${v.errors.join('; ')}`);
+  const seen = (t: SeenText) => `${t.where} of ${t.request} in "${at(t)}"`;
+  section('raw TeX a member would read', p.rawTex, (t) => `${seen(t)}: ${t.found.map((f) => `${f.kind} ${quote(f.fragment)}`).join(', ')}`);
+  section('text cut mid-word', p.midWordCuts, (t) => `${seen(t)}: ${t.found.map((f) => quote(f)).join(', ')}`);
+  return out.join('\n');
+}
