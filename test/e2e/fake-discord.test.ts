@@ -188,7 +188,7 @@ describe('the fake Discord with Components v2 cards', () => {
     // Dropping the flag of a posted card is refused too, and the card stays as it was.
     const channel = (await client.channels.fetch(discord.channel.id)) as TextChannel;
     const sent = await channel.send(questionCard('drop'));
-    await expect(sent.edit({ content: 'plain now', components: [], flags: 0 })).rejects.toThrow(/cannot drop the IS_COMPONENTS_V2 flag/);
+    await expect(sent.edit({ content: 'plain now', components: [], flags: [] })).rejects.toThrow(/cannot drop the IS_COMPONENTS_V2 flag/);
     expect(isComponentsV2(discord.messages.get(sent.id))).toBe(true);
     expect(discord.messages.get(sent.id)!.content).toBe('');
     expect(discord.violations.splice(0).map((v) => v.operation)).toEqual(['PATCH /channels/{channel_id}/messages/{message_id}']);
