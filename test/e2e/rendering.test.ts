@@ -58,7 +58,7 @@ describe('/tex', () => {
     expect(res.text).toMatch(/MathJax could not read that: \*\*.*(close brace|Missing)/i);
     expect(res.files).toHaveLength(0);
     const undefinedCs = await discord.slash(alice, 'tex', { formula: '\\foo{x}' });
-    expect(undefinedCs.text).toMatch(/Undefined control sequence \\foo/);
+    expect(undefinedCs.text).toMatch(/Undefined control sequence `\\foo`/);
   });
 
   it('refuses formula bombs within 3 s while another member is served normally', async () => {
@@ -76,7 +76,7 @@ describe('/tex', () => {
       expect(a.ephemeral).toBe(true);
       expect(a.files).toHaveLength(0);
     }
-    expect(answered[0]!.text).toMatch(/Undefined control sequence \\def/);
+    expect(answered[0]!.text).toMatch(/Undefined control sequence `\\def`/);
     expect(answered[1]!.text).toMatch(/too long/);
     expect(answered[2]!.text).toMatch(/too (large|big|wide|tall)/i);
     expect(bot.exitCode).toBeNull();

@@ -12,18 +12,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeEach, expect } from 'vitest';
 import { fakeDiscordRegistry, type Problems, type SeenText } from './fake-discord.js';
+import { wholeWords } from './visible-text.js';
 
 beforeEach(() => {
   fakeDiscordRegistry.currentTest = expect.getState().currentTestName;
 });
 
-afterAll(() => {
+afterAll(async () => {
   const fakes = fakeDiscordRegistry.instances.splice(0);
   fakeDiscordRegistry.currentTest = undefined;
   if (fakes.length === 0) return;
+  // "…word…" is a cut on a word boundary when the word occurs whole somewhere: in what the bot
+  // showed, or else in the question bank the texts come from (loaded only when needed).
+  const bankWords = fakes.some((f) => f.problems().midWordCuts.length > 0) ? await questionBankWords() : undefined;
   const problems: Problems = { spec: [], rawTex: [], midWordCuts: [] };
   for (const f of fakes) {
-    const p = f.problems();
+    const p = f.problems(bankWords);
     problems.spec.push(...p.spec);
     problems.rawTex.push(...p.rawTex);
     problems.midWordCuts.push(...p.midWordCuts);
@@ -52,6 +56,18 @@ afterAll(() => {
   const report = summarize(problems);
   if (report) throw new Error(`${file}: the bot sent what Discord or a member would not accept\n${report}`);
 });
+
+async function questionBankWords(): Promise<Set<string>> {
+  const { loadBank } = await import('../../src/bank/load.js');
+  const texts: string[] = [];
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string') texts.push(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+  };
+  collect(loadBank().topics);
+  return wholeWords(texts);
+}
 
 const MAX = 15;
 const at = (t: { test?: string }) => t.test ?? '(before the tests)';

@@ -419,11 +419,12 @@ export interface VisibleString {
   /** Where it sits: "content", "embed description", "text display", "button label", … */
   where: string;
   /**
-   * Part of how a member types input (command and option descriptions and choices, a text
-   * input's placeholder and prefilled value): the /tex and /whiteboard formula options must
-   * show TeX to say what to type, so these are checked for cuts but not for TeX.
+   * Where TeX is shown on purpose, so these are checked for cuts but not for TeX: command and
+   * option descriptions and choices (the /tex and /whiteboard formula options say what to type),
+   * a text input's prefilled value (the member's own text), and alt text of images (image and
+   * attachment descriptions: a formula image's TeX source is its faithful text equivalent).
    */
-  input?: true;
+  mayShowTex?: true;
 }
 
 /**
@@ -437,8 +438,8 @@ export function visibleStrings(method: string, requestPath: string, body: unknow
   const op = findOperation(method, requestPath);
   if (!op || !body || typeof body !== 'object') return [];
   const out: VisibleString[] = [];
-  const add = (where: string, text: unknown, input = false) => {
-    if (typeof text === 'string' && text !== '') out.push({ where, text, ...(input ? { input: true as const } : {}) });
+  const add = (where: string, text: unknown, mayShowTex = false) => {
+    if (typeof text === 'string' && text !== '') out.push({ where, text, ...(mayShowTex ? { mayShowTex: true as const } : {}) });
   };
   const b = body as Record<string, unknown>;
   if (/\/commands$/.test(op.template)) {
@@ -476,18 +477,18 @@ export function visibleStrings(method: string, requestPath: string, body: unknow
     add('embed footer', e.footer?.text);
   }
   componentStrings(m.components ?? [], add, false);
-  for (const a of (m.attachments ?? []) as { description?: string }[]) add('attachment description', a.description);
+  for (const a of (m.attachments ?? []) as { description?: string }[]) add('attachment description', a.description, true);
   return out;
 }
 
-function componentStrings(nodes: readonly Node[], add: (where: string, text: unknown, input?: boolean) => void, modal: boolean): void {
+function componentStrings(nodes: readonly Node[], add: (where: string, text: unknown, mayShowTex?: boolean) => void, modal: boolean): void {
   walk(nodes, (c) => {
     const n = c as Node & { placeholder?: string; value?: string; description?: string; options?: { label?: string; description?: string }[] };
     if (n.type === 10) add('text display', n.content);
     if (n.type === 2) add('button label', n.label);
     if (modal && n.type === 4) {
       add('text input label', n.label);
-      add('text input placeholder', n.placeholder, true);
+      add('text input placeholder', n.placeholder);
       add('text input value', n.value, true);
     }
     if (n.type === 18) {
@@ -499,6 +500,6 @@ function componentStrings(nodes: readonly Node[], add: (where: string, text: unk
       add('select option label', o.label);
       add('select option description', o.description);
     }
-    for (const item of n.items ?? []) add('image description', item.description);
+    for (const item of n.items ?? []) add('image description', item.description, true);
   });
 }

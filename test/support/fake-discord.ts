@@ -15,7 +15,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { checkRequest, visibleStrings, type RequestContext } from './discord-spec.js';
-import { findMidWordCuts, findRawTex } from './visible-text.js';
+import { findMidWordCuts, findRawTex, wholeWords } from './visible-text.js';
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -132,8 +132,8 @@ export interface SpecViolation {
 export interface SeenText {
   text: string;
   where: string;
-  /** How a member types input (command descriptions, text input placeholders): checked for cuts, not for TeX. */
-  input?: true;
+  /** Command descriptions, prefilled inputs and alt text, where TeX is shown on purpose: checked for cuts, not for TeX (see discord-spec.ts). */
+  mayShowTex?: true;
   /** "POST /channels/{channel_id}/messages" */
   request: string;
   test?: string;
@@ -359,14 +359,19 @@ export class FakeDiscord {
     return fake;
   }
 
-  /** Invalid bodies, and strings with raw TeX or cut mid-word, the bot sent so far. */
-  problems(): Problems {
+  /**
+   * Invalid bodies, and strings with raw TeX or cut mid-word, the bot sent so far. A text
+   * ending in "word…" is cut mid-word unless the word occurs whole in something the bot
+   * showed, or in `words` (the shared check adds the question bank's).
+   */
+  problems(words?: ReadonlySet<string>): Problems {
     const rawTex: Problems['rawTex'] = [];
     const midWordCuts: Problems['midWordCuts'] = [];
+    const known = wholeWords(this.seenText.map((t) => t.text), new Set(words));
     for (const t of this.seenText) {
-      const tex = t.input ? [] : findRawTex(t.text);
+      const tex = t.mayShowTex ? [] : findRawTex(t.text);
       if (tex.length) rawTex.push({ ...t, found: tex });
-      const cuts = findMidWordCuts(t.text);
+      const cuts = findMidWordCuts(t.text, (w) => known.has(w));
       if (cuts.length) midWordCuts.push({ ...t, found: cuts });
     }
     return { spec: [...this.violations], rawTex, midWordCuts };
