@@ -10,11 +10,17 @@
  *   expect(res.ephemeral).toBe(true);
  *
  * Protocol facts it follows: ../../../shared/notes/discord-offline.md.
+ *
+ * Like Discord, it checks every body it receives (./discord-spec.ts: Discord's OpenAPI spec
+ * and documented limits, Components v2 included) and answers one it would refuse with 400
+ * "Invalid Form Body"; it records each such body in `violations` and every string a member
+ * reads in `seenText`. test/support/discord-guard.ts (a vitest setup file) fails a test file
+ * that left any violation, raw TeX or mid-word cut behind.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { checkRequest, visibleStrings, type RequestContext } from './discord-spec.js';
+import { checkRequest, prepareSpec, visibleStrings, type RequestContext } from './discord-spec.js';
 import { findMidWordCuts, findRawTex, wholeWords } from './visible-text.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -353,6 +359,7 @@ export class FakeDiscord {
   }
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    prepareSpec(); // once per process, before any request waits for it
     const fake = new FakeDiscord(opts);
     await fake.listen();
     fakeDiscordRegistry.instances.push(fake);
