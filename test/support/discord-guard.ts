@@ -43,6 +43,8 @@ afterAll(async () => {
         {
           file,
           requests: fakes.reduce((n, f) => n + f.requests.length, 0),
+          // Bodies checked, per Discord operation ("(none)": a GET or DELETE, or a path Discord does not have).
+          operations: countBy(fakes.flatMap((f) => f.requests.filter((r) => r.method !== 'GET' && r.method !== 'DELETE').map((r) => r.operation ?? `(none) ${r.method} ${r.path}`))),
           strings: seen.length,
           counts: { specViolations: problems.spec.length, rawTex: problems.rawTex.length, midWordCuts: problems.midWordCuts.length },
           problems,
@@ -67,6 +69,12 @@ async function questionBankWords(): Promise<Set<string>> {
   };
   collect(loadBank().topics);
   return wholeWords(texts);
+}
+
+function countBy(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
 const MAX = 15;

@@ -263,7 +263,7 @@ export class InteractionHandle {
   }
 
   describe(): string {
-    return JSON.stringify({ callbackType: this.callbackType, content: this.original?.content, followUps: this.followUps.map((f) => f.content) });
+    return JSON.stringify({ callbackType: this.callbackType, content: messageText(this.original), followUps: this.followUps.map((f) => messageText(f)) });
   }
 }
 
