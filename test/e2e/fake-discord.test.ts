@@ -199,11 +199,11 @@ describe('the fake Discord with Components v2 cards', () => {
     const before = discord.seenText.length;
     await channel.send({ embeds: [{ title: 'Model answer', fields: [{ name: 'Why', value: 'With $\\lambda \\sum_j w_j^2$ the weights shrink; L1 promotes sparsit…' }] }] });
     const seen = discord.seenText.slice(before);
-    expect(seen.map((s) => s.where)).toEqual(['embed title', 'embed field name', 'embed field value']);
+    expect(seen.map((s) => s.where)).toEqual(['embed title', 'embed field name', 'embed field value (Why)']);
     expect(seen[2]!.request).toBe('POST /channels/{channel_id}/messages');
     expect(seen[2]!.test).toContain('collects what a member reads');
     const problems = discord.problems();
-    expect(problems.rawTex.map((p) => [p.where, p.found.map((f) => f.kind)])).toEqual([['embed field value', ['inline maths', 'control sequence']]]);
+    expect(problems.rawTex.map((p) => [p.where, p.found.map((f) => f.kind)])).toEqual([['embed field value (Why)', ['inline maths', 'control sequence']]]);
     expect(problems.midWordCuts.map((p) => p.found)).toEqual([[expect.stringContaining('promotes sparsit…')]]);
     // This file sent those on purpose: forget them, so the shared check passes it.
     discord.seenText.splice(before);

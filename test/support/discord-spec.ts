@@ -497,7 +497,7 @@ export function visibleStrings(method: string, requestPath: string, body: unknow
     add('embed description', e.description);
     for (const f of e.fields ?? []) {
       add('embed field name', f.name);
-      add('embed field value', f.value);
+      add(`embed field value (${clipName(f.name)})`, f.value);
     }
     add('embed footer', e.footer?.text);
   }
@@ -505,6 +505,8 @@ export function visibleStrings(method: string, requestPath: string, body: unknow
   for (const a of (m.attachments ?? []) as { description?: string }[]) add('attachment description', a.description, true);
   return out;
 }
+
+const clipName = (name: unknown) => (typeof name === 'string' ? (name.length > 40 ? `${name.slice(0, 40)}…` : name) : '');
 
 function componentStrings(nodes: readonly Node[], add: (where: string, text: unknown, mayShowTex?: boolean) => void, modal: boolean): void {
   walk(nodes, (c) => {

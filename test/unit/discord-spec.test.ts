@@ -194,7 +194,7 @@ describe('what a member reads, from a body', () => {
       'embed title: T',
       'embed description: D',
       'embed field name: N',
-      'embed field value: V',
+      'embed field value (N): V',
       'embed footer: F',
       'text display: **Question 1 of 5** · XGBoost\nWhy does λ shrink the leaf weights?',
       'image description: Formula 1',
