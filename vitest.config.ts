@@ -9,7 +9,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    setupFiles: ['test/support/fast-check-seed.ts'],
+    // discord-guard: every test file that starts a fake Discord fails on bodies Discord would
+    // refuse and on raw TeX or mid-word cuts in anything a member reads.
+    setupFiles: ['test/support/fast-check-seed.ts', 'test/support/discord-guard.ts'],
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -10,11 +10,19 @@
  *   expect(res.ephemeral).toBe(true);
  *
  * Protocol facts it follows: ../../../shared/notes/discord-offline.md.
+ *
+ * Like Discord, it checks every body it receives (./discord-spec.ts: Discord's OpenAPI spec
+ * and documented limits, Components v2 included) and answers one it would refuse with 400
+ * "Invalid Form Body"; it records each such body in `violations` and every string a member
+ * reads in `seenText`. test/support/discord-guard.ts (a vitest setup file) fails a test file
+ * that left any violation, raw TeX or mid-word cut behind.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { captureMessage } from './capture.js';
+import { checkRequest, prepareSpec, visibleStrings, type RequestContext } from './discord-spec.js';
+import { findMidWordCuts, findRawTex, wholeWords } from './visible-text.js';
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -111,7 +119,49 @@ export interface RecordedRequest {
   path: string;
   body: unknown;
   at: number;
+  /** Discord's operation ("PATCH /channels/{channel_id}/messages/{message_id}"), when it has one. */
+  operation?: string;
+  /** The test running when the bot sent it. */
+  test?: string;
 }
+
+/** A request Discord would have refused (the fake answered it with 400, as Discord does). */
+export interface SpecViolation {
+  method: string;
+  path: string;
+  operation: string | undefined;
+  errors: string[];
+  body: unknown;
+  test?: string;
+}
+
+/** One string a member reads, from one request body the bot sent. */
+export interface SeenText {
+  text: string;
+  where: string;
+  /** Command descriptions, prefilled inputs and alt text, where TeX is shown on purpose: checked for cuts, not for TeX (see discord-spec.ts). */
+  mayShowTex?: true;
+  /** "POST /channels/{channel_id}/messages" */
+  request: string;
+  test?: string;
+}
+
+/** What the shared per-file check (test/support/discord-guard.ts) fails a test file for. */
+export interface Problems {
+  spec: SpecViolation[];
+  rawTex: (SeenText & { found: { kind: string; fragment: string }[] })[];
+  midWordCuts: (SeenText & { found: string[] })[];
+}
+
+/**
+ * Every FakeDiscord started in this test file, and the test running now: the shared setup file
+ * (test/support/discord-guard.ts) checks them after the file, so no test file can forget to.
+ */
+export interface FakeDiscordRegistry {
+  instances: FakeDiscord[];
+  currentTest?: string;
+}
+export const fakeDiscordRegistry: FakeDiscordRegistry = ((globalThis as Record<symbol, unknown>)[Symbol.for('backprop.fake-discord')] ??= { instances: [] }) as FakeDiscordRegistry;
 
 const EPOCH = 1420070400000n;
 let sequence = 0n;
@@ -179,15 +229,9 @@ export class InteractionHandle {
     return this.message?.content ?? '';
   }
 
-  /** Every text the user saw in the response and follow-ups, embeds included. */
+  /** Every text the user saw in the response and follow-ups: content, embeds, Components v2 text displays, labels, options. */
   get text(): string {
-    const parts: string[] = [];
-    for (const m of [this.original, ...this.followUps]) {
-      if (!m) continue;
-      parts.push(m.content);
-      for (const e of m.embeds) parts.push(embedText(e));
-    }
-    return parts.filter(Boolean).join('\n');
+    return [this.original, ...this.followUps].map((m) => messageText(m)).filter(Boolean).join('\n');
   }
 
   get files(): FakeAttachment[] {
@@ -220,7 +264,7 @@ export class InteractionHandle {
   }
 
   describe(): string {
-    return JSON.stringify({ callbackType: this.callbackType, content: this.original?.content, followUps: this.followUps.map((f) => f.content) });
+    return JSON.stringify({ callbackType: this.callbackType, content: messageText(this.original), followUps: this.followUps.map((f) => messageText(f)) });
   }
 }
 
@@ -278,6 +322,10 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   /** Requests the fake does not implement: a test can assert this stays empty. */
   readonly unhandled: RecordedRequest[] = [];
+  /** Bodies Discord would have refused: each answered 400 and recorded here; the file fails if any. */
+  readonly violations: SpecViolation[] = [];
+  /** Every string a member reads, from every body the bot sent. */
+  readonly seenText: SeenText[] = [];
   registeredCommands: Record<string, unknown>[] = [];
   identifies: Record<string, unknown>[] = [];
   resumes = 0;
@@ -312,9 +360,29 @@ export class FakeDiscord {
   }
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    prepareSpec(); // once per process, before any request waits for it
     const fake = new FakeDiscord(opts);
     await fake.listen();
+    fakeDiscordRegistry.instances.push(fake);
     return fake;
+  }
+
+  /**
+   * Invalid bodies, and strings with raw TeX or cut mid-word, the bot sent so far. A text
+   * ending in "word…" is cut mid-word unless the word occurs whole in something the bot
+   * showed, or in `words` (the shared check adds the question bank's).
+   */
+  problems(words?: ReadonlySet<string>): Problems {
+    const rawTex: Problems['rawTex'] = [];
+    const midWordCuts: Problems['midWordCuts'] = [];
+    const known = wholeWords(this.seenText.map((t) => t.text), new Set(words));
+    for (const t of this.seenText) {
+      const tex = t.mayShowTex ? [] : findRawTex(t.text);
+      if (tex.length) rawTex.push({ ...t, found: tex });
+      const cuts = findMidWordCuts(t.text, (w) => known.has(w));
+      if (cuts.length) midWordCuts.push({ ...t, found: cuts });
+    }
+    return { spec: [...this.violations], rawTex, midWordCuts };
   }
 
   get apiUrl(): string {
@@ -655,8 +723,21 @@ export class FakeDiscord {
     const path = url.pathname.replace(/^\/api(\/v\d+)?/, '');
     const method = req.method ?? 'GET';
     const { body, files } = await parseBody(req.headers['content-type'] ?? '', raw);
-    const record: RecordedRequest = { method, path: path + url.search, body, at: Date.now() };
+    const test = fakeDiscordRegistry.currentTest;
+    const record: RecordedRequest = { method, path: path + url.search, body, at: Date.now(), ...(test ? { test } : {}) };
     this.requests.push(record);
+    // Discord's checks: the published spec and the documented limits. An invalid body is
+    // refused with 400 below, as Discord does, and fails the test file (discord-guard.ts).
+    let refusal: string[] = [];
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const check = checkRequest(method, path, body, this.requestContext(method, path, body, files));
+      if (check.operation) record.operation = check.operation;
+      if (check.errors.length) {
+        refusal = check.errors;
+        this.violations.push({ method, path, operation: check.operation, errors: check.errors, body, ...(test ? { test } : {}) });
+      }
+      for (const v of visibleStrings(method, path, body)) this.seenText.push({ ...v, request: check.operation ?? `${method} ${path}`, ...(test ? { test } : {}) });
+    }
 
     const fault = this.faults.find((f) => f.times > 0 && f.path.test(path) && (!f.method || f.method === method));
     if (fault) {
@@ -669,6 +750,7 @@ export class FakeDiscord {
       }
       return json(res, fault.status, { message: 'Injected failure', code: 0 });
     }
+    if (refusal.length) return json(res, 400, invalidFormBody(refusal));
 
     const route = (pattern: RegExp, m: string) => (method === m ? pattern.exec(path) : null);
     let match: RegExpExecArray | null;
@@ -807,6 +889,23 @@ export class FakeDiscord {
     return thread;
   }
 
+  /** What Discord knows when it checks a body: the files uploaded with it, and the message an edit changes. */
+  private requestContext(method: string, path: string, body: unknown, files: ParsedFile[]): RequestContext {
+    const ctx: RequestContext = { files: files.map((f) => f.filename) };
+    let previous: FakeMessage | undefined;
+    let m: RegExpExecArray | null;
+    if (method === 'PATCH' && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) previous = this.messages.get(m[2]!);
+    else if (method === 'PATCH' && (m = /^\/webhooks\/\d+\/([^/]+)\/messages\/(%40original|@original|\d+)$/.exec(path))) {
+      previous = decodeURIComponent(m[2]!) === '@original' ? this.handleByToken(m[1]!)?.original : this.messages.get(m[2]!);
+    } else if (method === 'POST' && (m = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(path)) && (body as { type?: number } | null)?.type === 7) {
+      previous = this.interactions.get(m[1]!)?.sourceMessage;
+    }
+    if (previous) {
+      ctx.previous = { flags: previous.flags, content: previous.content, embeds: previous.embeds, components: previous.components, attachments: previous.attachments.map((a) => ({ id: a.id, filename: a.filename })) };
+    }
+    return ctx;
+  }
+
   private handleByToken(token: string): InteractionHandle | undefined {
     for (const h of this.interactions.values()) if (h.token === token) return h;
     return undefined;
@@ -826,7 +925,7 @@ export class FakeDiscord {
         break;
       case 5:
         h.deferredEphemeral = ((Number(data.flags ?? 0) & 64) === 64);
-        h.original = this.makeMessage(channelId, { content: '', flags: (Number(data.flags ?? 0) & 64) | 128 }, [], 'interaction', h);
+        h.original = this.makeMessage(channelId, { content: '', flags: (Number(data.flags ?? 0) & (64 | IS_COMPONENTS_V2)) | 128 }, [], 'interaction', h);
         break;
       case 6:
         if (h.sourceMessage) h.original = h.sourceMessage;
@@ -901,20 +1000,22 @@ export class FakeDiscord {
         msg.interaction_metadata = { id: h.id, type: h.type, user, authorizing_integration_owners: {} };
       }
     }
-    msg.flags = Number(data.flags ?? 0);
-    this.applyEdit(msg, data, files);
+    this.applyEdit(msg, data, files, true);
     msg.edited_timestamp = null;
     this.messages.set(id, msg);
     return msg;
   }
 
-  private applyEdit(msg: FakeMessage, data: Record<string, unknown>, files: ParsedFile[]): void {
+  private applyEdit(msg: FakeMessage, data: Record<string, unknown>, files: ParsedFile[], creating = false): void {
     if ('content' in data) msg.content = String(data.content ?? '');
     if ('embeds' in data) msg.embeds = (data.embeds as Record<string, unknown>[]) ?? [];
     if ('components' in data) msg.components = (data.components as Record<string, unknown>[]) ?? [];
-    // Like Discord, an edit sets only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 (never unset once
-    // set); the rest (EPHEMERAL...) stays as the message was created (see makeMessage).
-    if ('flags' in data && data.flags !== undefined) msg.flags = (msg.flags & ~4) | (Number(data.flags) & (4 | 32768));
+    if ('flags' in data && data.flags !== undefined && data.flags !== null) {
+      // As Discord: a new message takes its flags; an edit may only set SUPPRESS_EMBEDS and
+      // IS_COMPONENTS_V2 (ephemeral stays as it was; dropping v2 was refused before this).
+      const given = Number(data.flags);
+      msg.flags = creating ? given : (msg.flags & ~SUPPRESS_EMBEDS) | (given & (SUPPRESS_EMBEDS | IS_COMPONENTS_V2));
+    }
     if ('allowed_mentions' in data) msg.allowed_mentions = data.allowed_mentions;
     if ('attachments' in data || files.length) {
       const keep = ((data.attachments as { id: string | number; filename?: string }[] | undefined) ?? []).map(String);
@@ -1066,6 +1167,14 @@ interface ParsedFile {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+const IS_COMPONENTS_V2 = 1 << 15;
+const SUPPRESS_EMBEDS = 1 << 2;
+
+/** Discord's answer to a body it refuses: 400 "Invalid Form Body" (code 50035) with the reasons. */
+function invalidFormBody(errors: string[]): Record<string, unknown> {
+  return { code: 50035, message: 'Invalid Form Body', errors: { _errors: errors.map((message) => ({ code: 'BASE_TYPE_INVALID', message })) } };
+}
+
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -1118,10 +1227,12 @@ export function toApiMessage(m: FakeMessage): Record<string, unknown> {
 
 export function findComponent(message: FakeMessage, customId: string): { type: number; custom_id: string; [k: string]: unknown } | undefined {
   const walk = (nodes: unknown[]): { type: number; custom_id: string } | undefined => {
-    for (const n of nodes as { type: number; custom_id?: string; components?: unknown[] }[]) {
+    for (const n of nodes as { type: number; custom_id?: string; components?: unknown[]; accessory?: unknown }[]) {
       if (n.custom_id === customId) return n as { type: number; custom_id: string };
-      if (n.components) {
-        const hit = walk(n.components);
+      // Buttons sit in action rows, in containers (Components v2), or beside a section's text.
+      for (const kids of [n.components, n.accessory ? [n.accessory] : undefined]) {
+        if (!kids) continue;
+        const hit = walk(kids);
         if (hit) return hit;
       }
     }
@@ -1130,18 +1241,19 @@ export function findComponent(message: FakeMessage, customId: string): { type: n
   return walk(message.components);
 }
 
-/** All components (buttons, selects) on a message, flattened. */
 /** The custom id of the first component on the message whose id starts with `prefix` and ends with `suffix`. */
 export function buttonId(message: FakeMessage | undefined, prefix: string, suffix = ''): string | undefined {
   return componentsOf(message).find((c) => c.custom_id.startsWith(prefix) && c.custom_id.endsWith(suffix))?.custom_id;
 }
 
+/** All components with a custom id (buttons, selects) on a message, flattened, however deep they sit (rows, containers, section accessories). */
 export function componentsOf(message: FakeMessage | undefined): { type: number; custom_id: string; label?: string; style?: number; disabled?: boolean; options?: { label: string; value: string }[] }[] {
   const out: { type: number; custom_id: string; label?: string }[] = [];
   const walk = (nodes: unknown[]) => {
-    for (const n of nodes as { type: number; custom_id?: string; components?: unknown[] }[]) {
+    for (const n of nodes as { type: number; custom_id?: string; components?: unknown[]; accessory?: unknown }[]) {
       if (n.custom_id) out.push(n as { type: number; custom_id: string });
       if (n.components) walk(n.components);
+      if (n.accessory) walk([n.accessory]);
     }
   };
   walk(message?.components ?? []);

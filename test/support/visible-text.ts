@@ -27,9 +27,27 @@ export function findRawTex(text: string): { kind: string; fragment: string }[] {
   return found;
 }
 
-/** Places where text was cut inside a word ("sparsit…"). */
-export function findMidWordCuts(text: string): string[] {
+/**
+ * Places where text was cut inside a word ("sparsit…"): a letter right before an ellipsis at
+ * the end of a line. Text clipped on a word boundary ("…histograms and…") looks the same, so
+ * given `isWord` (e.g. `wholeWords` of the texts the cut ones came from), an ellipsis after
+ * a known whole word is not reported.
+ */
+export function findMidWordCuts(text: string, isWord?: (word: string) => boolean): string[] {
   const out: string[] = [];
-  for (const m of withoutCode(text).matchAll(/\p{L}(?:…|\.\.\.)(?=\s*$|\s*\n)/gu)) out.push(text.slice(Math.max(0, m.index - 30), m.index + 2));
+  const plain = withoutCode(text);
+  for (const m of plain.matchAll(/(\p{L}+)(?:…|\.\.\.)(?=\s*$|\s*\n)/gu)) {
+    if (isWord?.(m[1]!.toLowerCase())) continue;
+    const end = m.index + m[0].length;
+    out.push(plain.slice(Math.max(0, end - 32), end));
+  }
   return out;
+}
+
+/** Every word that occurs whole in the texts (followed by something other than an ellipsis), lower-cased. */
+export function wholeWords(texts: Iterable<string>, into = new Set<string>()): Set<string> {
+  for (const t of texts) {
+    for (const m of t.matchAll(/\p{L}+(?!\p{L}|…|\.\.\.)/gu)) into.add(m[0].toLowerCase());
+  }
+  return into;
 }
