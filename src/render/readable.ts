@@ -353,7 +353,7 @@ class Reader {
         const k = groupText(this.mathArg());
         return { s: `(${n} choose ${k})`, cls: 'ord', atom: true };
       }
-      return { s: name, cls: 'ord', atom: true };
+      return { s: name, cls: 'fn', atom: true }; // set off like a word: \foo{x} → "foo x"
     }
     return refuse(`\\${name}`);
   }
@@ -563,6 +563,7 @@ function strict(tex: string): { text: string; parenFracs: number } | null {
   let r: { text: string; parenFracs: number };
   try {
     r = convert(tex, false);
+    r.text = r.text.normalize('NFC'); // ỹ as one character where Unicode has one
   } catch (err) {
     if (err instanceof Unfaithful) return null;
     throw err;
@@ -599,6 +600,7 @@ export function texAltText(tex: string): string {
     out = out
       .replace(/\\([a-zA-Z]+)/g, ' $1 ')
       .replace(/[\\{}&]/g, ' ')
+      .replace(/\s+([,;])/g, '$1')
       .replace(/\s*;\s*(;\s*)*/g, '; ')
       .replace(/^[;,\s]+|[;,\s]+$/g, '');
   }
