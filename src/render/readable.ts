@@ -500,7 +500,7 @@ function isCompound(items: Item[]): boolean {
   if ((rest[0]!.cls === 'ord' || rest[0]!.cls === 'fn') && !rest[0]!.frac && rest[1]!.cls === 'open' && rest.at(-1)!.cls === 'close' && balancedOnce(rest.slice(1))) return false;
   const s = rest.map((i) => i.s).join('');
   if (rest.every((i) => i.cls === 'ord' && !i.frac && !i.bare)) {
-    if (/^\d+(?:\.\d+)?$/.test(s)) return false;
+    if (/^\d+(?:\.\d+)?[⁰¹²³⁴⁵⁶⁷⁸⁹⁻₀₁₂₃₄₅₆₇₈₉]*$/.test(s)) return false; // 0.4², 10⁻³
     if (/^[A-Z]{2,}$/.test(s)) return false;
   }
   return true;
@@ -541,7 +541,8 @@ function join(items: Item[], mode: Mode): string {
     else if (item.root && before(next, 'ord', 'fn', 'op')) s = item.root;
     else if (item.bare && next && touching && /^[\p{L}\p{N}(]/u.test(next.s)) s = `${item.bare.base}${item.bare.mark}(${item.bare.body})`;
     if (!mode.compact) {
-      const unary = !prev || before(prev, 'open', 'bin', 'rel', 'punct', 'op', 'fn');
+      // Only signs are unary (-x, ±1); × or · at the start joins the formula to the words before it.
+      const unary = /^[-+±∓]$/.test(item.s) && (!prev || before(prev, 'open', 'bin', 'rel', 'punct', 'op', 'fn'));
       if (item.cls === 'rel' || (item.cls === 'bin' && !unary)) s = ` ${s} `;
       else if (item.cls === 'fn' && before(prev, 'ord', 'close')) s = ` ${s}`;
       // log p, ∑ xᵢ: a word or big operator is set off from an ord it touches.

@@ -19,6 +19,7 @@ describe('texToUnicode: faithful conversions', () => {
     [tex`\lambda, \Omega, \alpha, \varepsilon, \pi`, 'λ, Ω, α, ε, π'],
     [tex`a \le b \ge c \ne d \approx e`, 'a ≤ b ≥ c ≠ d ≈ e'],
     [tex`2 \cdot 3 \times 4 \pm 1`, '2 · 3 × 4 ± 1'],
+    [tex`-x + (-1) \cdot {\pm 2}`, '-x + (-1) · ±2'],
     [tex`n \to \infty`, 'n → ∞'],
     [tex`x \in S`, 'x ∈ S'],
     [tex`\partial f, \nabla f`, '∂f, ∇f'],
@@ -40,6 +41,7 @@ describe('texToUnicode: faithful conversions', () => {
     [tex`\frac{1}{n}\sum_i x_i`, '(1/n)∑ᵢ xᵢ'],
     [tex`\log\frac{\eta(x)}{1-\eta(x)}`, 'log(η(x)/(1 - η(x)))'],
     [tex`\frac{(G_L+G_R)^2}{H+\lambda}`, '(G_L + G_R)²/(H + λ)'],
+    [tex`\frac{0.4^2}{0.5 + 0.5} = \frac{1}{10^{-3}}`, '0.4²/(0.5 + 0.5) = 1/10⁻³'],
     // Sub- and superscripts.
     [tex`x^2`, 'x²'],
     [tex`w_j`, 'wⱼ'],
@@ -114,6 +116,12 @@ describe('readable', () => {
   it('turns faithful inline maths into Unicode, escaped for Discord markdown', () => {
     const r = readable(tex`The optimum is $w^* = -G/(H+\lambda)$ and $b^*$; costs are $C_{FP}$ and $C_{FN}$.`);
     expect(r).toEqual({ text: 'The optimum is w\\* = -G/(H + λ) and b\\*; costs are C\\_FP and C\\_FN.', formulas: [] });
+  });
+
+  it('keeps an operator that opens a formula apart from the words before it', () => {
+    expect(readable(tex`posterior odds = prior odds $\times \frac{\text{TPR}}{\text{FPR}} = 0.05 \times 70$`).text).toBe(
+      'posterior odds = prior odds × TPR/FPR = 0.05 × 70',
+    );
   });
 
   it('the issue’s model answer reads as Unicode', () => {
