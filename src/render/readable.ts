@@ -19,6 +19,12 @@ export interface Readable {
 export interface ReadableOptions {
   /** Number of the first formula this text refers to (when several texts share one card's images). Default 1. */
   firstFormula?: number;
+  /**
+   * For text that is neither markdown nor shown with images (button labels, select options,
+   * thread names, modal titles): no markdown escapes, and maths that would be an image is
+   * written as its texAltText instead, so `formulas` is always empty. Default false.
+   */
+  plain?: boolean;
 }
 
 /** How the text refers to formula `n`, drawn as an image under the text. */
@@ -721,11 +727,15 @@ export function readable(source: string, options: ReadableOptions = {}): Readabl
       continue;
     }
     if (seg.kind === 'inline') {
-      const u = inlineUnicode(seg.tex);
+      const u = options.plain ? texToUnicode(seg.tex) : inlineUnicode(seg.tex);
       if (u !== null) {
-        text += markdownSafe(u);
+        text += options.plain ? u : markdownSafe(u);
         continue;
       }
+    }
+    if (options.plain) {
+      text += texAltText(seg.tex);
+      continue;
     }
     formulas.push(seg.tex.trim());
     text += formulaReference(first + formulas.length - 1);

@@ -72,6 +72,11 @@ describe('every bank and drill text, made readable', () => {
     expect(hits).toEqual([]);
   });
 
+  it('has no raw TeX in plain text either (button labels, option lists, thread names)', () => {
+    const hits = sources.flatMap((s) => findRawTex(readable(s.text, { plain: true }).text).map((h) => `${s.where}: ${h.kind}: ${h.fragment}`));
+    expect(hits).toEqual([]);
+  });
+
   it('refers to every image it leaves, in order', () => {
     for (const r of results) {
       const refs = [...r.text.matchAll(/\(formula (\d+) below\)/g)].map((m) => Number(m[1]));

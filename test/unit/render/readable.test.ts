@@ -186,6 +186,16 @@ describe('readable', () => {
     expect(readable(tex`$x_1 \sim y_1$`).text).toBe('x₁ ∼ y₁'); // ∼, not a ~ that could strike through
   });
 
+  it('plain: for labels and names, no markdown escapes and no images (the maths read out instead)', () => {
+    expect(readable(tex`Set $w^* = -G/(H+\lambda)$ from $$\begin{array}{cc} 1 & 2 \end{array}$$`, { plain: true })).toEqual({
+      text: 'Set w* = -G/(H + λ) from 1, 2',
+      formulas: [],
+    });
+    // Long inline maths stays text when there can be no image.
+    const gain = tex`\text{Gain} = \tfrac12\big[\frac{G_L^2}{H_L+\lambda} + \frac{G_R^2}{H_R+\lambda} - \frac{(G_L+G_R)^2}{H_L+H_R+\lambda}\big] - \gamma`;
+    expect(readable(`$${gain}$`, { plain: true }).text).toBe(texToUnicode(gain));
+  });
+
   it('is pure and fast: 2,000 texts of the bank’s kind in well under a second', () => {
     const s = tex`Precision $P = \frac{TP}{TP+FP} = \frac{5}{8} = 0.6250$; recall $R = \frac{TP}{TP+FN} = \frac{5}{45} = 0.1111$ and $$\begin{array}{c|cc} & + & - \end{array}$$`;
     const first = readable(s);
@@ -221,6 +231,10 @@ describe('readable: no raw TeX for any text whose maths is delimited', () => {
         // Every formula that became an image is referred to exactly once, in order.
         const refs = [...r.text.matchAll(/\(formula (\d+) below\)/g)].map((m) => Number(m[1]));
         expect(refs).toEqual(r.formulas.map((_, i) => i + 1));
+        // Plain text (labels, names) has no TeX and no images either.
+        const plain = readable(s, { plain: true });
+        expect(findRawTex(plain.text)).toEqual([]);
+        expect(plain.formulas).toEqual([]);
       }),
       { numRuns: 2000 },
     );
