@@ -137,8 +137,8 @@ const refuse = (why: string): never => {
 interface Item {
   s: string;
   cls: Cls;
-  /** Counts as one atom when deciding whether a fraction's part needs parentheses. */
-  atom?: boolean;
+  /** A `{…}` group of several atoms (a + b): parenthesised as a fraction's part, a root's body or a script's base. */
+  compound?: boolean;
   /** A fraction written with a slash: parenthesised when juxtaposed with what follows. */
   frac?: boolean;
   /** A square root written without parentheses (√2): parenthesised before an ord. */
@@ -306,7 +306,7 @@ class Reader {
       const [s, cls] = SYMBOLS[name]!;
       return { s, cls };
     }
-    if (FUNCTIONS.has(name)) return { s: name === 'argmax' ? 'arg max' : name === 'argmin' ? 'arg min' : name, cls: 'fn', atom: true };
+    if (FUNCTIONS.has(name)) return { s: name === 'argmax' ? 'arg max' : name === 'argmin' ? 'arg min' : name, cls: 'fn' };
     if (SPACES.has(name)) return this.mode.compact ? null : { s: ' ', cls: 'space' };
     if (name === '!' || name === '/') return null;
     if (IGNORED.has(name) || SIZED.has(name)) {
@@ -323,22 +323,22 @@ class Reader {
       }
       return null;
     }
-    if (TEXT_COMMANDS.has(name)) return { s: this.textArg(), cls: 'ord', atom: true };
+    if (TEXT_COMMANDS.has(name)) return { s: this.textArg(), cls: 'ord' };
     if (name === 'operatorname' || name === 'operatorname*') {
       if (this.peek() === '*') this.pos++;
-      return { s: this.textArg(), cls: 'fn', atom: true };
+      return { s: this.textArg(), cls: 'fn' };
     }
     if (MATH_FONTS.has(name)) {
       const inner = this.mathArg();
       const g = group(inner, this.mode);
-      if (inner.every((i) => i.cls === 'ord' && !i.bare)) g.atom = true;
+      if (inner.every((i) => i.cls === 'ord' && !i.bare)) g.compound = false; // \mathrm{Var} is one word
       return g;
     }
     if (name === 'mathcal' || name === 'mathscr' || name === 'mathbb') {
       const table = name === 'mathbb' ? BLACKBOARD : CALLIGRAPHIC;
       const arg = this.rawArg().trim();
       const out = [...arg].map((ch) => table[ch] ?? (lenient ? ch : refuse(`\\${name}{${arg}}`))).join('');
-      return { s: out, cls: 'ord', atom: true };
+      return { s: out, cls: 'ord' };
     }
     if (name === 'frac' || name === 'tfrac' || name === 'dfrac' || name === 'cfrac') return this.fraction();
     if (name === 'sqrt') return this.root();
@@ -357,9 +357,9 @@ class Reader {
       if (name === 'binom') {
         const n = groupText(this.mathArg());
         const k = groupText(this.mathArg());
-        return { s: `(${n} choose ${k})`, cls: 'ord', atom: true };
+        return { s: `(${n} choose ${k})`, cls: 'ord' };
       }
-      return { s: name, cls: 'fn', atom: true }; // set off like a word: \foo{x} → "foo x"
+      return { s: name, cls: 'fn' }; // set off like a word: \foo{x} → "foo x"
     }
     return refuse(`\\${name}`);
   }
@@ -372,7 +372,7 @@ class Reader {
     const n = groupText(num).trim();
     const d = groupText(den).trim();
     const vulgar = VULGAR[`${n}/${d}`];
-    if (vulgar) return { s: vulgar, cls: 'ord', atom: true };
+    if (vulgar) return { s: vulgar, cls: 'ord' };
     if (n === '' || d === '') return this.mode.lenient ? { s: `${n}/${d}`, cls: 'ord' } : refuse('empty fraction part');
     const nParen = isCompound(num);
     const dParen = isCompound(den);
@@ -394,19 +394,19 @@ class Reader {
     const text = groupText(body).trim();
     if (text === '') return this.mode.lenient ? { s: sign, cls: 'ord' } : refuse('empty root');
     const inner = { fracs: countFracs(body), parenFracs: countParenFracs(body) };
-    if (isCompound(body) || body.some((i) => i.frac)) return { s: `${sign}(${text})`, cls: 'ord', atom: true, ...inner };
-    return { s: `${sign}${text}`, cls: 'ord', atom: true, root: `${sign}(${text})`, ...inner };
+    if (isCompound(body) || body.some((i) => i.frac)) return { s: `${sign}(${text})`, cls: 'ord', ...inner };
+    return { s: `${sign}${text}`, cls: 'ord', root: `${sign}(${text})`, ...inner };
   }
 
   private accent(name: string): Item {
     const body = groupText(this.mathArg()).trim();
     const mark = ACCENTS[name]!;
     const chars = [...body];
-    if (chars.length === 1 && /[\p{L}\p{N}]/u.test(body)) return { s: body + mark, cls: 'ord', atom: true };
+    if (chars.length === 1 && /[\p{L}\p{N}]/u.test(body)) return { s: body + mark, cls: 'ord' };
     if ((name === 'overline' || name === 'bar') && chars.length > 1 && chars.every((ch) => /[\p{L}\p{N}]/u.test(ch))) {
-      return { s: chars.map((ch) => ch + '\u0305').join(''), cls: 'ord', atom: true };
+      return { s: chars.map((ch) => ch + '\u0305').join(''), cls: 'ord' };
     }
-    return this.mode.lenient ? { s: `${name} ${body}`, cls: 'ord', atom: true } : refuse(`\\${name} on "${body}"`);
+    return this.mode.lenient ? { s: `${name} ${body}`, cls: 'ord' } : refuse(`\\${name} on "${body}"`);
   }
 
   /** A `^` or `_` (already consumed) attached to the last item. */
@@ -432,22 +432,22 @@ function attachScript(items: Item[], unicode: string | undefined, mark: string, 
   if (mark !== '') items.length = i + 1;
   const base = items[i];
   let baseText = base ? base.s : '';
-  if (base?.frac) baseText = `(${baseText})`;
+  if (base?.frac || base?.compound) baseText = `(${baseText})`;
   if (base?.root) baseText = base.root;
   if (base?.bare) baseText = `${base.bare.base}${base.bare.mark}(${base.bare.body})`;
   let next: Item;
   if (unicode !== undefined && mark === '^' && base?.bare?.mark === '_') {
     // σ_B then ²: σ²_B (TeX stacks both on σ; σ_B² could be read as σ with B² below).
     const b = { base: base.bare.base + unicode, mark: '_', body: base.bare.body };
-    next = { s: `${b.base}_${b.body}`, cls: 'ord', atom: true, bare: b };
+    next = { s: `${b.base}_${b.body}`, cls: 'ord', bare: b };
   } else if (unicode !== undefined && mark === '_' && base?.bare?.mark === '^') {
     // ŵ^OLS then ⱼ: ŵⱼ^OLS.
     const b = { base: base.bare.base + unicode, mark: '^', body: base.bare.body };
-    next = { s: `${b.base}^${b.body}`, cls: 'ord', atom: true, bare: b };
-  } else if (unicode !== undefined) next = { s: baseText + unicode, cls: 'ord', atom: true };
+    next = { s: `${b.base}^${b.body}`, cls: 'ord', bare: b };
+  } else if (unicode !== undefined) next = { s: baseText + unicode, cls: 'ord' };
   else if (/^[\p{L}\p{N}.]+$/u.test(text) && ![...text].some((ch) => ch === '.' && text.length === 1)) {
-    next = { s: `${baseText}${mark}${text}`, cls: 'ord', atom: true, bare: { base: baseText, mark, body: text } };
-  } else next = { s: `${baseText}${mark}${wrapped(text) ? text : `(${text})`}`, cls: 'ord', atom: true };
+    next = { s: `${baseText}${mark}${text}`, cls: 'ord', bare: { base: baseText, mark, body: text } };
+  } else next = { s: `${baseText}${mark}${wrapped(text) ? text : `(${text})`}`, cls: 'ord' };
   if (base) {
     next.fracs = base.fracs;
     next.parenFracs = base.parenFracs;
@@ -483,7 +483,7 @@ function group(inner: Item[], mode: Mode): Item {
   const s = join(inner, mode);
   const meaningful = inner.filter((i) => i.cls !== 'space');
   if (meaningful.length === 1) return { ...meaningful[0]!, s: s.trim() };
-  return { s, cls: 'ord', atom: !isCompound(inner), fracs: countFracs(inner), parenFracs: countParenFracs(inner) };
+  return { s, cls: 'ord', compound: isCompound(inner), fracs: countFracs(inner), parenFracs: countParenFracs(inner) };
 }
 
 const countFracs = (items: Item[]): number => items.reduce((n, i) => n + (i.fracs ?? 0), 0);
@@ -498,7 +498,7 @@ function isCompound(items: Item[]): boolean {
   const parts = items.filter((i) => i.cls !== 'space');
   const rest = parts;
   if (rest.length === 0) return false;
-  if (rest.length === 1) return rest[0]!.cls === 'bin' || rest[0]!.cls === 'rel' || rest[0]!.frac === true;
+  if (rest.length === 1) return rest[0]!.cls === 'bin' || rest[0]!.cls === 'rel' || rest[0]!.frac === true || rest[0]!.compound === true;
   // ∂ℒ, ∂x², ∇f: a differential of one atom is one atom.
   if (rest.length === 2 && /^[∂∇]/.test(rest[0]!.s) && rest[0]!.cls === 'ord' && rest[1]!.cls === 'ord' && !rest[1]!.frac) return false;
   // A whole parenthesised group reads as one atom: (a+b); so does a function applied to one: f(x), log₂(i+1).
@@ -549,7 +549,10 @@ function join(items: Item[], mode: Mode): string {
     if (!mode.compact) {
       // Only signs are unary (-x, ±1); × or · at the start joins the formula to the words before it.
       const unary = /^[-+±∓]$/.test(item.s) && (!prev || before(prev, 'open', 'bin', 'rel', 'punct', 'op', 'fn'));
-      if (item.cls === 'rel' || (item.cls === 'bin' && !unary)) s = ` ${s} `;
+      if (item.cls === 'rel' || (item.cls === 'bin' && !unary)) {
+        // Spaced like TeX, except against a bracket: round(·), not round( · ).
+        s = `${prev && !before(prev, 'open') ? ' ' : ''}${s}${next && !before(next, 'close', 'punct') ? ' ' : ''}`;
+      }
       else if (item.cls === 'fn' && before(prev, 'ord', 'close')) s = ` ${s}`;
       // log p, ∑ xᵢ: a word or big operator is set off from an ord it touches.
       if (before(item, 'fn', 'op') && touching && before(next, 'ord', 'fn', 'op') && !next!.frac) s = `${s} `;

@@ -20,6 +20,7 @@ describe('texToUnicode: faithful conversions', () => {
     [tex`a \le b \ge c \ne d \approx e`, 'a ≤ b ≥ c ≠ d ≈ e'],
     [tex`2 \cdot 3 \times 4 \pm 1`, '2 · 3 × 4 ± 1'],
     [tex`-x + (-1) \cdot {\pm 2}`, '-x + (-1) · ±2'],
+    [tex`\mathrm{round}(\cdot), f(\cdot)`, 'round(·), f(·)'],
     [tex`n \to \infty`, 'n → ∞'],
     [tex`x \in S`, 'x ∈ S'],
     [tex`\partial f, \nabla f`, '∂f, ∇f'],
@@ -77,6 +78,9 @@ describe('texToUnicode: faithful conversions', () => {
     [tex`5\%`, '5%'],
     [tex`\left(\frac{a}{b}\right)^2`, '(a/b)²'],
     [tex`\big((a) + (b)\big)`, '((a) + (b))'],
+    // Braces group without showing: the grouping is kept with parentheses.
+    [tex`\frac{{a+b}}{c} + {x+1}^2 + \sqrt{{n-1}}`, '(a + b)/c + (x + 1)² + √(n - 1)'],
+    [tex`\frac{\mathrm{Var}}{2}`, 'Var/2'],
   ];
   it.each(table)('%s → %s', (input, expected) => {
     expect(texToUnicode(input)).toBe(expected);
