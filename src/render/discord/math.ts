@@ -5,7 +5,7 @@
 import { AttachmentBuilder } from 'discord.js';
 import type { Renderer } from '../renderer.js';
 import type { ThemeName } from '../theme.js';
-import { readable } from '../readable.js';
+import { readable, texAltText } from '../readable.js';
 
 export interface TypesetTexts {
   /** The texts, in order, with no TeX left. */
@@ -29,7 +29,8 @@ export async function typeset(renderer: Renderer, theme: ThemeName, texts: reado
     const image = await renderer.tex(tex, { theme, display: true });
     const name = `${prefix}-${i + 1}.png`;
     out.files.push(new AttachmentBuilder(image.png, { name }));
-    out.images.push({ name, description: `Formula ${i + 1}` });
+    // The alt text names the formula as the text refers to it and reads it out (Unicode where faithful).
+    out.images.push({ name, description: `Formula ${i + 1}: ${texAltText(tex)}` });
   }
   return out;
 }
