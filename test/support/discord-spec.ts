@@ -1,7 +1,7 @@
 /**
  * Every request body the bot sends, checked the way Discord checks it: against Discord's own
  * OpenAPI description of its HTTP API (discord/discord-api-spec, `test/fixtures/discord/openapi.json`
- * beside the repository; notes in the README there), plus the limits the schema does not carry
+ * (vendored; notes in the README there), plus the limits the schema does not carry
  * (from Discord's documentation): content 2,000 characters; 10 embeds of 6,000 characters in
  * all; 5 action rows of 5 buttons (classic components); Components v2 (flag 1 << 15) at most 40
  * components counted nested, 4,000 characters of text displays, no content or embeds, and the
