@@ -122,7 +122,7 @@ describe('/tex', () => {
       expect(a.ephemeral).toBe(true);
       expect(a.files).toHaveLength(0);
     }
-    expect(answered[0]!.text).toMatch(/Undefined control sequence `\\def`/);
+    expect(answered[0]!.text).toMatch(/`Undefined control sequence \\def`/);
     expect(answered[1]!.text).toMatch(/too long/);
     expect(answered[2]!.text).toMatch(/too (large|big|wide|tall)/i);
     expect(bot.exitCode).toBeNull();
