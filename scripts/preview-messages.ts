@@ -75,6 +75,7 @@ interface Run {
   italic?: boolean;
   code?: boolean;
   mention?: boolean;
+  link?: boolean;
 }
 interface Block {
   kind: 'p' | 'h1' | 'h2' | 'h3' | 'sub' | 'quote' | 'bullet' | 'codeblock';
@@ -91,12 +92,13 @@ function relative(unix: number, now: number): string {
 
 function inlineRuns(line: string, now: number): Run[] {
   const runs: Run[] = [];
-  const re = /(\*\*[^*]+\*\*|\*[^*\s][^*]*\*|`[^`]+`|<@&?\d+>|<#\d+>|<t:(\d+)(?::[tTdDfFR])?>|__[^_]+__)/g;
+  const re = /(\[[^\]]+\]\(https?:[^)\s]+\)|\*\*[^*]+\*\*|\*[^*\s][^*]*\*|`[^`]+`|<@&?\d+>|<#\d+>|<t:(\d+)(?::[tTdDfFR])?>|__[^_]+__)/g;
   let last = 0;
   for (const m of line.matchAll(re)) {
     if (m.index > last) runs.push({ text: line.slice(last, m.index) });
     const t = m[0];
-    if (t.startsWith('**') || t.startsWith('__')) runs.push({ text: t.slice(2, -2), bold: true });
+    if (t.startsWith('[')) runs.push({ text: t.slice(1, t.indexOf('](')), link: true });
+    else if (t.startsWith('**') || t.startsWith('__')) runs.push({ text: t.slice(2, -2), bold: true });
     else if (t.startsWith('*')) runs.push({ text: t.slice(1, -1), italic: true });
     else if (t.startsWith('`')) runs.push({ text: t.slice(1, -1), code: true });
     else if (t.startsWith('<@&')) runs.push({ text: '@study-role', mention: true });
@@ -106,7 +108,8 @@ function inlineRuns(line: string, now: number): Run[] {
     last = m.index + t.length;
   }
   if (last < line.length) runs.push({ text: line.slice(last) });
-  return runs;
+  // a link inside bold or italics: its text
+  return runs.map((r) => ({ ...r, text: r.text.replace(/\[([^\]]+)\]\(https?:[^)\s]+\)/g, '$1') }));
 }
 
 function blocks(md: string, now: number): Block[] {
@@ -201,7 +204,7 @@ function markdown(ctx: SKRSContext2D, md: string, x: number, y: number, width: n
           ctx.fillStyle = t.mentionBg;
           ctx.fillRect(px, py + 2, w, lineH - 2);
         }
-        ctx.fillStyle = p.run.mention ? t.mention : b.kind === 'sub' ? t.muted : heading || p.run.bold ? t.strong : colour;
+        ctx.fillStyle = p.run.link ? t.link : p.run.mention ? t.mention : b.kind === 'sub' ? t.muted : heading || p.run.bold ? t.strong : colour;
         ctx.fillText(p.text, px, py + lineH - 5);
       }
     }
@@ -445,8 +448,8 @@ function kindOf(r: Record_): string | null {
   if (/Worked solution|worked solution/.test(text)) return 'drill-result';
   if (/wins!|tie at|abandoned/.test(text) && /Elo|duel/i.test(text)) return 'duel-result';
   if (/Round \d+: the answer/.test(text)) return 'duel-scoreboard';
-  if (/sprint/i.test(text) && /results?|winner|podium/i.test(text)) return 'sprint-result';
-  if (/Commands|\/chain/.test(text) && /\/help|Backprop/.test(text) && text.length > 400) return 'help';
+  if (/\/help/.test(text) && /\/chain/.test(text) && text.length > 400) return 'help';
+  if (/Sprint over/i.test(text)) return 'sprint-result';
   return null;
 }
 
