@@ -1,4 +1,4 @@
-import { MessageFlags, type InteractionReplyOptions, type Message, type RepliableInteraction } from 'discord.js';
+import { MessageFlags, type InteractionReplyOptions, type Message, type MessageCreateOptions, type RepliableInteraction } from 'discord.js';
 
 /** Replies privately to the caller, whatever state the interaction is in (fresh, deferred, replied). */
 export async function replyPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
@@ -30,13 +30,14 @@ export type Answer = Pick<InteractionReplyOptions, 'content' | 'files' | 'compon
 export const ANSWER_BUDGET_MS = 2_000;
 
 /**
- * Answers with what `work` makes (publicly, unless `private`), without a "thinking…"
- * placeholder when it can: the work (which checks the input: parses the CSV, renders the TeX)
- * runs first, and when it settles within the budget its result is the first response, so a
- * refusal is shown only to the member and nothing ever appears in the channel. Only work that
- * takes longer is deferred; a refusal after a public deferral still reaches the member
- * privately, the placeholder deleted. Resolves with the message sent (null if Discord did not
- * return it).
+ * Answers with what `work` makes (publicly, unless `private`), so that nothing but the
+ * answer itself ever shows in the channel. The work (which checks the input: parses the CSV,
+ * renders the TeX) runs first, and when it settles within the budget its result is the first
+ * response, so a refusal is shown only to the member. Work that takes longer is deferred
+ * privately: only the member sees "thinking…"; a refusal then replaces that placeholder, and a
+ * public answer is posted in the channel (or, where the bot may not post there, as a public
+ * follow-up) and the placeholder removed. Resolves with the message sent (null if Discord did
+ * not return it).
  */
 export async function answerWhenReady(
   interaction: RepliableInteraction,
@@ -63,6 +64,28 @@ export async function answerWhenReady(
     const response = await interaction.reply({ ...rest, flags: (flags ?? 0) | (options.private ? MessageFlags.Ephemeral : 0), withResponse: true });
     return response.resource?.message ?? null;
   }
-  await interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {});
-  return interaction.editReply(await work);
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const answer = await work; // a refusal propagates: the error boundary words it in the private placeholder
+  if (options.private) return interaction.editReply(answer);
+  const posted = await postInChannel(interaction, answer);
+  if (posted) {
+    await interaction.deleteReply().catch(() => {});
+    return posted;
+  }
+  // No channel the bot may post in (e.g. missing Send Messages there): the answer goes where
+  // the member can see it, and the placeholder says where.
+  return interaction.editReply(answer);
+}
+
+/** The answer as the bot's own message in the interaction's channel, or null when it may not post there. */
+async function postInChannel(interaction: RepliableInteraction, answer: Answer): Promise<Message | null> {
+  const channel = interaction.channel;
+  if (!channel || !channel.isSendable()) return null;
+  try {
+    return await channel.send(answer as MessageCreateOptions);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 50001 || code === 50013) return null; // Missing Access / Missing Permissions
+    throw err;
+  }
 }
