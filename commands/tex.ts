@@ -4,7 +4,7 @@ import { answerWhenReady } from '../src/platform/discord/replies.js';
 import { texCard } from '../src/render/discord/views.js';
 import { readable } from '../src/render/readable.js';
 // From the index, not tex.ts: the main thread must never load MathJax (rendering runs in workers).
-import { MAX_TEX_LENGTH, checkTex, unwrapMath } from '../src/render/index.js';
+import { MAX_CAPTION_LENGTH, MAX_TEX_LENGTH, RenderError, checkTex, unwrapMath } from '../src/render/index.js';
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -23,6 +23,8 @@ export default defineCommand({
     const formula = checkTex(pasted.tex);
     const inline = interaction.options.getBoolean('inline') ?? (pasted.display === false);
     const caption = interaction.options.getString('caption')?.trim() || null;
+    // Discord enforces the option's length, but a client may not: checked here, before anything is shown.
+    if (caption && caption.length > MAX_CAPTION_LENGTH) throw new RenderError('invalid-input', `The caption must be at most ${MAX_CAPTION_LENGTH} characters`);
     // A caption with maths that has no faithful Unicode is drawn under the formula; otherwise it is text.
     const captionText = caption === null ? null : readable(caption);
     const drawCaption = captionText !== null && captionText.formulas.length > 0;

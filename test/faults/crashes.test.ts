@@ -56,7 +56,7 @@ describe('outages and crashes', () => {
     proxy!.restore();
     // They try again once the database is back, and it works without restarting the bot.
     const retried = await Promise.all(members.slice(25).map((_, i) => click(25 + i)));
-    const accepted = [...early, ...retried].filter((h: InteractionHandle) => /Correct/.test(JSON.stringify(h.message?.embeds ?? [])));
+    const accepted = [...early, ...retried].filter((h: InteractionHandle) => /Correct/.test(messageText(h.message)));
     expect(accepted).toHaveLength(50);
     const stored = await sql.query(`SELECT count(DISTINCT user_id)::int AS n FROM answers WHERE mode = 'chain'`);
     expect(stored.rows[0].n).toBe(50);

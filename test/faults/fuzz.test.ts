@@ -186,6 +186,7 @@ describe('hostile input', () => {
     // Bad input is answered with a reason, never "something went wrong": no interaction ended
     // in the error boundary's internal-error path.
     const internal = bot.logs.filter((l) => l.level >= 50 && 'interactionId' in l);
+    if (process.env.FUZZ_DUMP) console.log(JSON.stringify(internal, null, 1).slice(0, 20000));
     // (Prisma's messages open with the call site; the cause is at the end.)
     expect(internal.map((l) => `${String(l.command)}: ${JSON.stringify((l as { err?: { message?: string } }).err?.message ?? l.msg).slice(-300)}`)).toEqual([]);
     // And it still works.
