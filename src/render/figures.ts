@@ -30,6 +30,7 @@ import {
   UNIT_TICKS,
   clipTo,
   drawAxes,
+  drawDiagonal,
   drawLegend,
   drawRocArea,
   drawTitle,
@@ -352,14 +353,7 @@ function drawReliability(figure: Extract<Figure, { type: 'reliability' }>, texts
     ctx.fillText(label, (x0 + x1) / 2, Math.max(r.y + 14, py(r, top) - 3));
   });
   // Perfect calibration: the diagonal.
-  ctx.strokeStyle = theme.axis;
-  ctx.lineWidth = 1.5;
-  ctx.setLineDash([5, 4]);
-  ctx.beginPath();
-  ctx.moveTo(px(r, 0), py(r, 0));
-  ctx.lineTo(px(r, 1), py(r, 1));
-  ctx.stroke();
-  ctx.setLineDash([]);
+  drawDiagonal(ctx, theme, r);
   ctx.restore();
   drawLegend(
     ctx,

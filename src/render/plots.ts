@@ -260,10 +260,8 @@ function fmtThreshold(t: number): string {
   return String(Number(t.toPrecision(3)));
 }
 
-export function drawRocArea(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, s: BinarySummary, op: OperatingPoint | undefined, scale: number): void {
-  drawAxes(ctx, theme, r, 'False positive rate', 'True positive rate');
-  ctx.save();
-  clipTo(ctx, r);
+/** The dashed diagonal from (0, 0) to (1, 1): chance on a ROC curve, perfect calibration on a reliability diagram. */
+export function drawDiagonal(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect): void {
   ctx.strokeStyle = theme.axis;
   ctx.lineWidth = 1.5;
   ctx.setLineDash([5, 4]);
@@ -272,6 +270,13 @@ export function drawRocArea(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect
   ctx.lineTo(px(r, 1), py(r, 1));
   ctx.stroke();
   ctx.setLineDash([]);
+}
+
+export function drawRocArea(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect, s: BinarySummary, op: OperatingPoint | undefined, scale: number): void {
+  drawAxes(ctx, theme, r, 'False positive rate', 'True positive rate');
+  ctx.save();
+  clipTo(ctx, r);
+  drawDiagonal(ctx, theme, r);
   ctx.strokeStyle = theme.accent;
   ctx.lineWidth = 2.5;
   ctx.lineJoin = 'round';

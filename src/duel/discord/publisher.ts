@@ -10,7 +10,7 @@ import type { DuelService } from '../service.js';
 import { isRoundClosed } from '../rules.js';
 import type { Duel, DuelOutcome, DuelQuestion } from '../types.js';
 import { expiredMessage, resultMessage, roundMessage, roundTexts, type RoundText } from './views.js';
-import { sendableChannel } from '../../platform/discord/text.js';
+import { editPosted, sendableChannel } from '../../platform/discord/text.js';
 
 /**
  * Moves duels along in Discord: posts each round, closes rounds when both have answered or the
@@ -81,9 +81,7 @@ export class DuelPublisher {
       const messageId = (await this.duels.roundMessage(duel.id, round)) ?? fallbackMessageId;
       if (!messageId) return;
       const payload = roundMessage(duel, round, closed.question, await this.roundText(duel, round, closed.question), closed);
-      const channel = await sendableChannel(this.client, duel.channelId);
-      if (!('messages' in channel)) return;
-      await channel.messages.edit(messageId, { ...payload, attachments: [] });
+      await editPosted(this.client, duel.channelId, messageId, payload);
     } catch (err) {
       this.log.warn({ err, duelId: duel.id, round }, 'could not show a duel round as closed; the duel goes on');
     }

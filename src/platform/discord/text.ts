@@ -1,4 +1,4 @@
-import type { Client, SendableChannels } from 'discord.js';
+import type { Client, MessageEditOptions, SendableChannels } from 'discord.js';
 
 /** The letters of multiple-choice options, as every question message labels its buttons. */
 export const OPTION_LETTERS: readonly string[] = ['A', 'B', 'C', 'D', 'E'];
@@ -110,4 +110,14 @@ export async function sendableChannel(client: Client, id: string): Promise<Senda
   const channel = await client.channels.fetch(id);
   if (!channel || !channel.isSendable()) throw new Error(`channel ${id} is not a channel I can post in`);
   return channel;
+}
+
+/**
+ * Replaces a posted message's body (its files too: what `body` does not attach is dropped).
+ * Throws Discord's error when the message is gone or cannot be edited; callers decide.
+ */
+export async function editPosted(client: Client, channelId: string, messageId: string, body: MessageEditOptions): Promise<void> {
+  const channel = await sendableChannel(client, channelId);
+  if (!('messages' in channel)) throw new Error(`channel ${channelId} holds no messages I can edit`);
+  await channel.messages.edit(messageId, { ...body, attachments: [] });
 }

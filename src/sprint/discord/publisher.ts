@@ -7,7 +7,7 @@ import { readable } from '../../render/readable.js';
 import type { SprintRound, SprintService } from '../service.js';
 import type { Sprint } from '../types.js';
 import { questionTexts, resultsMessage, roundMessage, startedLobby, type QuestionText } from './views.js';
-import { sendableChannel } from '../../platform/discord/text.js';
+import { editPosted, sendableChannel } from '../../platform/discord/text.js';
 
 /**
  * Posts sprint questions, edits each closed question's message to show it closed (buttons
@@ -68,9 +68,7 @@ export class SprintDriver {
       const messageId = (await this.sprints.roundMessage(s.id, round)) ?? fallbackMessageId;
       if (!messageId) return;
       const payload = roundMessage(closed.recap, await this.questionText(closed.recap), closed);
-      const channel = await sendableChannel(this.client, s.channelId);
-      if (!('messages' in channel)) return;
-      await channel.messages.edit(messageId, { ...payload, attachments: [] });
+      await editPosted(this.client, s.channelId, messageId, payload);
     } catch (err) {
       this.log.warn({ err, sprintId: s.id, round }, 'could not show a sprint question as closed; the sprint goes on');
     }
