@@ -98,7 +98,7 @@ describe('/tex', () => {
   it('explains a bad formula privately with MathJax’s message, and nothing shows in the channel', async () => {
     const res = await discord.slash(alice, 'tex', { formula: '\\frac{1}{2' });
     expectPrivateOnly(res);
-    expect(res.text).toMatch(/^MathJax could not read that: `[^`]*(close brace|Missing)[^`]*`\. Check the braces/i);
+    expect(res.text).toMatch(/^MathJax could not read that \(`[^`]*(close brace|Missing)[^`]*`\); check the braces/i);
     expect(res.files).toHaveLength(0);
     const undefinedCs = await discord.slash(alice, 'tex', { formula: '$$\\foo{x}$$' });
     expect(undefinedCs.text).toMatch(/Undefined control sequence \\foo/);
@@ -197,7 +197,7 @@ describe('/roc', () => {
   });
 
   it.each([
-    ['one-class.csv', /^All 3 labels are 1\. A ROC curve needs both classes/],
+    ['one-class.csv', /^All 3 labels are 1, and a ROC curve needs both classes/],
     ['non-numeric-scores.csv', /^Scores must be numbers; line 3's score is `high`\.$/],
     ['empty.csv', /no data rows/],
     ['header-only.csv', /no data rows/],
