@@ -1,3 +1,5 @@
+import { AttachmentBuilder } from 'discord.js';
+import { ACCENTS, cardPayload, type CardPayload } from '../../platform/discord/card.js';
 import { POINTS_RULES } from '../../quiz/points.js';
 import type { LeaderboardSpec } from '../../render/index.js';
 import type { BoardKind as Board, Period } from '../rules.js';
@@ -29,15 +31,24 @@ const NOBODY: Record<Board, string> = {
 
 const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
+export interface LeaderboardView {
+  /** What the image draws. */
+  spec: LeaderboardSpec;
+  /** The board as text (title, ranks, the caller's place): copyable, read by screen readers. */
+  summary: string;
+  /** Subtext lines (`-# …`): what the board counts, and how points are earned. */
+  footnote: string;
+}
+
 /**
- * The card spec and a text version (for screen readers and tests) of a leaderboard result.
- * Every board says in its text and its card's footnote what it ranks and how points are
- * earned (POINTS_RULES, the economy's own words).
+ * The image spec and the card's text of a leaderboard result. Every board says in its text
+ * and its image's footnote what it ranks and how points are earned (POINTS_RULES, the
+ * economy's own words).
  */
 export function leaderboardView(
   result: Pick<BoardResult, 'rows' | 'caller' | 'minAnswers' | 'callerAnswers'>,
   o: { period: Period; board: Board; callerId: string; names: Map<string, string>; timeZone: string },
-): { spec: LeaderboardSpec; text: string } {
+): LeaderboardView {
   const name = (id: string) => o.names.get(id) ?? 'former member';
   const periodless = o.board === 'elo' || o.board === 'streak';
   const title = `${BOARD_TITLE[o.board]}${periodless ? '' : `, ${PERIOD_TITLE[o.period]}`}`;
@@ -66,6 +77,16 @@ export function leaderboardView(
         ? 'You have no points in this period yet.'
         : 'You are not ranked yet.';
   const you = result.caller ? `You: #${result.caller.rank} with ${formatValue(o.board, result.caller.value)}` : unranked;
-  const text = [`**${title}**`, ...(lines.length ? lines : [NOBODY[o.board]]), you, ...notes, `-# ${POINTS_RULES.join(' ')}`].join('\n');
-  return { spec, text: text.slice(0, 1900) };
+  const summary = [`### 🏆 ${title}`, ...(lines.length ? lines : [NOBODY[o.board]]), you].join('\n');
+  const footnote = [...notes, POINTS_RULES.join(' ')].map((l) => `-# ${l}`).join('\n');
+  return { spec, summary, footnote };
+}
+
+/** The leaderboard message: a card with the board as text, its image, and the footnote as subtext. */
+export function leaderboardCard(view: LeaderboardView, png: Buffer): CardPayload {
+  const description = `${view.spec.title}: ${view.spec.rows.length ? view.spec.rows.map((r) => `${r.rank}. ${r.name} ${r.value}`).join(', ') : 'nobody yet'}`;
+  return cardPayload(
+    { accent: ACCENTS.summary, parts: [{ text: view.summary }, { images: [{ name: 'leaderboard.png', description }] }, { text: view.footnote }] },
+    [new AttachmentBuilder(png, { name: 'leaderboard.png', description: description.slice(0, 1000) })],
+  );
 }
