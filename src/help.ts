@@ -25,9 +25,9 @@ export function helpText(bank: Bank, commands: readonly { name: string; summary:
   sections.push({ name: 'Points', value: POINTS_RULES.join('\n') });
   sections.push({
     name: 'The question bank',
-    value: `${count(bank.chains.length, "follow-up chain")} (${count(bank.prompts.length, "question")}, L4 to L6) across ${count(bank.topics.length, "topic")}: ${bank.topics
+    value: `${count(bank.chains.length, 'follow-up chain')} (${count(bank.prompts.length, 'question')}, L4 to L6) across ${count(bank.topics.length, 'topic')}: ${bank.topics
       .map((t) => t.title)
-      .join(', ')}.`.slice(0, 1024),
+      .join(', ')}.`,
   });
   return {
     title: 'Backprop: a study room for ML interviews',
