@@ -11,7 +11,7 @@ export const duelPhrases: Phrasebook = {
   'duel.bot': () => "Bots don't duel; pick a member.",
   'duel.rounds': ({ max }) => `A duel has 1 to ${max} rounds.`,
   'duel.seconds': ({ min, max }) => `A round lasts ${min} to ${max} seconds.`,
-  'duel.format': ({ formats }) => `A duel asks ${formats}.`,
+  'duel.format': ({ formats }) => `A duel's format is one of ${formats}.`,
   'duel.topic': ({ topic }) => `I have no topic called "${String(topic).slice(0, 40)}".`,
   'duel.drills-filtered': () => 'Numeric drills have no topic or level: leave those out, or pick format "questions" or "mixed".',
   'duel.pool': ({ available }) => `Only ${count(Number(available), 'question')} ${Number(available) === 1 ? 'matches' : 'match'} that topic and level; ask for fewer rounds or widen the filter.`,

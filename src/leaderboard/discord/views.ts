@@ -1,5 +1,6 @@
 import { AttachmentBuilder } from 'discord.js';
 import { ACCENTS, cardPayload, type CardPayload } from '../../platform/discord/card.js';
+import { count } from '../../platform/discord/text.js';
 import { POINTS_RULES } from '../../quiz/points.js';
 import type { LeaderboardSpec } from '../../render/index.js';
 import type { BoardKind as Board, Period } from '../rules.js';
@@ -17,7 +18,7 @@ export function formatValue(board: Board, value: number): string {
     case 'accuracy':
       return `${Math.round(value * 100)}%`;
     case 'streak':
-      return `${value} day${value === 1 ? '' : 's'}`;
+      return count(value, 'day');
   }
 }
 
@@ -28,8 +29,6 @@ const NOBODY: Record<Board, string> = {
   elo: 'Nobody has an Elo yet: finish a /duel to get one.',
   streak: 'No live streaks: answer a question in this server today to start one.',
 };
-
-const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
 export interface LeaderboardView {
   /** What the image draws. */
@@ -55,7 +54,7 @@ export function leaderboardView(
   const min = result.minAnswers ?? 0;
   const what: Record<Board, string> = {
     points: 'Points earned in this server in the period; members with none are not listed.',
-    accuracy: `Right answers out of all answers in this server, every mode (a partial one is not right); ranked from ${plural(min, 'answer')}.`,
+    accuracy: `Right answers out of all answers in this server, every mode (a partial one is not right); ranked from ${count(min, 'answer')}.`,
     elo: 'Elo is current (duels only), whatever the period.',
     streak: 'Current streaks: consecutive days with an answer.',
   };
@@ -72,7 +71,7 @@ export function leaderboardView(
   const mine = result.callerAnswers ?? 0;
   const unranked =
     o.board === 'accuracy'
-      ? `You are not ranked yet: ${plural(mine, 'answer')} ${periodless || o.period === 'all' ? 'so far' : PERIOD_TITLE[o.period]}, ${min} needed.`
+      ? `You are not ranked yet: ${count(mine, 'answer')} ${periodless || o.period === 'all' ? 'so far' : PERIOD_TITLE[o.period]}, ${min} needed.`
       : o.board === 'points'
         ? 'You have no points in this period yet.'
         : 'You are not ranked yet.';
