@@ -25,7 +25,7 @@ function unclearColumns(p: ErrorParams): string {
       'both-binary': "The file has no header row and both columns hold only 0s and 1s, so I can't tell the labels from the scores",
       'no-binary': "The file has no header row and neither column holds only 0/1 labels, so I can't tell which one is the labels",
       'no-names': `The file has no header row and ${count(Number(columns), 'column')}, so I can't tell which are the labels and the scores`,
-      };
+    };
     if (p.reason === 'one-column') return ONE_COLUMN;
     return `${headerless[String(p.reason)] ?? headerless['no-names']!}; ${PICK}`;
   }
