@@ -1,7 +1,7 @@
-import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/app/context.js';
 import { UserError } from '../src/platform/errors.js';
-import { leaderboardView } from '../src/leaderboard/discord/views.js';
+import { leaderboardCard, leaderboardView } from '../src/leaderboard/discord/views.js';
 import { BOARDS, PERIODS } from '../src/leaderboard/rules.js';
 
 const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
@@ -38,6 +38,6 @@ export default defineCommand({
     );
     const view = leaderboardView(result, { period, board, callerId: interaction.user.id, names, timeZone: settings.timeZone });
     const image = await services.renderer.leaderboard(view.spec, { theme: await services.guilds.theme(interaction.guildId) });
-    await interaction.editReply({ content: view.text, files: [new AttachmentBuilder(image.png, { name: 'leaderboard.png' })], allowedMentions: { parse: [] } });
+    await interaction.editReply(leaderboardCard(view, image.png));
   },
 });

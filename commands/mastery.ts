@@ -1,7 +1,7 @@
-import { AttachmentBuilder, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { topicChoices } from '../src/bank/autocomplete.js';
 import { defineCommand } from '../src/app/context.js';
-import { masteryView } from '../src/mastery/discord/views.js';
+import { masteryCard, masteryView } from '../src/mastery/discord/views.js';
 import { UserError } from '../src/platform/errors.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -9,10 +9,10 @@ const DAY = 24 * 60 * 60 * 1000;
 export default defineCommand({
   data: new SlashCommandBuilder()
     .setName('mastery')
-    .setDescription('Your mastery per topic, due reviews, streak and accuracy, as an image')
+    .setDescription('Your mastery per topic, due reviews, streak and accuracy')
     .addUserOption((o) => o.setName('user').setDescription("Someone else's (answers given in this server only)"))
     .addStringOption((o) => o.setName('topic').setDescription('Only this topic').setAutocomplete(true).setMaxLength(40)),
-  summary: 'an image of your mastery per topic, due reviews, streak and 30-day accuracy',
+  summary: 'your mastery per topic (recall a week ahead), due reviews, streak and 30-day accuracy, with a chart',
   audience: 'members',
   async execute(interaction, { services }) {
     const target = interaction.options.getUser('user') ?? interaction.user;
@@ -39,7 +39,7 @@ export default defineCommand({
       { name: self ? 'Your' : `${target.displayName}'s`, self, topicTitle: topic ? services.bank.topicById.get(topic)!.title : null, timeZone: settings?.timeZone ?? null },
     );
     const image = await services.renderer.masteryChart(view.spec, { theme: await services.guilds.theme(interaction.guildId) });
-    await interaction.editReply({ content: view.text, files: [new AttachmentBuilder(image.png, { name: 'mastery.png' })] });
+    await interaction.editReply(masteryCard(view, image.png));
   },
   async autocomplete(interaction, { services }) {
     await interaction.respond(topicChoices(services.bank, interaction.options.getFocused()));

@@ -7,7 +7,7 @@ import { ROC_LIMITS, checkCsvAttachment, decodeCsv, parseCsvSample, parseTextSam
 
 async function download(url: string, limit: number): Promise<Uint8Array> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  if (!res.ok || !res.body) throw new UserError('I could not download that attachment. Please try again.');
+  if (!res.ok || !res.body) throw new UserError('I could not download that attachment; please try again.');
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of res.body) {

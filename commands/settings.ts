@@ -25,7 +25,7 @@ export default defineCommand({
     if (theme === 'dark' || theme === 'light') patch.theme = theme;
     const zone = interaction.options.getString('timezone');
     if (zone !== null) {
-      if (!isValidTimeZone(zone.trim())) throw new UserError(`"${zone.slice(0, 64)}" is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`.`);
+      if (!isValidTimeZone(zone.trim())) throw new UserError(`"${zone.slice(0, 64)}" is not a time zone I know; use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`.`);
       patch.timeZone = zone.trim();
     }
 

@@ -1,10 +1,13 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/app/context.js';
+import { UserError } from '../src/platform/errors.js';
 import { answerWhenReady } from '../src/platform/discord/replies.js';
 import { texCard } from '../src/render/discord/views.js';
 import { readable } from '../src/render/readable.js';
 // From the index, not tex.ts: the main thread must never load MathJax (rendering runs in workers).
-import { MAX_CAPTION_LENGTH, MAX_TEX_LENGTH, RenderError, checkTex, unwrapMath } from '../src/render/index.js';
+import { MAX_TEX_LENGTH, checkTex, unwrapMath } from '../src/render/index.js';
+
+const MAX_CAPTION = 200;
 
 export default defineCommand({
   data: new SlashCommandBuilder()
@@ -13,7 +16,7 @@ export default defineCommand({
     .addStringOption((o) =>
       o.setName('formula').setDescription('LaTeX, e.g. \\frac{\\partial L}{\\partial w} = X^T(Xw - y) ($…$ or $$…$$ are fine too)').setRequired(true).setMaxLength(MAX_TEX_LENGTH),
     )
-    .addStringOption((o) => o.setName('caption').setDescription('Text under the formula').setMaxLength(200))
+    .addStringOption((o) => o.setName('caption').setDescription('Text under the formula').setMaxLength(MAX_CAPTION))
     .addBooleanOption((o) => o.setName('inline').setDescription('Inline (text) style instead of display style')),
   summary: 'render a LaTeX formula as an image, with its source to copy',
   audience: 'members',
@@ -23,8 +26,8 @@ export default defineCommand({
     const formula = checkTex(pasted.tex);
     const inline = interaction.options.getBoolean('inline') ?? (pasted.display === false);
     const caption = interaction.options.getString('caption')?.trim() || null;
-    // Discord enforces the option's length, but a client may not: checked here, before anything is shown.
-    if (caption && caption.length > MAX_CAPTION_LENGTH) throw new RenderError('invalid-input', `The caption must be at most ${MAX_CAPTION_LENGTH} characters`);
+    // Discord enforces the option's length; a forged longer one is refused, not left to break the card.
+    if (caption !== null && caption.length > MAX_CAPTION) throw new UserError(`A caption can be at most ${MAX_CAPTION} characters.`, 'limit');
     // A caption with maths that has no faithful Unicode is drawn under the formula; otherwise it is text.
     const captionText = caption === null ? null : readable(caption);
     const drawCaption = captionText !== null && captionText.formulas.length > 0;

@@ -87,7 +87,7 @@ export default defineCommand({
         return;
       }
       default:
-        throw new UserError('Unknown whiteboard action.');
+        throw new UserError('That whiteboard action does not exist.');
     }
   },
 });

@@ -437,6 +437,8 @@ function kindOf(r: Record_): string | null {
   for (const [route, kind] of ROUTE_KINDS) if (routes.has(route)) return kind + (kind === 'drop-step' && /Follow-up/.test(text) ? '-follow-up' : '') + closed;
   if (!text.trim() && r.attachments.length === 0) return null;
   const names = r.attachments.map((a) => a.filename).join(' ');
+  // /help lists every command (sprint, mastery, leaderboard…), so it is told apart first.
+  if (/^## Backprop/.test(text) && /### For members/.test(text)) return 'help';
   if (/mastery/i.test(names) || /Mastery/.test(text.slice(0, 200))) return 'mastery';
   if (/leaderboard/i.test(names) || /Leaderboard|leaderboard/.test(text.slice(0, 120))) return 'leaderboard';
   if (/formula/.test(names)) return 'tex';

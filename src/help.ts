@@ -1,5 +1,6 @@
 import type { Bank } from './bank/load.js';
 import { POINTS_RULES } from './quiz/points.js';
+import { count } from './platform/discord/text.js';
 
 export interface HelpText {
   title: string;
@@ -24,9 +25,9 @@ export function helpText(bank: Bank, commands: readonly { name: string; summary:
   sections.push({ name: 'Points', value: POINTS_RULES.join('\n') });
   sections.push({
     name: 'The question bank',
-    value: `${bank.chains.length} follow-up chains (${bank.prompts.length} questions, L4 to L6) across ${bank.topics.length} topics: ${bank.topics
+    value: `${count(bank.chains.length, 'follow-up chain')} (${count(bank.prompts.length, 'question')}, L4 to L6) across ${count(bank.topics.length, 'topic')}: ${bank.topics
       .map((t) => t.title)
-      .join(', ')}.`.slice(0, 1024),
+      .join(', ')}.`,
   });
   return {
     title: 'Backprop: a study room for ML interviews',

@@ -55,7 +55,7 @@ describe('scheduled drops', () => {
       [{ channel: channel('drops'), when: '0 9 * *' }, /five fields/],
       [{ channel: channel('drops'), when: '99 9 * * *' }, /not a valid cron expression/],
       [{ channel: channel('drops'), when: '09:00', timezone: 'Mars/Olympus' }, /not a time zone I know/],
-      [{ channel: channel('drops'), when: '09:00', topics: 'xgboost, astrology' }, /Unknown topic: `astrology`/],
+      [{ channel: channel('drops'), when: '09:00', topics: 'xgboost, astrology' }, /I have no topic called `astrology`/],
       [{ channel: channel('locked'), when: '09:00' }, /can't post drops in <#\d+>: I'm missing \*\*Send Messages\*\*/],
     ];
     for (const [options, message] of cases) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord } from '../support/fake-discord.js';
+import { FakeDiscord, isComponentsV2, messageText } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -27,11 +27,19 @@ describe('the real bot through the fake Discord', () => {
     const res = await discord.slash(discord.user('alice'), 'help');
     expect(res.callbackType).toBe(4);
     expect(res.ephemeral).toBe(true);
-    expect(res.text).toContain('follow-up chains');
-    expect(res.text).toContain('/help');
-    expect(res.text).toContain('/settings');
+    // A private Components v2 card (no content, no embed): the command table and how points are earned.
+    expect(isComponentsV2(res.message)).toBe(true);
+    expect(res.content).toBe('');
+    expect(res.message!.embeds).toEqual([]);
+    const text = messageText(res.message);
+    expect(text).toContain('follow-up chains');
+    expect(text).toContain('### For members');
+    expect(text).toContain('`/help`: this overview');
+    expect(text).toContain('/settings');
+    for (const c of commands) expect(text).toContain(`\`/${c.data.name}\`: `);
+    expect(text).toContain('### Points\nPoints: 100 a right answer (L5 125, L6 150, drills 125), half for a partial one, in every mode.\nLive drops, duels and sprints add up to +50% for speed; practice scores a question once a day.');
     for (const absent of ['/duel', '/sprint', '/leaderboard']) {
-      if (!commands.some((c) => `/${c.data.name}` === absent)) expect(res.text).not.toContain(absent);
+      if (!commands.some((c) => `/${c.data.name}` === absent)) expect(text).not.toContain(absent);
     }
   });
 
@@ -102,7 +110,7 @@ describe('the real bot through the fake Discord', () => {
     discord.failNext({ method: 'POST', path: /^\/interactions\/\d+\/[^/]+\/callback$/, status: 429, retryAfter: 0.3 });
     const t0 = Date.now();
     const res = await discord.slash(discord.user('dora'), 'help');
-    expect(res.text).toContain('follow-up chains');
+    expect(messageText(res.message)).toContain('follow-up chains');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
     expect(discord.requests.filter((r) => r.path.startsWith(`/interactions/${res.id}/`))).toHaveLength(2);
   });

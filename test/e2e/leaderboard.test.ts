@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, type FakeUser } from '../support/fake-discord.js';
+import { FakeDiscord, isComponentsV2, messageText, type FakeUser } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { decodePng } from '../support/png.js';
@@ -63,54 +63,70 @@ afterAll(async () => {
 const caller = () => members[13]!; // last on every recent board: outside the top ten
 const lines = (text: string) => text.split('\n').filter((l) => /^\d+\. /.test(l));
 
+/** /leaderboard as the caller reads it: a Components v2 card (no content, no embed), its text. */
+async function boardCard(user: FakeUser, options: Record<string, unknown>) {
+  const res = await discord.slash(user, 'leaderboard', options);
+  expect(isComponentsV2(res.message)).toBe(true);
+  expect(res.content).toBe('');
+  expect(res.message!.embeds).toEqual([]);
+  return { res, text: messageText(res.message) };
+}
+
 describe('/leaderboard', () => {
   it('points this week: the top ten and the caller outside it', async () => {
-    const res = await discord.slash(caller(), 'leaderboard', { period: 'week', board: 'points' });
+    const { res, text } = await boardCard(caller(), { period: 'week', board: 'points' });
     expect(res.ephemeral).toBe(false);
-    expect(lines(res.content)).toEqual(members.slice(0, 10).map((m, i) => `${i + 1}. ${m.username}: ${((20 - i) * 100).toLocaleString('en-US')}`));
-    expect(res.content).toContain('You: #14 with 700');
-    expect(res.content).toContain('Weeks start on Monday (UTC)');
+    expect(text.split('\n')[0]).toBe('### 🏆 Points, this week');
+    expect(lines(text)).toEqual(members.slice(0, 10).map((m, i) => `${i + 1}. ${m.username}: ${((20 - i) * 100).toLocaleString('en-US')}`));
+    expect(text).toContain('You: #14 with 700');
+    // What the board counts, as subtext under the image.
+    expect(text).toContain('-# Weeks start on Monday (UTC).');
+    // The image sits in the card's media gallery, under the text and above the footnote.
+    const container = res.message!.components[0] as { components: { type: number; content?: string; items?: { media: { url: string } }[] }[] };
+    expect(container.components.map((c) => c.type)).toEqual([10, 12, 10]);
+    expect(container.components[1]!.items![0]!.media.url).toBe('attachment://leaderboard.png');
+    expect(container.components[2]!.content!.split('\n').every((l) => l.startsWith('-# '))).toBe(true);
+    expect(res.files.map((f) => f.filename)).toEqual(['leaderboard.png']);
     expect((await decodePng(res.files[0]!.data)).height).toBeGreaterThan(400);
   });
 
   it('points all time includes the old answers', async () => {
-    const res = await discord.slash(caller(), 'leaderboard', { period: 'all', board: 'points' });
+    const { text } = await boardCard(caller(), { period: 'all', board: 'points' });
     // m13: 700 this week + 14,000 long ago = 14,700, the most.
-    expect(lines(res.content)[0]).toBe(`1. ${caller().username}: 14,700`);
-    expect(res.content).toContain('You: #1 with 14,700');
+    expect(lines(text)[0]).toBe(`1. ${caller().username}: 14,700`);
+    expect(text).toContain('You: #1 with 14,700');
   });
 
   it('points this month; a member with 0 points is not ranked', async () => {
-    const res = await discord.slash(caller(), 'leaderboard', { period: 'month', board: 'points' });
-    expect(lines(res.content)[0]).toMatch(/^1\. m00: 2,000$/);
-    const mine = await discord.slash(zero(), 'leaderboard', { period: 'month', board: 'points' });
-    expect(mine.content).not.toContain('zero-points');
-    expect(mine.content).toContain('You have no points in this period yet.');
+    const { text } = await boardCard(caller(), { period: 'month', board: 'points' });
+    expect(lines(text)[0]).toMatch(/^1\. m00: 2,000$/);
+    const mine = await boardCard(zero(), { period: 'month', board: 'points' });
+    expect(mine.text).not.toContain('zero-points');
+    expect(mine.text).toContain('You have no points in this period yet.');
   });
 
   it('every board says how points are earned', async () => {
     for (const board of ['points', 'accuracy', 'elo', 'streak']) {
-      const res = await discord.slash(caller(), 'leaderboard', { period: 'week', board });
-      expect(res.content).toContain('Points: 100 a right answer (L5 125, L6 150, drills 125), half for a partial one, in every mode.');
-      expect(res.content).toContain('Live drops, duels and sprints add up to +50% for speed; practice scores a question once a day.');
+      const { text } = await boardCard(caller(), { period: 'week', board });
+      expect(text).toContain('-# Points: 100 a right answer (L5 125, L6 150, drills 125), half for a partial one, in every mode. Live drops, duels and sprints add up to +50% for speed; practice scores a question once a day.');
     }
   });
 
   it('accuracy (minimum answers stated), elo and streak', async () => {
-    const acc = await discord.slash(caller(), 'leaderboard', { period: 'week', board: 'accuracy' });
-    expect(lines(acc.content)[0]).toBe('1. m00: 100%');
-    expect(acc.content).toMatch(/You: #14 with 35%/);
+    const acc = await boardCard(caller(), { period: 'week', board: 'accuracy' });
+    expect(lines(acc.text)[0]).toBe('1. m00: 100%');
+    expect(acc.text).toMatch(/You: #14 with 35%/);
     // What it counts and from how many answers, said on the board; the member with 12 wrong answers is ranked at 0%.
-    expect(acc.content).toContain('Right answers out of all answers in this server, every mode (a partial one is not right); ranked from 10 answers.');
-    const few7 = await discord.slash(few(), 'leaderboard', { period: 'week', board: 'accuracy' });
-    expect(few7.content).toContain('You are not ranked yet: 7 answers this week, 10 needed.');
-    const zeroAcc = await discord.slash(zero(), 'leaderboard', { period: 'week', board: 'accuracy' });
-    expect(zeroAcc.content).toContain('You: #15 with 0%');
-    const elo = await discord.slash(caller(), 'leaderboard', { period: 'week', board: 'elo' });
-    expect(lines(elo.content).slice(0, 2)).toEqual(['1. m00: 1400', '2. m01: 1390']);
-    expect(elo.content).toContain('You: #14 with 1270');
-    const streak = await discord.slash(caller(), 'leaderboard', { period: 'all', board: 'streak' });
-    expect(lines(streak.content)[0]).toBe('1. m00: 14 days');
-    expect(streak.content).toContain('You: #14 with 1 day');
+    expect(acc.text).toContain('Right answers out of all answers in this server, every mode (a partial one is not right); ranked from 10 answers.');
+    const few7 = await boardCard(few(), { period: 'week', board: 'accuracy' });
+    expect(few7.text).toContain('You are not ranked yet: 7 answers this week, 10 needed.');
+    const zeroAcc = await boardCard(zero(), { period: 'week', board: 'accuracy' });
+    expect(zeroAcc.text).toContain('You: #15 with 0%');
+    const elo = await boardCard(caller(), { period: 'week', board: 'elo' });
+    expect(lines(elo.text).slice(0, 2)).toEqual(['1. m00: 1400', '2. m01: 1390']);
+    expect(elo.text).toContain('You: #14 with 1270');
+    const streak = await boardCard(caller(), { period: 'all', board: 'streak' });
+    expect(lines(streak.text)[0]).toBe('1. m00: 14 days');
+    expect(streak.text).toContain('You: #14 with 1 day');
   });
 });

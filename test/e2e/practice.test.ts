@@ -305,13 +305,25 @@ describe('practice: /chain, /review, /drill, /mastery, /forget-me', () => {
   it('draws /mastery from the stored data', async () => {
     const res = await discord.slash(alice, 'mastery');
     expect(res.ephemeral).toBe(true);
+    // A private Components v2 card: no content, no embed; the summary as text, the chart in a gallery, the measure as subtext.
+    expect(isComponentsV2(res.message)).toBe(true);
+    expect(res.content).toBe('');
+    expect(res.message!.embeds).toEqual([]);
+    const text = messageText(res.message);
     const seen = await count('cards', alice.id);
     // Started topics (questions and drills count) and the rest counted, not listed at 0 %.
-    expect(res.content).toMatch(new RegExp(`^Your mastery: \\d+ topics? started, \\d+ not started · ${seen} questions? seen · \\d+ drills? counted`));
+    expect(text).toMatch(new RegExp(`^Your mastery: \\d+ topics? started, \\d+ not started · ${seen} questions? seen · \\d+ drills? counted`));
+    expect(text).toMatch(/^-# Mastery: FSRS's chance of recalling each question a week from now, 0 if the last answer was wrong/m);
+    const container = res.message!.components[0] as { components: { type: number; items?: { media: { url: string } }[] }[] };
+    expect(container.components.map((c) => c.type)).toEqual([10, 12, 10]);
+    expect(container.components[1]!.items![0]!.media.url).toBe('attachment://mastery.png');
+    expectReadable(res.message);
     const img = await decodePng(res.files[0]!.data);
     expect(img.height).toBeGreaterThan(300);
     const other = await discord.slash(discord.user('bob'), 'mastery', { user: alice });
-    expect(other.content).toMatch(/alice's mastery: \d+ topics? started, \d+ not started · \d+ questions? seen/);
+    expect(isComponentsV2(other.message)).toBe(true);
+    expect(messageText(other.message)).toMatch(/alice's mastery: \d+ topics? started, \d+ not started · \d+ questions? seen/);
+    expect(messageText(other.message)).toContain('Answers given in this server only.');
   });
 
   it('refuses a forged button for someone else’s session', async () => {

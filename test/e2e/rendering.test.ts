@@ -98,7 +98,7 @@ describe('/tex', () => {
   it('explains a bad formula privately with MathJax’s message, and nothing shows in the channel', async () => {
     const res = await discord.slash(alice, 'tex', { formula: '\\frac{1}{2' });
     expectPrivateOnly(res);
-    expect(res.text).toMatch(/^MathJax could not read that: `[^`]*(close brace|Missing)[^`]*`\. Check the braces/i);
+    expect(res.text).toMatch(/^MathJax could not read that \(`[^`]*(close brace|Missing)[^`]*`\); check the braces/i);
     expect(res.files).toHaveLength(0);
     const undefinedCs = await discord.slash(alice, 'tex', { formula: '$$\\foo{x}$$' });
     expect(undefinedCs.text).toMatch(/Undefined control sequence \\foo/);
@@ -115,7 +115,7 @@ describe('/tex', () => {
       discord.sendSlash(alice, 'tex', { formula: '\\rule{100000em}{100000em}' }),
     ];
     const help = await discord.slash(bob, 'help');
-    expect(help.text).toContain('follow-up chains');
+    expect(messageText(help.message)).toContain('follow-up chains');
     const answered = await Promise.all(bombs.map((b) => b.waitFor((h) => h.answered, 3_000, 'a refusal')));
     expect(Date.now() - started).toBeLessThan(3_000);
     for (const a of answered) {
@@ -129,13 +129,29 @@ describe('/tex', () => {
   });
 });
 
+/** A /roc answer as the channel reads it: a public Components v2 card (no content, no embed), its text. */
+function rocCard(h: InteractionHandle): string {
+  expect(isComponentsV2(h.message)).toBe(true);
+  expect(h.ephemeral).toBe(false);
+  expect(h.content).toBe('');
+  expect(h.message!.embeds).toEqual([]);
+  return messageText(h.message);
+}
+
 describe('/roc', () => {
   it('computes AUC and AP for known data and returns the curves', async () => {
     // Positives 0.9, 0.8, 0.4; negatives 0.7, 0.3, 0.1: 8 of 9 pairs ranked right.
     const res = await discord.slash(alice, 'roc', { labels: '1 1 1 0 0 0', scores: '0.9, 0.8, 0.4, 0.7, 0.3, 0.1' });
-    expect(res.content).toContain('AUC = 0.8889');
-    expect(res.content).toMatch(/AP = 0\.9167/); // (1 + 1 + 3/4) / 3
-    expect(res.content).toMatch(/n = 6 \(3 positive, prevalence 50\.0%\)/);
+    const text = rocCard(res);
+    expect(text).toContain('AUC = 0.8889');
+    expect(text).toMatch(/AP = 0\.9167/); // (1 + 1 + 3/4) / 3
+    expect(text).toMatch(/n = 6 \(3 positive, prevalence 50\.0%\)/);
+    // The summary as text, the curves in the card's gallery, how AUC and AP are counted as subtext.
+    const container = res.message!.components[0] as { components: { type: number; items?: { media: { url: string }; description?: string }[] }[] };
+    expect(container.components.map((c) => c.type)).toEqual([10, 12, 10]);
+    expect(container.components[1]!.items![0]).toMatchObject({ media: { url: 'attachment://roc-pr.png' }, description: 'ROC (AUC 0.8889) and PR (AP 0.9167) curves' });
+    expect(text).toMatch(/\n-# AUC counts tied scores as half a win \(Mann-Whitney\); AP is the step-wise average precision\.$/);
+    expect(res.files.map((f) => f.filename)).toEqual(['roc-pr.png']);
     const img = await decodePng(res.files[0]!.data);
     expect(img.width).toBeGreaterThan(img.height); // two panels side by side
     expect(distinctColours(img)).toBeGreaterThan(8);
@@ -146,25 +162,26 @@ describe('/roc', () => {
     const a = await discord.slash(alice, 'roc', { labels: '1 0 1 0', scores: '0.5 0.5 0.9 0.5' });
     const b = await discord.slash(alice, 'roc', { labels: '0 1 0 1', scores: '0.5 0.5 0.5 0.9' });
     // wins: 0.9 beats both negatives (2), 0.5 ties both (2 x 0.5 = 1) -> 3/4
-    expect(a.content).toContain('AUC = 0.7500');
-    expect(b.content).toContain('AUC = 0.7500');
+    expect(rocCard(a)).toContain('AUC = 0.7500');
+    expect(rocCard(b)).toContain('AUC = 0.7500');
   });
 
   it('reads a CSV attachment with a header and marks the threshold', async () => {
     const csv = 'label,score\n1,0.9\n0,0.2\n1,0.65\n0,0.7\n1,0.8\n0,0.1\n';
     const res = await discord.slash(alice, 'roc', { file: { filename: 'preds.csv', data: Buffer.from(csv) }, threshold: 0.6 });
-    expect(res.content).toMatch(/^Read 6 rows: labels from `label`, scores from `score`\.\n/);
-    expect(res.content).toContain('AUC = 0.8889');
-    expect(res.content).toMatch(/At threshold 0\.6: TPR 1\.000, FPR 0\.333/);
+    const text = rocCard(res);
+    expect(text).toMatch(/^Read 6 rows: labels from `label`, scores from `score`\.\n/);
+    expect(text).toContain('AUC = 0.8889');
+    expect(text).toMatch(/At threshold 0\.6: TPR 1\.000, FPR 0\.333/);
     expect(res.files).toHaveLength(1);
   });
 
   it('reads a ; CSV with decimal commas right: AUC 1 (it used to read 0.5000 and draw a flat curve)', async () => {
     const res = await discord.slash(alice, 'roc', { file: fixture('semicolon-decimal-comma.csv') });
-    expect(res.ephemeral).toBe(false);
-    expect(res.content).toContain('Read 8 rows: labels from `label`, scores from `score` (semicolon-separated, decimal commas).');
-    expect(res.content).toContain('AUC = 1.0000');
-    expect(res.content).toMatch(/AP = 1\.0000\*\* · n = 8 \(4 positive/);
+    const text = rocCard(res);
+    expect(text).toContain('Read 8 rows: labels from `label`, scores from `score` (semicolon-separated, decimal commas).');
+    expect(text).toContain('AUC = 1.0000');
+    expect(text).toMatch(/AP = 1\.0000\*\* · n = 8 \(4 positive/);
   });
 
   it.each([
@@ -175,9 +192,9 @@ describe('/roc', () => {
     ['headerless.csv', 'Read 6 rows: labels from column 2, scores from column 1 (no header row; column 2 is the one holding only 0/1).'],
     ['excel-unicode-text.txt', 'Read 6 rows: labels from `label`, scores from `score` (tab-separated, decimal commas).'],
   ])('reads %s by its columns’ names, and says which it used', async (name, line) => {
-    const res = await discord.slash(alice, 'roc', { file: fixture(name) });
-    expect(res.content).toContain(line);
-    expect(res.content).toContain('AUC = 0.8889');
+    const text = rocCard(await discord.slash(alice, 'roc', { file: fixture(name) }));
+    expect(text).toContain(line);
+    expect(text).toContain('AUC = 0.8889');
   });
 
   it('asks instead of guessing when the columns are unclear, privately, and takes the member’s pick', async () => {
@@ -189,15 +206,15 @@ describe('/roc', () => {
     expect(headerless.text).toMatch(/both columns hold only 0s and 1s/);
     // Model b ranks 0.6 (a negative) above every positive, and 0.1 below: 2 of 4 pairs right.
     const picked = await discord.slash(alice, 'roc', { file: fixture('ambiguous-two-scores.csv'), score_column: 'score_model_b' });
-    expect(picked.content).toContain('labels from `label`, scores from `score_model_b`');
-    expect(picked.content).toContain('AUC = 0.5000');
+    expect(rocCard(picked)).toContain('labels from `label`, scores from `score_model_b`');
+    expect(rocCard(picked)).toContain('AUC = 0.5000');
     const byNumber = await discord.slash(alice, 'roc', { file: fixture('ambiguous-two-scores.csv'), score_column: '2' });
-    expect(byNumber.content).toContain('scores from `score_model_a`');
-    expect(byNumber.content).toContain('AUC = 0.7500');
+    expect(rocCard(byNumber)).toContain('scores from `score_model_a`');
+    expect(rocCard(byNumber)).toContain('AUC = 0.7500');
   });
 
   it.each([
-    ['one-class.csv', /^All 3 labels are 1\. A ROC curve needs both classes/],
+    ['one-class.csv', /^All 3 labels are 1, and a ROC curve needs both classes/],
     ['non-numeric-scores.csv', /^Scores must be numbers; line 3's score is `high`\.$/],
     ['empty.csv', /no data rows/],
     ['header-only.csv', /no data rows/],

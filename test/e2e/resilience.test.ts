@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { commands } from '../../commands/index.js';
 import { readMigrations } from '../../src/platform/db/migrate.js';
-import { FakeDiscord } from '../support/fake-discord.js';
+import { FakeDiscord, messageText } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, serverReachable, type TestDatabase } from '../support/database.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -41,7 +41,7 @@ describe('the bot under failure', () => {
     expect(bot.exitCode).toBeNull();
     await bot.waitForLog((l) => l.msg === 'database unavailable during interaction');
     // /help does not need the database and keeps working meanwhile.
-    expect((await discord.slash(admin, 'help')).text).toContain('follow-up chains');
+    expect(messageText((await discord.slash(admin, 'help')).message)).toContain('follow-up chains');
 
     proxy.restore();
     const back = await discord.slash(admin, 'settings', {}, { admin: true, timeoutMs: 15_000 });

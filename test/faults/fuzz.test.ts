@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, componentsOf, snowflake, type FakeMessage, type FakeUser, type InteractionHandle } from '../support/fake-discord.js';
+import { FakeDiscord, componentsOf, messageText, snowflake, type FakeMessage, type FakeUser, type InteractionHandle } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -190,7 +190,7 @@ describe('hostile input', () => {
     // (Prisma's messages open with the call site; the cause is at the end.)
     expect(internal.map((l) => `${String(l.command)}: ${JSON.stringify((l as { err?: { message?: string } }).err?.message ?? l.msg).slice(-300)}`)).toEqual([]);
     // And it still works.
-    expect((await discord.slash(victim, 'help')).text).toContain('follow-up chains');
+    expect(messageText((await discord.slash(victim, 'help')).message)).toContain('follow-up chains');
   }, 600_000);
 });
 

@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { FakeDiscord, type InteractionHandle } from '../support/fake-discord.js';
+import { FakeDiscord, messageText, type InteractionHandle } from '../support/fake-discord.js';
 import { BotProcess, botEnv } from '../support/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createRenderer } from '../../src/render/index.js';
@@ -111,7 +111,7 @@ describe('render workers stopped in the middle of rasterising', () => {
       drawn = ok.message?.attachments?.length ?? 0;
     }
     expect(drawn).toBeGreaterThan(0);
-    expect((await discord.slash(alice, 'help')).text).toContain('follow-up chains');
+    expect(messageText((await discord.slash(alice, 'help')).message)).toContain('follow-up chains');
 
     expect(await bot.stop()).toBe(0);
     expect(bot.signal).toBeNull();

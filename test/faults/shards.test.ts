@@ -49,7 +49,7 @@ describe.skipIf(!sharedServer)('SHARDS=auto (the fake recommends 2)', () => {
   it('serves members of guilds on both shards', async () => {
     for (const guild of discord.guilds) {
       const res = await discord.slash(discord.user(`m-${guild.name}`), 'help', {}, { guild, channel: guild.channels[0] });
-      expect(res.text).toContain('follow-up chains');
+      expect(messageText(res.message)).toContain('follow-up chains');
     }
   });
 

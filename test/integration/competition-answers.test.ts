@@ -174,7 +174,7 @@ describe('duel and sprint answers', () => {
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) expect(await refusal(Promise.reject(r.reason))).toBe('<@popular> is already in a duel here. Finish it (or let the challenge expire) first.');
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) expect(await refusal(Promise.reject(r.reason))).toBe('<@popular> is already in a duel here; finish it (or let the challenge expire) first.');
     expect(await db.prisma.duel.count({ where: { guildId: 'race' } })).toBe(1);
   });
 

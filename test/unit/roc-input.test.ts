@@ -24,7 +24,7 @@ describe('/roc text input', () => {
     ['1', '0.5 0.2', /^There are 1 label but 2 scores/],
     ['1 0', '0.5 abc', /Scores must be numbers; score #2 is `abc`/],
     ['1 2', '0.5 0.2', /Labels must be 0 or 1 \(or true\/false, yes\/no, pos\/neg\); label #2 is `2`/],
-    ['1 1 1', '0.5 0.2 0.3', /^All 3 labels are 1\. A ROC curve needs both classes/],
+    ['1 1 1', '0.5 0.2 0.3', /^All 3 labels are 1, and a ROC curve needs both classes/],
     ['', '', /Give both `labels` and `scores`/],
     ['1 0', 'NaN 0.2', /Scores must be numbers/],
   ])('explains %s / %s', (labels, scores, message) => {
@@ -97,16 +97,16 @@ describe('/roc CSV files', () => {
 
   it('asks instead of guessing when the columns are not clear', () => {
     expect(refused(() => read('ambiguous-headerless.csv'))).toBe(
-      "The file has no header row and both columns hold only 0s and 1s, so I can't tell the labels from the scores. Name them in a header row (`label` and `score`), or pick them with the `label_column` and `score_column` options (a header name or a column number).",
+      "The file has no header row and both columns hold only 0s and 1s, so I can't tell the labels from the scores; name them in a header row such as `label,score`, or pick them with the `label_column` and `score_column` options (a header name or a column number).",
     );
-    expect(refused(() => read('ambiguous-two-scores.csv'))).toMatch(/^I can't tell which columns to use: more than one column looks like the scores \(the columns are `label`, `score_model_a`, `score_model_b`\)\./);
+    expect(refused(() => read('ambiguous-two-scores.csv'))).toMatch(/^I can't tell which columns to use, as more than one column looks like the scores \(the columns are `label`, `score_model_a`, `score_model_b`\); name them/);
     expect(refused(() => parseCsvSample('a,b,c\n1,0.5,0.2\n0,0.1,0.3\n'))).toMatch(/no column is named like labels or scores/);
     expect(refused(() => parseCsvSample('0.1,0.5\n0.3,0.7\n'))).toMatch(/neither column holds only 0\/1 labels/);
-    expect(refused(() => parseCsvSample('1|0.9\n0|0.2\n'))).toMatch(/The file has one column; I need a label column and a score column, separated by commas, semicolons or tabs/);
+    expect(refused(() => parseCsvSample('1|0.9\n0|0.2\n'))).toMatch(/^The file has only one column, and I need a label column and a score column separated by commas, semicolons or tabs\.$/);
   });
 
   it('refuses files it cannot use, naming the line and the value', () => {
-    expect(refused(() => read('one-class.csv'))).toMatch(/^All 3 labels are 1\./);
+    expect(refused(() => read('one-class.csv'))).toMatch(/^All 3 labels are 1, and/);
     expect(refused(() => read('non-numeric-scores.csv'))).toBe("Scores must be numbers; line 3's score is `high`.");
     expect(refused(() => read('empty.csv'))).toMatch(/no data rows/);
     expect(refused(() => read('header-only.csv'))).toMatch(/no data rows/);

@@ -33,15 +33,15 @@ describe('schedule timing', () => {
     const known = new Set(['xgboost', 'roc-auc']);
     expect(parseTopics(' xgboost, roc-auc ', known)).toEqual(['xgboost', 'roc-auc']);
     expect(parseTopics(null, known)).toEqual([]);
-    expect(refused(() => parseTopics('xgboost, astrology tarot', known))).toBe('Unknown topics: `astrology`, `tarot`. Known topics: xgboost, roc-auc.');
+    expect(refused(() => parseTopics('xgboost, astrology tarot', known))).toBe('I have no topics called `astrology` or `tarot`; the topics are xgboost, roc-auc.');
   });
 
   it('finds a schedule by the start of its id', () => {
     const all = [{ id: '3f2a9c1b-0000' }, { id: '3f2a0000-0000' }];
     expect(matchShortId(all, checkShortId(' 3F2A9 '))).toBe(all[0]);
-    expect(refused(() => matchShortId(all, checkShortId('3f2')))).toMatch(/Pick the schedule from the list offered as you type, or give its id from `\/schedule list`/);
+    expect(refused(() => matchShortId(all, checkShortId('3f2')))).toMatch(/^Pick the schedule from the list offered as you type, or give the id `\/schedule list` shows\.$/);
     expect(refused(() => matchShortId(all, checkShortId('3f2a')))).toMatch(/several schedules/);
-    expect(refused(() => matchShortId(all, checkShortId('abcd')))).toBe('No schedule `abcd` in this server. See `/schedule list`.');
+    expect(refused(() => matchShortId(all, checkShortId('abcd')))).toBe('There is no schedule `abcd` in this server; see `/schedule list`.');
   });
 
   it('keeps 09:00 Europe/Berlin at 09:00 local across both daylight-saving changes', () => {

@@ -134,7 +134,7 @@ export function roundMessage(duel: Duel, round: number, q: DuelQuestion, text: R
 export function answerReply(result: AnswerResult): string {
   if (!result.stored) return 'You already answered this round; your first answer counts.';
   if (result.late) return 'Too late for this round: 0 points.';
-  return result.correct ? `✅ Right, +${fmt(result.points)} points.` : '❌ Wrong, 0 points; the answer shows when the round closes.';
+  return result.correct ? `✅ Right, +${count(result.points, 'point')}.` : '❌ Wrong, 0 points; the answer shows when the round closes.';
 }
 
 /** The form a duelist types a drill round's number into. */
@@ -157,7 +157,7 @@ export interface Names {
 
 function verdict({ scoreA, a }: DuelOutcome, names: Names): string {
   if (scoreA === null) return 'Nobody answered, so the duel was abandoned (no rating change).';
-  if (scoreA === 0.5) return `It's a tie at ${fmt(a.points)} points!`;
+  if (scoreA === 0.5) return `It's a tie at ${count(a.points, 'point')}!`;
   return `🏆 ${escapeMarkdown(scoreA === 1 ? names.a : names.b)} wins!`;
 }
 
@@ -169,7 +169,7 @@ export function resultMessage(outcome: DuelOutcome, names: Names): CardPayload {
   const { duel, a, b, elo, scoreA } = outcome;
   const rounds = duel.questions.length;
   const line = (name: string, s: typeof a, change: { before: number; after: number; delta: number } | undefined, won: boolean) =>
-    `${won ? '🥇' : '▫️'} **${escapeMarkdown(name)}**: ${fmt(s.points)} points · ${s.correct}/${rounds} right${change ? ` · Elo ${change.before.toFixed(0)} → ${change.after.toFixed(0)} (${signed(change.after - change.before)})` : ''}`;
+    `${won ? '🥇' : '▫️'} **${escapeMarkdown(name)}**: ${count(s.points, 'point')} · ${s.correct}/${rounds} right${change ? ` · Elo ${change.before.toFixed(0)} → ${change.after.toFixed(0)} (${signed(change.after - change.before)})` : ''}`;
   const card: Card = {
     accent: ACCENTS.duel,
     parts: [

@@ -1,3 +1,6 @@
+import { AttachmentBuilder } from 'discord.js';
+import { ACCENTS, cardPayload, type CardPayload } from '../../platform/discord/card.js';
+import { count } from '../../platform/discord/text.js';
 import { POINTS_RULES } from '../../quiz/points.js';
 import type { LeaderboardSpec } from '../../render/index.js';
 import type { BoardKind as Board, Period } from '../rules.js';
@@ -15,7 +18,7 @@ export function formatValue(board: Board, value: number): string {
     case 'accuracy':
       return `${Math.round(value * 100)}%`;
     case 'streak':
-      return `${value} day${value === 1 ? '' : 's'}`;
+      return count(value, 'day');
   }
 }
 
@@ -27,24 +30,31 @@ const NOBODY: Record<Board, string> = {
   streak: 'No live streaks: answer a question in this server today to start one.',
 };
 
-const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
+export interface LeaderboardView {
+  /** What the image draws. */
+  spec: LeaderboardSpec;
+  /** The board as text (title, ranks, the caller's place): copyable, read by screen readers. */
+  summary: string;
+  /** Subtext lines (`-# …`): what the board counts, and how points are earned. */
+  footnote: string;
+}
 
 /**
- * The card spec and a text version (for screen readers and tests) of a leaderboard result.
- * Every board says in its text and its card's footnote what it ranks and how points are
- * earned (POINTS_RULES, the economy's own words).
+ * The image spec and the card's text of a leaderboard result. Every board says in its text
+ * and its image's footnote what it ranks and how points are earned (POINTS_RULES, the
+ * economy's own words).
  */
 export function leaderboardView(
   result: Pick<BoardResult, 'rows' | 'caller' | 'minAnswers' | 'callerAnswers'>,
   o: { period: Period; board: Board; callerId: string; names: Map<string, string>; timeZone: string },
-): { spec: LeaderboardSpec; text: string } {
+): LeaderboardView {
   const name = (id: string) => o.names.get(id) ?? 'former member';
   const periodless = o.board === 'elo' || o.board === 'streak';
   const title = `${BOARD_TITLE[o.board]}${periodless ? '' : `, ${PERIOD_TITLE[o.period]}`}`;
   const min = result.minAnswers ?? 0;
   const what: Record<Board, string> = {
     points: 'Points earned in this server in the period; members with none are not listed.',
-    accuracy: `Right answers out of all answers in this server, every mode (a partial one is not right); ranked from ${plural(min, 'answer')}.`,
+    accuracy: `Right answers out of all answers in this server, every mode (a partial one is not right); ranked from ${count(min, 'answer')}.`,
     elo: 'Elo is current (duels only), whatever the period.',
     streak: 'Current streaks: consecutive days with an answer.',
   };
@@ -61,11 +71,21 @@ export function leaderboardView(
   const mine = result.callerAnswers ?? 0;
   const unranked =
     o.board === 'accuracy'
-      ? `You are not ranked yet: ${plural(mine, 'answer')} ${periodless || o.period === 'all' ? 'so far' : PERIOD_TITLE[o.period]}, ${min} needed.`
+      ? `You are not ranked yet: ${count(mine, 'answer')} ${periodless || o.period === 'all' ? 'so far' : PERIOD_TITLE[o.period]}, ${min} needed.`
       : o.board === 'points'
         ? 'You have no points in this period yet.'
         : 'You are not ranked yet.';
   const you = result.caller ? `You: #${result.caller.rank} with ${formatValue(o.board, result.caller.value)}` : unranked;
-  const text = [`**${title}**`, ...(lines.length ? lines : [NOBODY[o.board]]), you, ...notes, `-# ${POINTS_RULES.join(' ')}`].join('\n');
-  return { spec, text: text.slice(0, 1900) };
+  const summary = [`### 🏆 ${title}`, ...(lines.length ? lines : [NOBODY[o.board]]), you].join('\n');
+  const footnote = [...notes, POINTS_RULES.join(' ')].map((l) => `-# ${l}`).join('\n');
+  return { spec, summary, footnote };
+}
+
+/** The leaderboard message: a card with the board as text, its image, and the footnote as subtext. */
+export function leaderboardCard(view: LeaderboardView, png: Buffer): CardPayload {
+  const description = `${view.spec.title}: ${view.spec.rows.length ? view.spec.rows.map((r) => `${r.rank}. ${r.name} ${r.value}`).join(', ') : 'nobody yet'}`;
+  return cardPayload(
+    { accent: ACCENTS.summary, parts: [{ text: view.summary }, { images: [{ name: 'leaderboard.png', description }] }, { text: view.footnote }] },
+    [new AttachmentBuilder(png, { name: 'leaderboard.png', description: description.slice(0, 1000) })],
+  );
 }

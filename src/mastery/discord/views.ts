@@ -1,3 +1,5 @@
+import { AttachmentBuilder } from 'discord.js';
+import { ACCENTS, cardPayload, type CardPayload } from '../../platform/discord/card.js';
 import type { MasterySpec } from '../../render/index.js';
 import { count } from '../../platform/discord/text.js';
 import { DRILL_RECENT, MASTERY_HORIZON_DAYS, type TopicMastery } from '../rules.js';
@@ -25,8 +27,17 @@ export const MASTERY_MEASURE =
   `Mastery: FSRS's chance of recalling each question ${MASTERY_HORIZON_DAYS === 7 ? 'a week' : `${MASTERY_HORIZON_DAYS} days`} from now, 0 if the last answer was wrong (half if partial); ` +
   `a drill kind counts by its last ${DRILL_RECENT} answers.`;
 
+export interface MasteryView {
+  /** What the chart draws. */
+  spec: MasterySpec;
+  /** The summary as text: started topics, questions seen, due, streak, accuracy, the weakest topic. */
+  text: string;
+  /** The measure and the streak in plain words (the card's subtext and the chart's footnote). */
+  footnote: string;
+}
+
 /**
- * What /mastery shows: the chart's spec and the message's text. Only started topics get a row
+ * What /mastery shows: the chart's spec, the card's text and its footnote. Only started topics get a row
  * (a bar at 0 % for a topic never tried says nothing); the others are counted on one line.
  * `name` is "Your" or "<name>'s"; `topicTitle` when one topic was asked for; `timeZone` the
  * server's (null in a DM, where the streak is the longest over the member's servers).
@@ -34,7 +45,7 @@ export const MASTERY_MEASURE =
 export function masteryView(
   figures: MasteryFigures,
   o: { name: string; self: boolean; topicTitle: string | null; timeZone: string | null },
-): { spec: MasterySpec; text: string } {
+): MasteryView {
   const { topics, due, streak, accuracy } = figures;
   const started = topics.filter((t) => t.started);
   const notStarted = topics.length - started.length;
@@ -46,6 +57,7 @@ export function masteryView(
     ...(notStarted ? { notStarted } : {}),
     footnote: `${MASTERY_MEASURE}${o.self ? '' : ' Answers given in this server only.'} ${streakNote}`,
   };
+  const footnote = spec.footnote!;
   const seen = topics.reduce((n, t) => n + t.seen, 0);
   const drills = topics.reduce((n, t) => n + t.drills, 0);
   const startedText = o.topicTitle ? (started.length ? 'started' : 'not started') : `${count(started.length, 'topic')} started${notStarted ? `, ${notStarted} not started` : ''}`;
@@ -59,5 +71,14 @@ export function masteryView(
   ].join(' · ');
   const weakest = started.length > 1 ? started.reduce((a, b) => (b.mastery < a.mastery ? b : a)) : null;
   const text = weakest ? `${summary}\nWeakest: ${weakest.title}, ${pct(weakest.mastery)}.` : summary;
-  return { spec, text };
+  return { spec, text, footnote };
+}
+
+/** The /mastery message: a card with the summary as text, the chart in a media gallery, and the measure as subtext. */
+export function masteryCard(view: MasteryView, png: Buffer): CardPayload {
+  const description = `${view.spec.title}: ${view.spec.topics.map((t) => `${t.name} ${pct(t.mastery)}`).join(', ') || 'no topic started yet'}`;
+  return cardPayload(
+    { accent: ACCENTS.summary, parts: [{ text: view.text }, { images: [{ name: 'mastery.png', description }] }, { text: `-# ${view.footnote}` }] },
+    [new AttachmentBuilder(png, { name: 'mastery.png', description: description.slice(0, 1000) })],
+  );
 }

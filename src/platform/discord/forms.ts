@@ -1,7 +1,7 @@
 import type { ModalSubmitInteraction } from 'discord.js';
 import { UserError } from '../errors.js';
 
-const FORM_INCOMPLETE = 'This form arrived without its answer. Open it again and type your answer.';
+export const FORM_INCOMPLETE = 'This form arrived without its answer; open it again and type your answer.';
 
 /**
  * A text field of a submitted form. A forged or truncated submission (no components at all,

@@ -10,13 +10,15 @@ import { decodeCustomId } from './custom-id.js';
 import { replyPrivately } from './replies.js';
 
 export const MESSAGES = {
-  unknownCommand: "I don't know that command any more. It may have been removed; try `/help` to see what I can do.",
-  unknownComponent: 'This button belongs to something that has ended or that I no longer understand. Start again with the command.',
+  unknownCommand: "I don't know that command any more (it may have been removed); try `/help` to see what I can do.",
+  unknownComponent: 'This button belongs to something that has ended or that I no longer understand; start again with the command.',
   guildOnly: 'This command only works inside a server.',
   manageGuild: 'Only members with the **Manage Server** permission can do that.',
-  unavailable: "Backprop's database is temporarily unavailable. Nothing was changed; please try again in a minute.",
-  restarting: 'Backprop is restarting. Please try again in a few seconds.',
-  unexpected: (ref: string) => `Sorry, something went wrong on my side. It has been logged (reference \`${ref}\`); please try again.`,
+  unavailable: "Backprop's database is temporarily unavailable, so nothing was changed; please try again in a minute.",
+  restarting: 'Backprop is restarting; please try again in a few seconds.',
+  unphrased: "I can't do that right now; please start again with the command.",
+  malformed: "This command arrived without an option it needs, or with one of the wrong kind; choose it from Discord's command menu and fill in its options.",
+  unexpected: (ref: string) => `Sorry, something went wrong on my side and it has been logged (reference \`${ref}\`); please try again.`,
 } as const;
 
 /**
@@ -26,7 +28,7 @@ export const MESSAGES = {
 function malformedPayload(err: unknown): UserError | null {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('CommandInteractionOption')) return null;
-  return new UserError("This command arrived without an option it needs, or with one of the wrong kind. Choose it from Discord's command menu and fill in its options.", 'invalid-input');
+  return new UserError(MESSAGES.malformed, 'invalid-input');
 }
 
 export interface InteractionRouter {
@@ -59,7 +61,7 @@ function phrase(err: DomainError, phrases: Phrasebook, log: Logger): string {
   const words = phrases[err.code];
   if (words) return words(err.params);
   log.error({ code: err.code, params: err.params }, 'a domain error has no phrasing');
-  return "I can't do that right now. Please start again with the command.";
+  return MESSAGES.unphrased;
 }
 
 export function createInteractionRouter<Ctx>({ log: rootLog, metrics, context, commands, features }: RouterOptions<Ctx>): InteractionRouter {

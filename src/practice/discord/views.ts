@@ -201,7 +201,7 @@ export async function detailScreen(step: Step, section: Section, page: number, r
 export function nothingDueMessage(nextDue: Date | null): string {
   return nextDue
     ? `Nothing is due right now. Your next review is due ${countdown(nextDue)}. Meanwhile, try \`/chain\` or \`/drill\`.`
-    : 'You have no cards yet: every question you answer becomes one. Start with `/chain`.';
+    : 'You have no cards yet (every question you answer becomes one); start with `/chain`.';
 }
 
 export function nothingDueScreen(nextDue: Date | null): Screen {

@@ -17,5 +17,5 @@ export function checkBotCanPost(channel: GuildBasedChannel): void {
   const me = channel.guild.members.me;
   const perms = me ? channel.permissionsFor(me) : null;
   const missing = NEEDED.filter(([flag]) => !perms?.has(flag)).map(([, name]) => name);
-  if (missing.length) throw new UserError(`I can't post drops in <#${channel.id}>: I'm missing ${missing.map((m) => `**${m}**`).join(', ')} there. Give me those permissions, or pick another channel.`, 'forbidden');
+  if (missing.length) throw new UserError(`I can't post drops in <#${channel.id}>: I'm missing ${missing.map((m) => `**${m}**`).join(', ')} there, so give me ${missing.length === 1 ? 'that permission' : 'those permissions'} or pick another channel.`, 'forbidden');
 }

@@ -97,7 +97,7 @@ export function resultsMessage(s: Sprint, standings: readonly Standing[]): CardP
 /** The private confirmation of a click: one sentence. */
 export function answerReply(res: { stored: boolean; correct: boolean; points: number }): string {
   if (!res.stored) return 'Your first click already counts for this question.';
-  return res.correct ? `✅ Right, +${fmt(res.points)} points.` : '❌ Wrong, 0 points; the answer shows when the question closes.';
+  return res.correct ? `✅ Right, +${count(res.points, 'point')}.` : '❌ Wrong, 0 points; the answer shows when the question closes.';
 }
 
 export function joinReply(r: { joined: boolean; players: number }): string {

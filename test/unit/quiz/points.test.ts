@@ -75,7 +75,9 @@ describe('the points economy', () => {
         { period: 'month', board, callerId: 'u', names: new Map(), timeZone: 'UTC' },
       );
       for (const line of POINTS_RULES) {
-        expect(view.text).toContain(line);
+        // The card's subtext says it (one `-#` line), and so does the image's footnote.
+        expect(view.footnote.split('\n')).toContain(`-# ${POINTS_RULES.join(' ')}`);
+        expect(view.footnote).toContain(line);
         expect(view.spec.footnote).toContain(line);
       }
       expect(view.spec.footnote!.length).toBeLessThanOrEqual(400);
@@ -84,11 +86,11 @@ describe('the points economy', () => {
 
   it('the accuracy board says what it counts and where an unranked caller stands, in plurals', () => {
     const one = leaderboardView({ rows: [], caller: null, minAnswers: 10, callerAnswers: 1 }, { period: 'week', board: 'accuracy', callerId: 'u', names: new Map(), timeZone: 'UTC' });
-    expect(one.text).toContain('Right answers out of all answers in this server, every mode (a partial one is not right); ranked from 10 answers.');
-    expect(one.text).toContain('You are not ranked yet: 1 answer this week, 10 needed.');
-    expect(one.text).not.toMatch(/answer a drop, a sprint or a duel/);
+    expect(one.footnote).toContain('-# Right answers out of all answers in this server, every mode (a partial one is not right); ranked from 10 answers.');
+    expect(one.summary).toContain('You are not ranked yet: 1 answer this week, 10 needed.');
+    expect(`${one.summary}\n${one.footnote}`).not.toMatch(/answer a drop, a sprint or a duel/);
     const points = leaderboardView({ rows: [], caller: null }, { period: 'month', board: 'points', callerId: 'u', names: new Map(), timeZone: 'UTC' });
-    expect(points.text).toContain('Nobody has points yet: a right answer in this server earns them, in any mode.');
-    expect(points.text).toContain('You have no points in this period yet.');
+    expect(points.summary).toContain('Nobody has points yet: a right answer in this server earns them, in any mode.');
+    expect(points.summary).toContain('You have no points in this period yet.');
   });
 });
