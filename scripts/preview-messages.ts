@@ -439,8 +439,9 @@ function kindOf(r: Record_): string | null {
   const names = r.attachments.map((a) => a.filename).join(' ');
   // /help lists every command (sprint, mastery, leaderboard…), so it is told apart first.
   if (/^## Backprop/.test(text) && /### For members/.test(text)) return 'help';
-  if (/mastery/i.test(names) || /Mastery/.test(text.slice(0, 200))) return 'mastery';
-  if (/leaderboard/i.test(names) || /Leaderboard|leaderboard/.test(text.slice(0, 120))) return 'leaderboard';
+  if (/mastery/i.test(names)) return 'mastery';
+  if (/leaderboard/i.test(names)) return 'leaderboard';
+  if (/deletes every answer/.test(text)) return 'forget-me';
   if (/formula/.test(names)) return 'tex';
   if (/roc|curve/i.test(names)) return 'roc';
   if (/whiteboard/i.test(names) || /Whiteboard/.test(text.slice(0, 80))) return 'whiteboard';
