@@ -21,6 +21,23 @@ afterAll(async () => {
   for (const db of dbs) await db.drop();
 });
 
+/**
+ * A folder holding the migrations before `name` (to build a database as it was), and a way to
+ * add `name` itself afterwards (to watch it upgrade rows written the old way).
+ */
+function migrationsBefore(name: string): { dir: string; addUpgrade: () => void } {
+  const all = readMigrations().map((m) => m.name);
+  const upgrade = all.indexOf(name);
+  expect(upgrade).toBeGreaterThan(0);
+  const dir = mkdtempSync(path.join(tmpdir(), 'bp-mig-'));
+  const copy = (migration: string) => {
+    mkdirSync(path.join(dir, migration));
+    writeFileSync(path.join(dir, migration, 'migration.sql'), readFileSync(path.join('prisma/migrations', migration, 'migration.sql')));
+  };
+  all.slice(0, upgrade).forEach(copy);
+  return { dir, addUpgrade: () => copy(all[upgrade]!) };
+}
+
 async function query(url: string, sql: string, params: unknown[] = []) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -96,15 +113,7 @@ describe('migrations', () => {
 
   it('keys the answers stored before the event columns existed by their event and step', async () => {
     // The migrations up to the one before answer_event_columns, into a copy of the folder.
-    const all = readMigrations().map((m) => m.name);
-    const upgrade = all.indexOf('20261207140941_answer_event_columns');
-    expect(upgrade).toBeGreaterThan(0);
-    const dir = mkdtempSync(path.join(tmpdir(), 'bp-mig-'));
-    const copy = (name: string) => {
-      mkdirSync(path.join(dir, name));
-      writeFileSync(path.join(dir, name, 'migration.sql'), readFileSync(path.join('prisma/migrations', name, 'migration.sql')));
-    };
-    all.slice(0, upgrade).forEach(copy);
+    const { dir, addUpgrade } = migrationsBefore('20261207140941_answer_event_columns');
     const db = await fresh('answer_events');
     await migrate(db.url, { dir });
     const session = '11111111-2222-4333-8444-555555555555';
@@ -112,7 +121,7 @@ describe('migrations', () => {
     for (const [key, mode] of [[`chain:${session}:2`, 'chain'], [`drop:${drop}:0:member-1`, 'drop'], [`drop:${drop}:13:member-2`, 'drop']]) {
       await query(db.url, `INSERT INTO answers (event_key, user_id, prompt_id, mode, given, verdict, score, answered_at) VALUES ($1, 'u', 'p', $2, 'x', 'correct', 1, now())`, [key, mode]);
     }
-    copy(all[upgrade]!);
+    addUpgrade();
     await migrate(db.url, { dir });
     expect(await query(db.url, 'SELECT event_key, event_id, event_step FROM answers ORDER BY event_key')).toEqual([
       { event_key: `chain:${session}:2`, event_id: session, event_step: 2 },
@@ -122,15 +131,7 @@ describe('migrations', () => {
   });
 
   it('re-scores the answers given before the points economy, and the boards with them', async () => {
-    const all = readMigrations().map((m) => m.name);
-    const upgrade = all.indexOf('20261207233000_points_economy');
-    expect(upgrade).toBeGreaterThan(0);
-    const dir = mkdtempSync(path.join(tmpdir(), 'bp-mig-'));
-    const copy = (name: string) => {
-      mkdirSync(path.join(dir, name));
-      writeFileSync(path.join(dir, name, 'migration.sql'), readFileSync(path.join('prisma/migrations', name, 'migration.sql')));
-    };
-    all.slice(0, upgrade).forEach(copy);
+    const { dir, addUpgrade } = migrationsBefore('20261207233000_points_economy');
     const db = await fresh('points_economy');
     await migrate(db.url, { dir });
     // Old scales: practice round(score * 100), speed games 1000 + speed bonus, late drops 1000.
@@ -154,7 +155,7 @@ describe('migrations', () => {
         [`k${i}`, user, prompt, kind, mode, verdict, points, at],
       );
     }
-    copy(all[upgrade]!);
+    addUpgrade();
     await migrate(db.url, { dir });
     const after = await query(db.url, 'SELECT points FROM answers ORDER BY event_key');
     expect(after.map((r) => r.points)).toEqual([100, 0, 50, 100, 125, 150, 125, 0, 0]);

@@ -1,7 +1,7 @@
 import { ComponentType, type Client, type Message, type SendableChannels } from 'discord.js';
 import type { Chain } from '../../bank/load.js';
 import type { CardPayload } from '../../platform/discord/card.js';
-import { clip, sendableChannel } from '../../platform/discord/text.js';
+import { clip, editPosted, sendableChannel } from '../../platform/discord/text.js';
 import { typeset } from '../../render/discord/math.js';
 import type { Renderer, ThemeName } from '../../render/index.js';
 import type { DropPublisher, PostedStep, StepPost, StepQuestion, StepReveal } from '../types.js';
@@ -76,11 +76,9 @@ export class DiscordDropPublisher implements DropPublisher {
   private async close(post: StepPost, reveal: StepReveal, theme: ThemeName): Promise<void> {
     if (!reveal.messageId) return;
     const channelId = reveal.step === 0 ? post.drop.channelId : (post.drop.threadId ?? post.drop.channelId);
-    const channel = await sendableChannel(this.client, channelId);
-    if (!('messages' in channel)) return;
     const payload = closedCard(post, reveal, await this.typesetQuestion(reveal, theme));
     try {
-      await channel.messages.edit(reveal.messageId, { ...payload, attachments: [] });
+      await editPosted(this.client, channelId, reveal.messageId, payload);
     } catch (err) {
       // 10008: the message was deleted (a moderator tidied up); the drop goes on without it.
       if ((err as { code?: number }).code !== 10008) throw err;

@@ -3,8 +3,7 @@ import type { GuildService } from '../../guilds/service.js';
 import { crashPoint } from '../../platform/fault.js';
 import type { Logger } from '../../platform/log.js';
 import type { Renderer } from '../../render/index.js';
-import { typeset } from '../../render/discord/math.js';
-import { readable } from '../../render/readable.js';
+import { readableTexts, typeset } from '../../render/discord/math.js';
 import { CARD_LIMITS } from '../../platform/discord/card.js';
 import type { DuelService } from '../service.js';
 import { isRoundClosed } from '../rules.js';
@@ -41,8 +40,7 @@ export class DuelPublisher {
       out = { ...(await typeset(this.renderer, theme, texts, prefix)) };
     } catch (err) {
       this.log.warn({ err, duelId: duel.id, round }, 'could not draw a duel round’s formulas; posting its text alone');
-      let n = 1;
-      out = { texts: texts.map((t) => { const r = readable(t, { firstFormula: n }); n += r.formulas.length; return r.text; }), files: [], images: [] };
+      out = { texts: readableTexts(texts).texts, files: [], images: [] };
     }
     if (q.type === 'drill' && q.drill.figure && out.images.length < CARD_LIMITS.galleryItems) {
       try {

@@ -16,15 +16,21 @@ export interface TypesetTexts {
   images: { name: string; description: string }[];
 }
 
+/** Several texts made readable, their formulas numbered across all of them (as `typeset` numbers its images). */
+export function readableTexts(texts: readonly string[]): { texts: string[]; formulas: string[] } {
+  const out = { texts: [] as string[], formulas: [] as string[] };
+  for (const t of texts) {
+    const r = readable(t, { firstFormula: out.formulas.length + 1 });
+    out.texts.push(r.text);
+    out.formulas.push(...r.formulas);
+  }
+  return out;
+}
+
 /** `prefix` keeps file names unique within a message (e.g. "q", "answer"). */
 export async function typeset(renderer: Renderer, theme: ThemeName, texts: readonly string[], prefix = 'math'): Promise<TypesetTexts> {
-  const out: TypesetTexts = { texts: [], files: [], images: [] };
-  const formulas: string[] = [];
-  for (const t of texts) {
-    const r = readable(t, { firstFormula: formulas.length + 1 });
-    out.texts.push(r.text);
-    formulas.push(...r.formulas);
-  }
+  const { texts: readableOnes, formulas } = readableTexts(texts);
+  const out: TypesetTexts = { texts: readableOnes, files: [], images: [] };
   for (const [i, tex] of formulas.entries()) {
     const image = await renderer.tex(tex, { theme, display: true });
     const name = `${prefix}-${i + 1}.png`;

@@ -5,7 +5,7 @@
  * sentences, else between words, and never inside a formula, so every page can be typeset
  * on its own (its formulas numbered from 1) and nothing is cut mid-word or lost.
  */
-import { readable } from '../readable.js';
+import { readable, segments } from '../readable.js';
 
 export interface PageLimits {
   /** Most characters of readable text on a page. */
@@ -14,8 +14,17 @@ export interface PageLimits {
   formulas: number;
 }
 
-/** Same delimiters as readable(): `$$…$$` display, `$…$` inline. */
-const MATH = /\$\$[\s\S]+?\$\$|\$(?:\\\$|[^$\n])+?\$/g;
+/** Where the maths lies in `text`, found by readable()'s own reader (same delimiter rules). */
+function mathRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let at = 0;
+  for (const seg of segments(text)) {
+    const length = seg.kind === 'text' || seg.kind === 'code' ? seg.s.length : seg.raw.length;
+    if (seg.kind === 'inline' || seg.kind === 'display') ranges.push([at, at + length]);
+    at += length;
+  }
+  return ranges;
+}
 
 interface Unit {
   source: string;
@@ -32,7 +41,7 @@ const measure = (source: string, joiner: string): Unit => {
 
 /** `text` split after each match of `boundary` that lies outside maths; the pieces keep their text. */
 function splitOutsideMaths(text: string, boundary: RegExp): string[] {
-  const maths: [number, number][] = [...text.matchAll(MATH)].map((m) => [m.index, m.index + m[0].length]);
+  const maths = mathRanges(text);
   const inside = (i: number) => maths.some(([a, b]) => i > a && i < b);
   const pieces: string[] = [];
   let from = 0;

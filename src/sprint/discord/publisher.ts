@@ -2,8 +2,7 @@ import type { Client } from 'discord.js';
 import type { GuildService } from '../../guilds/service.js';
 import type { Logger } from '../../platform/log.js';
 import type { Renderer } from '../../render/index.js';
-import { typeset } from '../../render/discord/math.js';
-import { readable } from '../../render/readable.js';
+import { readableTexts, typeset } from '../../render/discord/math.js';
 import type { SprintRound, SprintService } from '../service.js';
 import type { Sprint } from '../types.js';
 import { questionTexts, resultsMessage, roundMessage, startedLobby, type QuestionText } from './views.js';
@@ -29,8 +28,7 @@ export class SprintDriver {
       return await typeset(this.renderer, await this.guilds.theme(r.sprint.guildId), texts, `q${r.round + 1}`);
     } catch (err) {
       this.log.warn({ err, sprintId: r.sprint.id, round: r.round }, 'could not draw a sprint question’s formulas; posting its text alone');
-      let n = 1;
-      return { texts: texts.map((t) => { const x = readable(t, { firstFormula: n }); n += x.formulas.length; return x.text; }), files: [], images: [] };
+      return { texts: readableTexts(texts).texts, files: [], images: [] };
     }
   }
 

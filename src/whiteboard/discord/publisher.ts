@@ -1,7 +1,7 @@
 import { DiscordAPIError, RESTJSONErrorCodes, type Client, type Message } from 'discord.js';
 import type { GuildService } from '../../guilds/service.js';
 import type { Logger } from '../../platform/log.js';
-import { sendableChannel } from '../../platform/discord/text.js';
+import { editPosted, sendableChannel } from '../../platform/discord/text.js';
 import type { Renderer } from '../../render/index.js';
 import type { WhiteboardService } from '../service.js';
 import type { Board } from '../types.js';
@@ -97,7 +97,7 @@ export class WhiteboardPublisher {
   /** Edits a board message that is no longer live; a failure is only logged (the board itself is fine). */
   private async editOld(channelId: string, messageId: string, card: ReturnType<typeof boardMoved>): Promise<void> {
     try {
-      await (await sendableChannel(this.client, channelId)).messages.edit(messageId, { ...card, attachments: [] });
+      await editPosted(this.client, channelId, messageId, card);
     } catch (err) {
       if (!isGone(err)) this.log.warn({ err, channelId, messageId }, 'could not edit an old whiteboard message');
     }
